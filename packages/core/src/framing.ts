@@ -1,0 +1,91 @@
+/**
+ * The sans-I/O framing contract: the one shape every framing (WebSocket, length prefix, newline) implements.
+ *
+ * A session turns bytes into messages and messages into bytes, synchronously, with no sockets,
+ * timers or runtime globals. Everything it produces goes out through its {@link SessionSink}.
+ */
+import type { FramedError } from "./errors.ts";
+
+/** Which end of a connection a session is. Only framings with asymmetric rules (WebSocket masking) care. */
+export type Role = "client" | "server";
+
+/** How a session ended, as reported through {@link SessionSink.end}. */
+export interface SessionEnd {
+  /** Set when bad input or a refused frame ended the session. */
+  error?: FramedError;
+  /** The framing's close code (WebSocket), when there is one. */
+  code?: number;
+  /** The framing's close reason (WebSocket), when there is one. */
+  reason?: string;
+}
+
+/**
+ * Where a session sends what it produces. The stream layer implements it; tests can collect into arrays.
+ *
+ * Calls happen synchronously inside `receive`, `receiveEnd`, `send` and `close`.
+ */
+export interface SessionSink<T> {
+  /** A whole message was decoded. */
+  message(message: T): void;
+  /** Bytes to write to the peer, in order (a frame header, a payload, a pong, a close reply). */
+  write(bytes: Uint8Array): void;
+  /** Input was refused but the session recovered and stays in sync (for example an oversized message skipped). */
+  warn(error: FramedError): void;
+  /**
+   * The session is over: bad input (with `error`), the peer's close (with its code), or the end of input.
+   * Called at most once; nothing is reported after it. Messages reported before it stay valid.
+   */
+  end(outcome: SessionEnd): void;
+}
+
+/** What a framing needs to know to open a session. */
+export interface SessionContext {
+  role: Role;
+}
+
+/**
+ * One connection's framing state machine.
+ *
+ * @example
+ * ```ts
+ * const session = framing.open(sink, { role: "client" });
+ * session.send(message);      // sink.write(...) receives the encoded bytes
+ * session.receive(chunk);     // sink.message(...) receives each decoded message
+ * session.receiveEnd();       // EOF: a partial message becomes sink.end({ error: TRUNCATED })
+ * ```
+ */
+export interface FramingSession<T> {
+  /** Consume bytes from the peer. Never throws for bad input: it reports through `sink.end({ error })`. */
+  receive(chunk: Uint8Array): void;
+  /** The peer's byte stream ended (EOF). */
+  receiveEnd(): void;
+  /**
+   * Encode one message; its bytes come out through `sink.write` before this returns.
+   * Throws a `FramedError` (code `INVALID_MESSAGE`, `MESSAGE_TOO_LARGE` or `CLOSED`) when the message cannot be sent.
+   */
+  send(message: T): void;
+  /**
+   * Start a graceful close: write the framing's close bytes, if it has any.
+   * Returns true when the peer is expected to answer (a WebSocket close handshake), false when the
+   * transport can be closed as soon as the writes are flushed.
+   */
+  close(code?: number, reason?: string): boolean;
+}
+
+/**
+ * A framing chosen by value: `connect(address, framing)`. Create sessions, one per connection.
+ *
+ * @example
+ * ```ts
+ * const stream = await connect({ host: "127.0.0.1", port: 9000 }, lengthPrefix({ header: "varint" }));
+ * ```
+ */
+export interface Framing<T> {
+  /** A short name for logs and errors: `"websocket"`, `"length-prefix"`, `"newline"`. */
+  readonly name: string;
+  /** Start a session for one connection. */
+  open(sink: SessionSink<T>, context: SessionContext): FramingSession<T>;
+}
+
+/** The message type of a framing. */
+export type MessageOf<F> = F extends Framing<infer T> ? T : never;

@@ -1,0 +1,17 @@
+/**
+ * `@framed/core`: the runtime-neutral part: the framing contract, MessageStream, errors, limits.
+ */
+export { ByteQueue } from "./byte-queue.ts";
+export {
+  FramedError,
+  type FramedErrorCode,
+  type FramedErrorDetails,
+  isFramedError,
+  toTransportError,
+} from "./errors.ts";
+export { FramedStream, type FramedStreamSetup } from "./framed-stream.ts";
+export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionEnd, SessionSink } from "./framing.ts";
+export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
+export { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
+export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
+export type { ByteTransport, TransportEvents } from "./transport.ts";

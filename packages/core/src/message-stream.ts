@@ -1,0 +1,75 @@
+/**
+ * `MessageStream<T>`: the one interface users hold, whatever the framing and runtime.
+ */
+import type { FramedError } from "./errors.ts";
+
+/** Why and how a stream closed; the value of {@link MessageStream.closed}. */
+export interface CloseInfo {
+  /** `"local"`: we called `close()`; `"remote"`: the peer closed or ended; `"error"`: bad input, a timeout or a transport failure. */
+  initiator: "local" | "remote" | "error";
+  /** The framing's close code (WebSocket), when there is one. */
+  code?: number;
+  /** The framing's close reason (WebSocket), when there is one. */
+  reason?: string;
+  /** Set when `initiator` is `"error"`. */
+  error?: FramedError;
+}
+
+/** Arguments to {@link MessageStream.close}. */
+export interface CloseOptions {
+  /** The framing's close code (WebSocket: 1000 by default). Ignored by framings without one. */
+  code?: number;
+  /** The framing's close reason (WebSocket). */
+  reason?: string;
+}
+
+/**
+ * A connection that carries whole messages.
+ *
+ * @example
+ * ```ts
+ * for await (const message of stream) {
+ *   await stream.send(message); // echo; waits while the peer is slow
+ * }
+ * const { initiator, error } = await stream.closed;
+ * ```
+ */
+export interface MessageStream<T> extends AsyncIterable<T> {
+  /** The framing's name (`"websocket"`, `"length-prefix"`, `"newline"`). */
+  readonly framing: string;
+  /**
+   * Send one message. Resolves at once while the transport has room and waits while it is full.
+   * Rejects with `FramedError` `CLOSED` after close, or with the framing's error for a message it cannot encode.
+   */
+  send(message: T): Promise<void>;
+  /**
+   * Close gracefully: queued writes are flushed, the framing's close handshake (if any) is completed,
+   * then the transport is closed. Resolves with the same value as {@link closed}.
+   */
+  close(options?: CloseOptions): Promise<CloseInfo>;
+  /** Tear the connection down now, without flushing or a close handshake. */
+  abort(reason?: unknown): void;
+  /** Resolves once the stream is fully closed, with why. Never rejects. */
+  readonly closed: Promise<CloseInfo>;
+  /** A WHATWG view of incoming messages (shares the queue with async iteration: use one or the other). */
+  readonly readable: ReadableStream<T>;
+  /** A WHATWG view for sending; closing it closes the stream. */
+  readonly writable: WritableStream<T>;
+  /**
+   * Subscribe to non-fatal problems the framing recovered from (for example a skipped oversized message).
+   * Returns an unsubscribe function.
+   */
+  onWarning(listener: (error: FramedError) => void): () => void;
+}
+
+/** Options every `connect`/`listen`/`wrap` accepts, next to the framing's own. */
+export interface StreamOptions {
+  /** Decoded messages held for a slow reader before the transport is paused. Default 1024. */
+  readableHighWaterMark?: number;
+  /** Bytes buffered for a slow peer before `send` starts waiting. Default 1 MiB. */
+  writableHighWaterMark?: number;
+  /** Milliseconds a graceful close waits for the peer before tearing down. Default 5000. */
+  closeTimeout?: number;
+  /** Milliseconds without any received byte after which the stream fails with `TIMEOUT`. Default: none. */
+  idleTimeout?: number;
+}

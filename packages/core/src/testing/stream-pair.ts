@@ -1,0 +1,35 @@
+/**
+ * A client and server MessageStream joined by a memory pipe: the quickest way to test a framing end to end.
+ */
+import { FramedStream } from "../framed-stream.ts";
+import type { Framing } from "../framing.ts";
+import type { StreamOptions } from "../message-stream.ts";
+import { type MemoryEnd, memoryPipe } from "./memory-pipe.ts";
+
+/** The two streams and the transports under them. */
+export interface StreamPair<T> {
+  client: FramedStream<T>;
+  server: FramedStream<T>;
+  clientEnd: MemoryEnd;
+  serverEnd: MemoryEnd;
+}
+
+/**
+ * @example
+ * ```ts
+ * const { client, server } = streamPair(newline());
+ * await client.send("hi");
+ * ```
+ */
+export function streamPair<T>(
+  framing: Framing<T>,
+  options: StreamOptions & { highWaterMark?: number } = {},
+): StreamPair<T> {
+  const [clientEnd, serverEnd] = memoryPipe(options);
+  return {
+    client: new FramedStream({ transport: clientEnd, framing, role: "client", options }),
+    server: new FramedStream({ transport: serverEnd, framing, role: "server", options }),
+    clientEnd,
+    serverEnd,
+  };
+}

@@ -1,0 +1,41 @@
+// Checks that each package's deno.json exports the same subpaths as its package.json, pointing at the
+// same source files (the `source` condition), and that name and version agree.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+let problems = 0;
+for (const name of readdirSync("packages")) {
+  const dir = join("packages", name);
+  const pkgPath = join(dir, "package.json");
+  const denoPath = join(dir, "deno.json");
+  if (!existsSync(pkgPath)) continue;
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
+  if (!existsSync(denoPath)) {
+    console.error(`${dir}: missing deno.json`);
+    problems++;
+    continue;
+  }
+  const deno = JSON.parse(readFileSync(denoPath, "utf8"));
+  if (deno.name !== pkg.name || deno.version !== pkg.version) {
+    console.error(`${dir}: deno.json name/version ${deno.name}@${deno.version} != package.json ${pkg.name}@${pkg.version}`);
+    problems++;
+  }
+  const fromPackage = Object.entries(pkg.exports ?? {})
+    .filter(([subpath]) => subpath !== "./package.json")
+    .map(([subpath, target]) => [subpath, typeof target === "object" ? target.source : target]);
+  const denoExports = typeof deno.exports === "string" ? { ".": deno.exports } : (deno.exports ?? {});
+  for (const [subpath, source] of fromPackage) {
+    if (denoExports[subpath] !== source) {
+      console.error(`${dir}: export "${subpath}" is ${source} in package.json but ${denoExports[subpath]} in deno.json`);
+      problems++;
+    }
+  }
+  for (const subpath of Object.keys(denoExports)) {
+    if (!fromPackage.some(([s]) => s === subpath)) {
+      console.error(`${dir}: deno.json exports "${subpath}" which package.json does not`);
+      problems++;
+    }
+  }
+}
+if (problems > 0) process.exit(1);
+console.log("deno.json exports match package.json in every package");
