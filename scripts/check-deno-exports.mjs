@@ -1,6 +1,6 @@
 // Checks that each package's deno.json exports the same subpaths as its package.json, pointing at the
 // same source files (the `source` condition), and that name and version agree.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 let problems = 0;
@@ -17,7 +17,9 @@ for (const name of readdirSync("packages")) {
   }
   const deno = JSON.parse(readFileSync(denoPath, "utf8"));
   if (deno.name !== pkg.name || deno.version !== pkg.version) {
-    console.error(`${dir}: deno.json name/version ${deno.name}@${deno.version} != package.json ${pkg.name}@${pkg.version}`);
+    console.error(
+      `${dir}: deno.json name/version ${deno.name}@${deno.version} != package.json ${pkg.name}@${pkg.version}`,
+    );
     problems++;
   }
   const fromPackage = Object.entries(pkg.exports ?? {})
@@ -26,7 +28,9 @@ for (const name of readdirSync("packages")) {
   const denoExports = typeof deno.exports === "string" ? { ".": deno.exports } : (deno.exports ?? {});
   for (const [subpath, source] of fromPackage) {
     if (denoExports[subpath] !== source) {
-      console.error(`${dir}: export "${subpath}" is ${source} in package.json but ${denoExports[subpath]} in deno.json`);
+      console.error(
+        `${dir}: export "${subpath}" is ${source} in package.json but ${denoExports[subpath]} in deno.json`,
+      );
       problems++;
     }
   }

@@ -9,7 +9,12 @@ const step = (label, command, args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
-step("build all packages", process.execPath, ["node_modules/turbo/bin/turbo", "run", "build", "--output-logs=errors-only"]);
+step("build all packages", process.execPath, [
+  "node_modules/turbo/bin/turbo",
+  "run",
+  "build",
+  "--output-logs=errors-only",
+]);
 const demos = [["swap", "--runtime", "node", "--framing", "all"], ["custom-framing"]];
 for (const [name, ...flags] of demos) {
   if (!existsSync(`examples/${name}/main.ts`)) continue;

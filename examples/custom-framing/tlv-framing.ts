@@ -48,7 +48,8 @@ export function tlv(options: { maxMessageSize?: number } = {}): Framing<TlvMessa
         },
         send(message) {
           const payload = typeof message === "string" ? encoder.encode(message) : message;
-          if (payload.length > maxMessageSize) throw new FramedError("MESSAGE_TOO_LARGE", `tlv: cannot send ${payload.length} bytes`);
+          if (payload.length > maxMessageSize)
+            throw new FramedError("MESSAGE_TOO_LARGE", `tlv: cannot send ${payload.length} bytes`);
           sink.write(Uint8Array.of(typeof message === "string" ? 1 : 2, payload.length >> 8, payload.length & 0xff));
           sink.write(payload);
         },
