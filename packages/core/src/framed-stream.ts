@@ -1,25 +1,16 @@
 /**
- * `FramedStream`: the MessageStream implementation that joins a ByteTransport to a FramingSession.
+ * The MessageStream implementation: `TransportStream` over any MessageTransport, and `FramedStream`,
+ * the usual case of a ByteTransport joined to a FramingSession.
  *
- * Bytes flow up (transport.data → session.receive → sink.message → queue → reader) and down
- * (send → session.send → sink.write → transport.write). This file owns backpressure both ways,
- * the close sequence and the one place where an outcome is decided.
+ * Messages flow up (transport.message → queue → reader) and down (send → transport.send). This file owns
+ * backpressure both ways, the close sequence and the one place where an outcome is decided.
  */
 import { FramedError, toTransportError } from "./errors.ts";
-import type { Framing, FramingSession, Role, SessionEnd, SessionSink } from "./framing.ts";
+import type { Framing, FramingSession, Role, SessionEnd } from "./framing.ts";
 import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
+import type { MessageTransport } from "./message-transport.ts";
+import { SessionTransport } from "./session-transport.ts";
 import type { ByteTransport } from "./transport.ts";
-
-/** Everything needed to open a stream over a transport. */
-export interface FramedStreamSetup<T> {
-  transport: ByteTransport;
-  framing: Framing<T>;
-  /** Default `"client"` for outgoing connections; adapters pass `"server"` for accepted ones. */
-  role: Role;
-  options?: StreamOptions;
-  /** Bytes already read from the transport (for example after an HTTP upgrade), decoded first. */
-  head?: Uint8Array;
-}
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -30,22 +21,18 @@ interface Waiter<V> {
 }
 
 /**
- * The MessageStream every runtime adapter returns. Adapters that need framing-specific commands
- * (WebSocket ping) reach the session through {@link FramedStream.session}.
+ * A MessageStream over any {@link MessageTransport}: the runtime adapters' common implementation.
  *
  * @example
  * ```ts
- * const stream = new FramedStream({ transport, framing: lengthPrefix(), role: "client" });
- * await stream.send(new Uint8Array([1, 2, 3]));
+ * const stream = new TransportStream(nativeWebSocketTransport(socket), "websocket");
  * ```
  */
-export class FramedStream<T> implements MessageStream<T> {
+export class TransportStream<T> implements MessageStream<T> {
   readonly framing: string;
-  /** The framing session; for adapters, not application code. */
-  readonly session: FramingSession<T>;
   readonly closed: Promise<CloseInfo>;
 
-  private readonly transport: ByteTransport;
+  private readonly transport: MessageTransport<T>;
   private readonly readableHighWaterMark: number;
   private readonly closeTimeout: number;
   private readonly idleTimeout: number;
@@ -74,25 +61,28 @@ export class FramedStream<T> implements MessageStream<T> {
   private readableView: ReadableStream<T> | undefined;
   private writableView: WritableStream<T> | undefined;
 
-  constructor(setup: FramedStreamSetup<T>) {
-    const options = setup.options ?? {};
-    this.framing = setup.framing.name;
-    this.transport = setup.transport;
+  constructor(transport: MessageTransport<T>, framingName: string, options: StreamOptions = {}) {
+    this.framing = framingName;
+    this.transport = transport;
     this.readableHighWaterMark = Math.max(1, options.readableHighWaterMark ?? 1024);
     this.closeTimeout = options.closeTimeout ?? 5000;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    this.session = setup.framing.open(this.createSink(), { role: setup.role });
+    if (this.idleTimeout > 0) this.armIdleTimer(this.idleTimeout);
     this.transport.start({
-      data: (chunk) => this.onData(chunk),
-      end: () => this.onEnd(),
+      message: (message) => this.deliver(message),
+      activity: () => {
+        if (this.idleTimeout > 0) this.lastDataAt = Date.now();
+      },
+      warn: (error) => {
+        if (this.warningListeners) for (const listener of this.warningListeners) listener(error);
+      },
+      end: (outcome) => this.onSessionEnd(outcome),
       drain: () => this.onDrain(),
       close: (error) => this.onTransportClose(error),
     });
-    if (this.idleTimeout > 0) this.armIdleTimer(this.idleTimeout);
-    if (setup.head && setup.head.length > 0) this.onData(setup.head);
   }
 
   // ---- sending ------------------------------------------------------------------------------
@@ -105,7 +95,7 @@ export class FramedStream<T> implements MessageStream<T> {
       return Promise.reject(new FramedError("CLOSED", `cannot send on a read-only ${this.framing} stream`));
     }
     try {
-      this.session.send(message);
+      if (!this.transport.send(message)) this.writeBlocked = true;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -118,7 +108,7 @@ export class FramedStream<T> implements MessageStream<T> {
     let awaitPeer = false;
     if (!this.sessionEnded) {
       try {
-        awaitPeer = this.session.close(options.code, options.reason);
+        awaitPeer = this.transport.close(options.code, options.reason);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -210,21 +200,7 @@ export class FramedStream<T> implements MessageStream<T> {
     return () => this.warningListeners?.delete(listener);
   }
 
-  // ---- session sink -------------------------------------------------------------------------
-
-  private createSink(): SessionSink<T> {
-    return {
-      message: (message) => this.deliver(message),
-      write: (bytes) => {
-        if (this.state === "closed") return;
-        if (!this.transport.write(bytes)) this.writeBlocked = true;
-      },
-      warn: (error) => {
-        if (this.warningListeners) for (const listener of this.warningListeners) listener(error);
-      },
-      end: (outcome) => this.onSessionEnd(outcome),
-    };
-  }
+  // ---- transport events -------------------------------------------------------------------
 
   private deliver(message: T): void {
     const reader = this.readers.shift();
@@ -273,20 +249,6 @@ export class FramedStream<T> implements MessageStream<T> {
     this.transport.end();
   }
 
-  // ---- transport events ---------------------------------------------------------------------
-
-  private onData(chunk: Uint8Array): void {
-    if (this.idleTimeout > 0) this.lastDataAt = Date.now();
-    if (!this.sessionEnded) this.session.receive(chunk);
-  }
-
-  private onEnd(): void {
-    if (this.sessionEnded) return;
-    this.session.receiveEnd();
-    // A session must end at EOF; if one forgets, the stream still must not hang.
-    if (!this.sessionEnded) this.onSessionEnd({});
-  }
-
   private onDrain(): void {
     this.writeBlocked = false;
     const waiters = this.drainWaiters;
@@ -303,7 +265,8 @@ export class FramedStream<T> implements MessageStream<T> {
         this.decide({ initiator: "error", error: failure });
         this.endRead(failure);
       } else {
-        this.onEnd();
+        // Closed without EOF or a close handshake: report it as the end the framing never saw.
+        this.onSessionEnd({});
       }
     }
     this.state = "closed";
@@ -399,5 +362,37 @@ export class FramedStream<T> implements MessageStream<T> {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.closeTimer = undefined;
     this.idleTimer = undefined;
+  }
+}
+
+/** Everything needed to open a framed stream over a byte transport. */
+export interface FramedStreamSetup<T> {
+  transport: ByteTransport;
+  framing: Framing<T>;
+  /** `"client"` for outgoing connections, `"server"` for accepted ones. */
+  role: Role;
+  options?: StreamOptions;
+  /** Bytes already read from the transport (for example after an HTTP upgrade), decoded first. */
+  head?: Uint8Array;
+}
+
+/**
+ * The MessageStream every byte-transport adapter returns. Adapters that need framing-specific commands
+ * (WebSocket ping) reach the session through {@link FramedStream.session}.
+ *
+ * @example
+ * ```ts
+ * const stream = new FramedStream({ transport, framing: lengthPrefix(), role: "client" });
+ * await stream.send(new Uint8Array([1, 2, 3]));
+ * ```
+ */
+export class FramedStream<T> extends TransportStream<T> {
+  /** The framing session; for adapters, not application code. */
+  readonly session: FramingSession<T>;
+
+  constructor(setup: FramedStreamSetup<T>) {
+    const transport = new SessionTransport(setup);
+    super(transport, setup.framing.name, setup.options);
+    this.session = transport.session;
   }
 }

@@ -9,9 +9,11 @@ export {
   isFramedError,
   toTransportError,
 } from "./errors.ts";
-export { FramedStream, type FramedStreamSetup } from "./framed-stream.ts";
+export { FramedStream, type FramedStreamSetup, TransportStream } from "./framed-stream.ts";
 export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionEnd, SessionSink } from "./framing.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
 export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
+export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
+export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
