@@ -235,7 +235,8 @@ export class TransportStream<T> implements MessageStream<T> {
     this.endRead(outcome.error);
     // Replies to messages already delivered may still be sent: the write side closes once the reader has
     // seen the end (see observeReadEnd), or at closeTimeout for a reader that never comes back.
-    if (!this.iterationStarted) this.observeReadEnd();
+    // After our own close() nothing is left to reply to (send already rejects): end at once.
+    if (!this.iterationStarted || this.outcome?.initiator === "local") this.observeReadEnd();
   }
 
   /** The reader reached the end of the messages: nothing more will be answered, so end the write side. */
