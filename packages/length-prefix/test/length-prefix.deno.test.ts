@@ -1,0 +1,63 @@
+// @framed/length-prefix in the real Deno runtime: a Deno TCP echo, and bad input isolated to its connection.
+import assert from "node:assert/strict";
+import { checkConformance } from "@framed/core/testing";
+import { connect, lengthPrefix, listen } from "../src/deno.ts";
+
+Deno.test("length-prefix conformance kit passes under Deno (varint and uint32be)", () => {
+  const messages = [new Uint8Array(0), Uint8Array.of(1, 2, 3), new Uint8Array(150).fill(5)];
+  checkConformance({ framing: lengthPrefix({ header: "varint" }), messages }, { numRuns: 50 });
+  checkConformance({ framing: lengthPrefix(), messages }, { numRuns: 50 });
+});
+
+Deno.test("a Deno TCP echo returns every length-prefixed message in order", async () => {
+  const server = await listen(
+    { port: 0 },
+    async (stream) => {
+      for await (const message of stream) await stream.send(message);
+    },
+    { header: "varint" },
+  );
+  const client = await connect({ port: server.address.port }, { header: "varint" });
+  const sent = Array.from({ length: 200 }, (_, i) => new Uint8Array(i * 37).fill(i));
+  for (const message of sent) client.send(message);
+  const received: Uint8Array[] = [];
+  for await (const message of client) {
+    received.push(message);
+    if (received.length === sent.length) break;
+  }
+  assert.deepEqual(
+    received.map((m) => m.length),
+    sent.map((m) => m.length),
+  );
+  assert.deepEqual(received[199], sent[199]);
+  await client.closed;
+  await server.close();
+});
+
+Deno.test("an over-limit length closes only that Deno connection with MESSAGE_TOO_LARGE", async () => {
+  const errors: unknown[] = [];
+  const server = await listen(
+    { port: 0 },
+    async (stream) => {
+      try {
+        for await (const message of stream) await stream.send(message);
+      } catch (error) {
+        errors.push(error);
+      }
+    },
+    { maxMessageSize: 16 },
+  );
+  const good = await connect({ port: server.address.port });
+  const raw = await Deno.connect({ hostname: "127.0.0.1", port: server.address.port });
+  await raw.write(Uint8Array.of(0, 0, 0, 1, 9, 0, 0, 0, 17));
+  const echoed: number[] = [];
+  const buffer = new Uint8Array(64);
+  for (let n = await raw.read(buffer); n !== null; n = await raw.read(buffer)) echoed.push(...buffer.subarray(0, n));
+  raw.close();
+  assert.deepEqual(echoed, [0, 0, 0, 1, 9]);
+  assert.equal((errors[0] as { code: string }).code, "MESSAGE_TOO_LARGE");
+  await good.send(Uint8Array.of(1));
+  assert.deepEqual((await good[Symbol.asyncIterator]().next()).value, Uint8Array.of(1));
+  await good.close();
+  await server.close();
+});
