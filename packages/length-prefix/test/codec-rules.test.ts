@@ -98,7 +98,9 @@ describe("messages", () => {
   });
 
   it("strings are sent as UTF-8", () => {
-    expect([...encodeMessages(lengthPrefix({ header: "uint8" }), ["é"] as unknown as Uint8Array[])]).toEqual([2, 0xc3, 0xa9]);
+    expect([...encodeMessages(lengthPrefix({ header: "uint8" }), ["é"] as unknown as Uint8Array[])]).toEqual([
+      2, 0xc3, 0xa9,
+    ]);
   });
 
   it("a length that does not fit the header is refused with INVALID_MESSAGE", () => {
