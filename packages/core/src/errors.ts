@@ -18,6 +18,7 @@
  * - `CONNECT_FAILED`: a connection could not be opened (refused, unreachable).
  * - `CONNECTION_RESET`: the transport failed or was reset under us.
  * - `CLOSED`: the stream is closed; nothing more can be sent.
+ * - `INTERNAL_ERROR`: a failure inside framed or a plug-in (a compressor), not the peer's fault.
  */
 export type FramedErrorCode =
   | "MESSAGE_TOO_LARGE"
@@ -32,7 +33,8 @@ export type FramedErrorCode =
   | "TIMEOUT"
   | "CONNECT_FAILED"
   | "CONNECTION_RESET"
-  | "CLOSED";
+  | "CLOSED"
+  | "INTERNAL_ERROR";
 
 /** Extra facts an error may carry. */
 export interface FramedErrorDetails {

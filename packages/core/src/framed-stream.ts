@@ -104,7 +104,11 @@ export class TransportStream<T> implements MessageStream<T> {
   }
 
   close(options: CloseOptions = {}): Promise<CloseInfo> {
-    if (this.state !== "open") return this.closed;
+    if (this.state !== "open") {
+      // The peer already ended and we were only keeping the write side open for replies: done now.
+      if (this.state === "closing" && this.sessionEnded) this.endTransport();
+      return this.closed;
+    }
     let awaitPeer = false;
     if (!this.sessionEnded) {
       try {

@@ -32,8 +32,10 @@ export interface SessionSink<T> {
   /** Input was refused but the session recovered and stays in sync (for example an oversized message skipped). */
   warn(error: FramedError): void;
   /**
-   * The session is over: bad input (with `error`), the peer's close (with its code), or the end of input.
-   * Called at most once; nothing is reported after it. Messages reported before it stay valid.
+   * The input side is over: bad input (with `error`), the peer's close (with its code), or the end of input.
+   * Called at most once; no message or warning is reported after it, and further input is ignored.
+   * Messages reported before it stay valid, and `send` keeps working (replies to those messages) until
+   * the framing's own close was sent.
    */
   end(outcome: SessionEnd): void;
 }
@@ -55,7 +57,11 @@ export interface SessionContext {
  * ```
  */
 export interface FramingSession<T> {
-  /** Consume bytes from the peer. Never throws for bad input: it reports through `sink.end({ error })`. */
+  /**
+   * Consume bytes from the peer. Never throws for bad input: it reports through `sink.end({ error })`.
+   * The session owns `chunk`: transports never reuse or change it afterwards, so the session may keep
+   * views of it and may even modify it in place (WebSocket unmasking).
+   */
   receive(chunk: Uint8Array): void;
   /** The peer's byte stream ended (EOF). */
   receiveEnd(): void;

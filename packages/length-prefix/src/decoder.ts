@@ -104,7 +104,9 @@ export class LengthPrefixDecoder {
         return;
       }
       this.frames++;
-      this.sink.message(bytes.subarray(position + this.stripBytes, frameEnd));
+      // A plain Uint8Array view of the chunk: Buffer#subarray is several times slower on Node.
+      const start = position + this.stripBytes;
+      this.sink.message(new Uint8Array(bytes.buffer, bytes.byteOffset + start, frameEnd - start));
       position = frameEnd;
     }
   }

@@ -57,7 +57,7 @@ describe("length-prefix over Node TCP", () => {
       message: "length-prefix: message 2 declares 4096 bytes, over maxMessageSize 1024",
     });
     await good.send(Uint8Array.of(7));
-    expect((await good[Symbol.asyncIterator]().next()).value).toEqual(Buffer.of(7));
+    expect((await good[Symbol.asyncIterator]().next()).value).toEqual(Uint8Array.of(7));
     await good.close();
   });
 

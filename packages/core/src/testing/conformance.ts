@@ -43,8 +43,13 @@ function encodedBytes<T>(subject: ConformanceSubject<T>): Uint8Array {
   return encodeMessages(subject.framing, subject.messages, decoder === "server" ? "client" : "server");
 }
 
+/** Fresh copies: a session owns the chunks it receives and may change them (WebSocket unmasks in place). */
+function owned(chunks: Uint8Array[]): Uint8Array[] {
+  return chunks.map((chunk) => chunk.slice());
+}
+
 function expectSameMessages<T>(subject: ConformanceSubject<T>, chunks: Uint8Array[], label: string): void {
-  const record = decodeChunks(subject.framing, chunks, { role: subject.role ?? "server" });
+  const record = decodeChunks(subject.framing, owned(chunks), { role: subject.role ?? "server" });
   const equals = subject.equals ?? defaultEquals;
   if (record.end?.error) {
     throw new Error(`${subject.framing.name}: ${label}: decoding failed: ${record.end.error.message}`);
@@ -123,7 +128,7 @@ export function checkRandomBytes<T>(
           .sort((a, b) => a - b);
         let record: ReturnType<typeof decodeChunks<T>>;
         try {
-          record = decodeChunks(framing, splitAt(bytes, cuts), { role: options.role ?? "server" });
+          record = decodeChunks(framing, owned(splitAt(bytes, cuts)), { role: options.role ?? "server" });
         } catch (error) {
           throw new Error(`${framing.name}: random input threw instead of reporting a FramedError: ${String(error)}`);
         }
