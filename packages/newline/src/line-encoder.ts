@@ -1,0 +1,97 @@
+/**
+ * Encoding one line: the message, then the delimiter, refusing what would not read back as one line.
+ */
+import { FramedError } from "@framed/core";
+import { CR, describeDelimiter, indexOfBytes } from "./delimiter.ts";
+import type { LineSettings } from "./options.ts";
+
+const utf8Encoder = new TextEncoder();
+
+function tooLarge(size: number, settings: LineSettings): FramedError {
+  return new FramedError(
+    "MESSAGE_TOO_LARGE",
+    `cannot send a ${size}-byte line: maxMessageSize is ${settings.maxMessageSize} bytes`,
+  );
+}
+
+function containsDelimiter(settings: LineSettings): FramedError {
+  return new FramedError(
+    "INVALID_MESSAGE",
+    `cannot send a message containing the delimiter ${describeDelimiter(settings.delimiter)}: it would read back as several lines (set allowDelimiter to send it anyway)`,
+  );
+}
+
+function endsWithCR(): FramedError {
+  return new FramedError(
+    "INVALID_MESSAGE",
+    "cannot send a message ending in CR: the reader strips a CR before the delimiter (set allowDelimiter to send it anyway)",
+  );
+}
+
+/**
+ * Write `text` as one UTF-8 line. `checkDelimiter: false` skips the delimiter search when the caller
+ * knows the text cannot contain it (JSON text never contains a raw control character).
+ */
+export function encodeTextLine(
+  text: string,
+  settings: LineSettings,
+  write: (bytes: Uint8Array) => void,
+  checkDelimiter = true,
+): void {
+  // Every UTF-16 unit encodes to at least one byte, so this refuses a huge string before encoding it.
+  if (text.length > settings.maxMessageSize) throw tooLarge(text.length, settings);
+  const delimiter = settings.delimiter;
+  const check = checkDelimiter && !settings.allowDelimiter;
+  if (delimiter.text !== undefined) {
+    const line = text + delimiter.text;
+    if (check) {
+      // The first delimiter must be ours; this also catches a text whose end runs into the delimiter
+      // ("a-" before "--"), which a plain `includes` would miss.
+      if (line.indexOf(delimiter.text) !== text.length) throw containsDelimiter(settings);
+      if (settings.stripCR && text.charCodeAt(text.length - 1) === CR) throw endsWithCR();
+    }
+    // One allocation for line and delimiter: cheaper than two writes for the short lines that dominate.
+    const bytes = utf8Encoder.encode(line);
+    const size = bytes.length - delimiter.bytes.length;
+    if (size > settings.maxMessageSize) throw tooLarge(size, settings);
+    write(bytes);
+    return;
+  }
+  encodeBytesLine(utf8Encoder.encode(text), settings, write, check);
+}
+
+/** Write `bytes` as one line, then the delimiter. */
+export function encodeBytesLine(
+  bytes: Uint8Array,
+  settings: LineSettings,
+  write: (bytes: Uint8Array) => void,
+  check = !settings.allowDelimiter,
+): void {
+  if (bytes.length > settings.maxMessageSize) throw tooLarge(bytes.length, settings);
+  const delimiter = settings.delimiter.bytes;
+  if (check) {
+    const found = delimiter.length === 1 ? bytes.indexOf(delimiter[0]) : indexOfBytes(bytes, delimiter);
+    if (found !== -1 || runsIntoDelimiter(bytes, settings)) throw containsDelimiter(settings);
+    if (settings.stripCR && bytes.length > 0 && bytes[bytes.length - 1] === CR) throw endsWithCR();
+  }
+  if (bytes.length > 0) write(bytes);
+  write(delimiter);
+}
+
+/** True when the end of `bytes` and the delimiter together hold an earlier delimiter ("a-" then "--"). */
+function runsIntoDelimiter(bytes: Uint8Array, settings: LineSettings): boolean {
+  if (settings.delimiter.borderless) return false;
+  const delimiter = settings.delimiter.bytes;
+  const tail = bytes.subarray(Math.max(0, bytes.length - delimiter.length + 1));
+  const joined = new Uint8Array(tail.length + delimiter.length);
+  joined.set(tail);
+  joined.set(delimiter, tail.length);
+  return indexOfBytes(joined, delimiter) !== tail.length;
+}
+
+/** A short description of a value's type for error messages. */
+export function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (value instanceof Uint8Array) return "a Uint8Array";
+  return typeof value === "object" ? `an object (${value.constructor?.name ?? "Object"})` : `a ${typeof value}`;
+}

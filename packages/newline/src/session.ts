@@ -1,0 +1,98 @@
+/**
+ * `LineSession`: the FramingSession shared by the three newline framings; the codec decides what a
+ * line becomes (string, bytes, JSON value) and how a message is encoded.
+ */
+import { FramedError, type Framing, type FramingSession, type SessionSink } from "@framed/core";
+import { type LineHandler, LineSplitter } from "./line-splitter.ts";
+import type { LineSettings } from "./options.ts";
+
+/** What a codec's line handler delivers to; implemented by the session. */
+export interface LineOutput<T> {
+  message(message: T): void;
+  /** A skipped line (oversize, bad UTF-8, bad JSON with the skip policy). */
+  warn(error: FramedError): void;
+  /** Bad input that ends the session. */
+  fail(error: FramedError): void;
+  /** True once the session has ended: batch loops stop delivering. */
+  readonly ended: boolean;
+}
+
+/** One newline framing's message type: how lines decode and how messages encode. */
+export interface LineCodec<T> {
+  readonly name: string;
+  readonly settings: LineSettings;
+  /** The line handler for one session. */
+  createHandler(output: LineOutput<T>): LineHandler;
+  /** Write one message and its delimiter through `write`, or throw `INVALID_MESSAGE`/`MESSAGE_TOO_LARGE`. */
+  encode(message: T, write: (bytes: Uint8Array) => void): void;
+}
+
+export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
+  ended = false;
+  private closing = false;
+  private readonly splitter: LineSplitter;
+  private readonly write: (bytes: Uint8Array) => void;
+
+  constructor(
+    private readonly sink: SessionSink<T>,
+    private readonly codec: LineCodec<T>,
+  ) {
+    this.write = (bytes) => sink.write(bytes);
+    this.splitter = new LineSplitter(codec.settings, codec.createHandler(this));
+  }
+
+  // ---- LineOutput -------------------------------------------------------------------------------
+
+  message(message: T): void {
+    this.sink.message(message);
+  }
+
+  warn(error: FramedError): void {
+    this.sink.warn(error);
+  }
+
+  fail(error: FramedError): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.splitter.stop();
+    this.sink.end({ error });
+  }
+
+  // ---- FramingSession ---------------------------------------------------------------------------
+
+  receive(chunk: Uint8Array): void {
+    if (!this.ended) this.splitter.receive(chunk);
+  }
+
+  receiveEnd(): void {
+    if (this.ended) return;
+    this.splitter.end();
+    if (this.ended) return;
+    this.ended = true;
+    this.sink.end({});
+  }
+
+  /**
+   * Encode one line. Still allowed after the input ended (EOF or bad input): lines have no close
+   * handshake, so answering lines already delivered, or a peer that half-closed
+   * (`printf 'q\n' | nc -N`), is ordinary TCP. The stream layer decides when writing stops.
+   */
+  send(message: T): void {
+    if (this.closing) throw new FramedError("CLOSED", `cannot send: the ${this.codec.name} session is closing`);
+    this.codec.encode(message, this.write);
+  }
+
+  /** Lines have no close message: the transport can close once writes are flushed. */
+  close(): boolean {
+    this.closing = true;
+    return false;
+  }
+}
+
+/** Wrap a codec as a Framing: one {@link LineSession} per connection. */
+export function lineFraming<T>(codec: LineCodec<T>): Framing<T> {
+  return {
+    name: codec.name,
+    open: (sink) => new LineSession(sink, codec),
+  };
+}

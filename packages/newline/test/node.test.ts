@@ -1,0 +1,158 @@
+// @framed/newline/node over real sockets and pipes: TCP echo, NDJSON, bad input isolation, half-close, stdio.
+import { spawn } from "node:child_process";
+import * as net from "node:net";
+import { fileURLToPath } from "node:url";
+import type { FramedError, Listener, MessageStream } from "@framed/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { byteLines, connect, jsonLines, listen } from "../src/node.ts";
+
+const listeners: Listener<unknown>[] = [];
+afterEach(async () => {
+  await Promise.all(listeners.splice(0).map((l) => l.close()));
+});
+
+async function echoServer<T>(
+  start: (onStream: (stream: MessageStream<T>) => Promise<void>) => Promise<Listener<T>>,
+): Promise<Listener<T>> {
+  const server = await start(async (stream) => {
+    for await (const message of stream) await stream.send(message);
+  });
+  listeners.push(server as Listener<unknown>);
+  return server;
+}
+
+async function take<T>(stream: MessageStream<T>, count: number): Promise<T[]> {
+  const out: T[] = [];
+  const iterator = stream[Symbol.asyncIterator]();
+  while (out.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+}
+
+describe("Node TCP", () => {
+  it("a connect/listen echo returns every line in order, text and UTF-8 intact", async () => {
+    const server = await echoServer<string>((handler) => listen({ port: 0 }, handler));
+    const client = await connect({ port: server.address.port });
+    const sent = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? `ünïcödé ${i} 😀` : `line ${i}`));
+    sent.push("", "x".repeat(100_000));
+    const received = take(client, sent.length);
+    for (const line of sent) await client.send(line);
+    expect(await received).toEqual(sent);
+    expect((await client.close()).initiator).toBe("local");
+  });
+
+  it("jsonLines: an NDJSON echo round-trips JSON values", async () => {
+    const server = await echoServer<unknown>((handler) => jsonLines.listen({ port: 0 }, handler));
+    const client = await jsonLines.connect({ port: server.address.port });
+    const values = [{ id: 1, tags: ["a", "b"] }, [1, 2, 3], "text\nwith newline", null, 42.5];
+    for (const value of values) await client.send(value);
+    expect(await take(client, values.length)).toEqual(values);
+    await client.close();
+  });
+
+  it("byteLines with a custom delimiter echoes raw records", async () => {
+    const server = await echoServer<Uint8Array>((handler) =>
+      byteLines.listen({ port: 0 }, handler, { delimiter: "\0" }),
+    );
+    const client = await byteLines.connect({ port: server.address.port }, { delimiter: "\0" });
+    await client.send(new Uint8Array([1, 10, 13, 255]));
+    await client.send(new Uint8Array(0));
+    // Node hands out Buffers (a Uint8Array subclass); compare the bytes.
+    const records = await take(client, 2);
+    expect(records.map((r) => Array.from(r))).toEqual([[1, 10, 13, 255], []]);
+    await client.close();
+  });
+
+  it("one connection's oversized line closes only that connection, after the lines before it; another keeps working", async () => {
+    const failures: unknown[] = [];
+    const server = await listen(
+      { port: 0 },
+      async (stream) => {
+        try {
+          for await (const line of stream) await stream.send(line);
+        } catch (error) {
+          failures.push(error);
+        }
+      },
+      { maxMessageSize: 64 },
+    );
+    listeners.push(server as Listener<unknown>);
+    const victim = await connect({ port: server.address.port });
+    const bystander = await connect({ port: server.address.port });
+    await bystander.send("before");
+    expect(await take(bystander, 1)).toEqual(["before"]);
+    await victim.send("fine");
+    await victim.send("y".repeat(1000));
+    expect(await take(victim, 5)).toEqual(["fine"]);
+    expect((await victim.closed).initiator).toBe("remote");
+    expect(failures).toEqual([expect.objectContaining({ code: "MESSAGE_TOO_LARGE", messageNumber: 2 })]);
+    await bystander.send("after");
+    expect(await take(bystander, 1)).toEqual(["after"]);
+    await bystander.close();
+  });
+
+  it('oversize: "skip" drops the line, reports it through onWarning and the connection goes on', async () => {
+    const warnings: FramedError[] = [];
+    const server = await listen(
+      { port: 0 },
+      async (stream) => {
+        stream.onWarning((warning) => warnings.push(warning));
+        for await (const line of stream) await stream.send(line);
+      },
+      { maxMessageSize: 16, oversize: "skip" },
+    );
+    listeners.push(server as Listener<unknown>);
+    const client = await connect({ port: server.address.port });
+    await client.send("short");
+    await client.send("z".repeat(5000));
+    await client.send("still here");
+    expect(await take(client, 2)).toEqual(["short", "still here"]);
+    expect(warnings.map((w) => [w.code, w.messageNumber])).toEqual([["MESSAGE_TOO_LARGE", 2]]);
+    await client.close();
+  });
+
+  it("answers a peer that sent its lines and half-closed (printf 'a\\nb\\n' | nc -N)", async () => {
+    const server = await listen({ port: 0 }, async (stream) => {
+      for await (const line of stream) await stream.send(line.toUpperCase());
+      await stream.close();
+    });
+    listeners.push(server as Listener<unknown>);
+    const socket = net.connect(server.address.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (data) => {
+      received += data;
+    });
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.end("a\r\nb\nlast");
+    await new Promise((resolve) => socket.once("close", resolve));
+    expect(received).toBe("A\nB\nLAST\n");
+  });
+});
+
+describe("Node stdio", () => {
+  it("jsonLines.childProcess round-trips JSON-RPC-style requests with a child on stdio", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=source",
+        "--import",
+        "tsx",
+        fileURLToPath(new URL("./fixtures/ndjson-stdio-child.ts", import.meta.url)),
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    const rpc = jsonLines.childProcess(child);
+    await rpc.send({ id: 1, params: [1, 2, 3] });
+    await rpc.send({ id: 2, params: [40, 2] });
+    expect(await take(rpc, 2)).toEqual([
+      { id: 1, result: 6 },
+      { id: 2, result: 42 },
+    ]);
+    await rpc.close();
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+  });
+});
