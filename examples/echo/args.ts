@@ -1,0 +1,102 @@
+/**
+ * The echo example's flags, parsed the same way on Node and Deno (no runtime APIs here).
+ */
+export type FramingName = "websocket" | "length-prefix" | "newline";
+export type RuntimeName = "node" | "deno";
+
+export interface EchoArgs {
+  framing: FramingName;
+  runtime: RuntimeName;
+  host: string;
+  port: number;
+  maxMessageSize?: number;
+  /** length-prefix header kind: varint, uint8, uint16be, uint16le, uint24be, …, uint64le. */
+  header: string;
+  quiet: boolean;
+}
+
+export const USAGE = `usage: pnpm example echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
+                         [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…] [--quiet]
+defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,
+          --max-message-size = the framing's default (16 MiB)`;
+
+export function parseEchoArgs(argv: string[]): EchoArgs {
+  const args: EchoArgs = {
+    framing: "length-prefix",
+    runtime: "node",
+    host: "127.0.0.1",
+    port: 9000,
+    header: "uint32be",
+    quiet: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return next;
+    };
+    const integer = (name: string, text: string) => {
+      const n = Number(text);
+      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${text}"`);
+      return n;
+    };
+    switch (flag) {
+      case "--framing": {
+        const framing = value();
+        if (framing !== "websocket" && framing !== "length-prefix" && framing !== "newline") {
+          throw new Error(`unknown framing "${framing}"\n${USAGE}`);
+        }
+        args.framing = framing;
+        break;
+      }
+      case "--runtime": {
+        const runtime = value();
+        if (runtime !== "node" && runtime !== "deno") throw new Error(`unknown runtime "${runtime}"\n${USAGE}`);
+        args.runtime = runtime;
+        break;
+      }
+      case "--port":
+        args.port = integer("--port", value());
+        break;
+      case "--host":
+        args.host = value();
+        break;
+      case "--max-message-size":
+        args.maxMessageSize = integer("--max-message-size", value());
+        break;
+      case "--header":
+        args.header = parseHeader(value());
+        break;
+      case "--quiet":
+        args.quiet = true;
+        break;
+      case "--help":
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown flag "${flag}"\n${USAGE}`);
+    }
+  }
+  return args;
+}
+
+const HEADERS = [
+  "varint",
+  "uint8",
+  "uint16be",
+  "uint16le",
+  "uint24be",
+  "uint24le",
+  "uint32be",
+  "uint32le",
+  "uint64be",
+  "uint64le",
+] as const;
+export type HeaderName = (typeof HEADERS)[number];
+
+/** Check a --header value against the length-prefix header kinds. */
+export function parseHeader(header: string): HeaderName {
+  if (!(HEADERS as readonly string[]).includes(header))
+    throw new Error(`unknown --header "${header}": use one of ${HEADERS.join(", ")}`);
+  return header as HeaderName;
+}

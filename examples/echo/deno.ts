@@ -1,0 +1,49 @@
+// The echo server on Deno; started by main.ts with `--runtime deno` (or directly with `deno run`).
+import type { Listener } from "@framed/core";
+import { parseEchoArgs, parseHeader } from "./args.ts";
+import { echoEachMessage } from "./echo-handler.ts";
+
+declare const Deno: {
+  args: string[];
+  exit(code: number): never;
+  addSignalListener(signal: string, fn: () => void): void;
+};
+
+let args: ReturnType<typeof parseEchoArgs>;
+try {
+  args = parseEchoArgs(Deno.args);
+} catch (error) {
+  console.error((error as Error).message);
+  Deno.exit(2);
+}
+
+const log = args.quiet ? () => {} : (line: string) => console.log(line);
+const address = { hostname: args.host, port: args.port };
+const limits = args.maxMessageSize === undefined ? {} : { maxMessageSize: args.maxMessageSize };
+let server: Listener<unknown> & { url?: string };
+if (args.framing === "length-prefix") {
+  const { listen } = await import("@framed/length-prefix/deno");
+  server = await listen(address, (stream) => echoEachMessage(stream, log), {
+    ...limits,
+    header: parseHeader(args.header),
+  });
+} else if (args.framing === "newline") {
+  const { listen } = await import("@framed/newline/deno");
+  server = await listen(address, (stream) => echoEachMessage(stream, log), limits);
+} else {
+  const { listen } = await import("@framed/websocket/deno");
+  server = await listen(
+    address as never,
+    ((stream: never) => echoEachMessage(stream, log)) as never,
+    { ...limits, deflate: true } as never,
+  );
+}
+console.log(
+  `echo (${args.framing}, deno) listening on ${server.url ?? `${server.address.host}:${server.address.port}`}`,
+);
+const shutdown = async () => {
+  await server.close();
+  Deno.exit(0);
+};
+Deno.addSignalListener("SIGINT", shutdown);
+Deno.addSignalListener("SIGTERM", shutdown);

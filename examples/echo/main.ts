@@ -1,0 +1,56 @@
+// The echo server: `pnpm example echo --framing <websocket|length-prefix|newline> --runtime <node|deno> --port <N>`.
+// Prints `echo (<framing>, <runtime>) listening on <address>` once ready. See README.md for defaults.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Listener } from "@framed/core";
+import { parseEchoArgs, parseHeader } from "./args.ts";
+import { echoEachMessage } from "./echo-handler.ts";
+
+let args: ReturnType<typeof parseEchoArgs>;
+try {
+  args = parseEchoArgs(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+if (args.runtime === "deno") {
+  // The Deno server is the same program on Deno's runtime; this process only starts it.
+  const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
+  const script = fileURLToPath(new URL("./deno.ts", import.meta.url));
+  const child = spawn(
+    deno,
+    ["run", "--allow-net=127.0.0.1,localhost", "--no-check", script, ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+    },
+  );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 1));
+} else {
+  const log = args.quiet ? () => {} : (line: string) => console.log(line);
+  const address = { host: args.host, port: args.port };
+  const limits = args.maxMessageSize === undefined ? {} : { maxMessageSize: args.maxMessageSize };
+  let server: Listener<unknown> & { url?: string };
+  if (args.framing === "length-prefix") {
+    const { listen } = await import("@framed/length-prefix/node");
+    server = await listen(address, (stream) => echoEachMessage(stream, log), {
+      ...limits,
+      header: parseHeader(args.header),
+    });
+  } else if (args.framing === "newline") {
+    const { listen } = await import("@framed/newline/node");
+    server = await listen(address, (stream) => echoEachMessage(stream, log), limits);
+  } else {
+    const { listen } = await import("@framed/websocket/node");
+    server = await listen(address, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
+  }
+  const where = server.url ?? `${server.address.host}:${server.address.port}`;
+  console.log(`echo (${args.framing}, node) listening on ${where}`);
+  const shutdown = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}

@@ -1,0 +1,101 @@
+// Smoke test of the echo example: each framing on Node and Deno echoes messages, and bad input closes only
+// the offending connection with a logged reason (WebSocket: the right close code).
+import { type ChildProcess, spawn } from "node:child_process";
+import * as net from "node:net";
+import { fileURLToPath } from "node:url";
+import { connect as connectLengthPrefix } from "@framed/length-prefix/node";
+import { connect as connectNewline } from "@framed/newline/node";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill("SIGKILL");
+});
+
+async function startEcho(args: string[]): Promise<{ port: number; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ["scripts/example.mjs", "echo", "--port", "0", ...args], { cwd: root });
+  running.push(child);
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 20_000;
+  while (!/listening on (\S+)/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`echo ${args.join(" ")} did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const url = /listening on (\S+)/.exec(output)?.[1] ?? "";
+  return { port: Number(/:(\d+)\/?$/.exec(url)?.[1]), url, output: () => output };
+}
+
+async function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
+  const socket = net.connect({ port, host: "127.0.0.1" });
+  const received: Buffer[] = [];
+  socket.on("data", (chunk) => received.push(chunk));
+  socket.on("error", () => {});
+  socket.write(bytes);
+  await new Promise((resolve) => socket.once("close", resolve));
+  return Buffer.concat(received);
+}
+
+for (const runtime of ["node", "deno"] as const) {
+  describe(`echo example on ${runtime}`, () => {
+    it("length-prefix (varint) echoes messages; an oversized one closes only its connection", async () => {
+      const echo = await startEcho([
+        "--framing",
+        "length-prefix",
+        "--header",
+        "varint",
+        "--runtime",
+        runtime,
+        "--max-message-size",
+        "1024",
+      ]);
+      expect(echo.output()).toContain(`echo (length-prefix, ${runtime}) listening on 127.0.0.1:`);
+      const client = await connectLengthPrefix({ port: echo.port }, { header: "varint" });
+      await client.send(Uint8Array.of(1, 2, 3));
+      const echoed = await rawExchange(echo.port, Uint8Array.of(1, 42, 0x80, 0x10));
+      expect([...echoed]).toEqual([1, 42]);
+      await expect.poll(echo.output).toContain("MESSAGE_TOO_LARGE");
+      expect((await client[Symbol.asyncIterator]().next()).value).toEqual(Uint8Array.of(1, 2, 3));
+      await client.close();
+    });
+
+    it("newline echoes lines; a line over the limit closes only its connection", async () => {
+      const echo = await startEcho(["--framing", "newline", "--runtime", runtime, "--max-message-size", "16"]);
+      const client = await connectNewline({ port: echo.port });
+      await client.send("hello");
+      const echoed = await rawExchange(echo.port, new TextEncoder().encode(`ok\n${"x".repeat(40)}\n`));
+      expect(echoed.toString()).toBe("ok\n");
+      await expect.poll(echo.output).toContain("MESSAGE_TOO_LARGE");
+      expect((await client[Symbol.asyncIterator]().next()).value).toBe("hello");
+      await client.close();
+    });
+  });
+}
+
+describe("echo example: websocket on node", () => {
+  it("echoes text as text and binary as binary, and closes an oversized message with 1009", async () => {
+    const echo = await startEcho(["--framing", "websocket", "--runtime", "node", "--max-message-size", "1024"]);
+    expect(echo.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+    const socket = new WebSocket(echo.url, { perMessageDeflate: true });
+    await new Promise((resolve) => socket.once("open", resolve));
+    expect(socket.extensions).toContain("permessage-deflate");
+    const replies: Array<{ text: boolean; data: string }> = [];
+    socket.on("message", (data, isBinary) => replies.push({ text: !isBinary, data: data.toString() }));
+    socket.send("hello");
+    socket.send(Buffer.from("bytes"));
+    await expect
+      .poll(() => replies)
+      .toEqual([
+        { text: true, data: "hello" },
+        { text: false, data: "bytes" },
+      ]);
+    const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+    socket.send("x".repeat(2000));
+    expect(await closed).toBe(1009);
+  });
+});
