@@ -45,3 +45,12 @@ describe("message views", () => {
     await expect(iterator.next()).rejects.toMatchObject({ code: "INVALID_UTF8" });
   });
 });
+
+describe("package entry", () => {
+  it("@framed/core exports the message views", async () => {
+    const core = await import("@framed/core");
+    expect(typeof core.asJson).toBe("function");
+    expect(typeof core.asText).toBe("function");
+    expect(typeof core.mapMessages).toBe("function");
+  });
+});

@@ -1,0 +1,26 @@
+// `pnpm example swap [--framing all|length-prefix|newline|websocket] [--runtime node|deno]`
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { parseSwapArgs, runSwap } from "./run-swap.ts";
+import { connectTo, serve } from "./transports.node.ts";
+
+let options: ReturnType<typeof parseSwapArgs>;
+try {
+  options = parseSwapArgs(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+if (options.runtime === "deno") {
+  const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
+  const script = fileURLToPath(new URL("./deno.ts", import.meta.url));
+  const child = spawn(
+    deno,
+    ["run", "--allow-net=127.0.0.1", "--allow-env", "--no-check", script, ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
+  child.on("exit", (code) => process.exit(code ?? 1));
+} else {
+  await runSwap(options.framings, "node", { serve, connectTo });
+}
