@@ -1,0 +1,173 @@
+/**
+ * HTTP/1.1 message heads from bytes, sans-I/O: an incremental reader that waits for the blank line
+ * under a size cap, and strict parsers for a request head and a response head.
+ *
+ * ```
+ * GET /chat HTTP/1.1\r\n              ← start line
+ * Host: example.com\r\n               ← header fields, "name: value"
+ * Upgrade: websocket\r\n
+ * \r\n                                ← end of head; any bytes after it are `rest` (frames, same packet)
+ * ```
+ */
+import { ByteQueue, FramedError } from "@framed/core";
+import { hasControlChar, isToken } from "./header-values.ts";
+import { HttpHeaders } from "./http-headers.ts";
+
+/** Default cap on a handshake head, terminator included: 16 KiB (Node's own default is the same). */
+export const DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
+
+/** A complete head as text (bytes read as Latin-1, terminator removed) and the bytes that followed it. */
+export interface RawHead {
+  text: string;
+  rest: Uint8Array;
+}
+
+/** A parsed request head. `version` is the part after "HTTP/", e.g. "1.1". */
+export interface RequestHead {
+  method: string;
+  target: string;
+  version: string;
+  headers: HttpHeaders;
+}
+
+/** A parsed response head. */
+export interface ResponseHead {
+  version: string;
+  status: number;
+  reason: string;
+  headers: HttpHeaders;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Collects bytes until the `\r\n\r\n` that ends an HTTP head. Each byte is scanned once (the scan
+ * position is kept between pushes), with native `indexOf` for the line feeds.
+ *
+ * @example
+ * ```ts
+ * const reader = new HttpHeadReader("request");
+ * socket.on("data", (chunk) => {
+ *   const head = reader.push(chunk); // undefined: need more bytes
+ *   if (head) handle(parseRequestHead(head.text), head.rest);
+ * });
+ * ```
+ */
+export class HttpHeadReader {
+  private readonly queue = new ByteQueue();
+  private scanned = 0;
+  private done = false;
+
+  /**
+   * @param kind what is being read, for the error a too-large head gets: a request is refused with 431,
+   *   a response fails without a status.
+   */
+  constructor(
+    private readonly kind: "request" | "response",
+    private readonly maxSize: number = DEFAULT_MAX_HEADER_SIZE,
+  ) {}
+
+  /**
+   * Add bytes. Returns the head once the blank line has arrived (then the reader is spent), or undefined
+   * while more is needed.
+   *
+   * @throws FramedError `HANDSHAKE_FAILED` (status 431 for a request) when the head passes `maxSize`.
+   */
+  push(chunk: Uint8Array): RawHead | undefined {
+    if (this.done) throw new Error("HttpHeadReader.push called after the head was complete");
+    this.queue.push(chunk);
+    const limit = Math.min(this.queue.length, this.maxSize);
+    let lineFeed = this.queue.indexOf(LF, this.scanned);
+    while (lineFeed !== -1 && lineFeed < limit) {
+      if (
+        lineFeed >= 3 &&
+        this.queue.byteAt(lineFeed - 1) === CR &&
+        this.queue.byteAt(lineFeed - 2) === LF &&
+        this.queue.byteAt(lineFeed - 3) === CR
+      ) {
+        this.done = true;
+        const text = latin1(this.queue.take(lineFeed - 3));
+        this.queue.skip(4);
+        const rest = this.queue.take(this.queue.length);
+        return { text, rest };
+      }
+      lineFeed = this.queue.indexOf(LF, lineFeed + 1);
+    }
+    this.scanned = limit;
+    if (this.queue.length >= this.maxSize) {
+      const what = this.kind === "request" ? "request" : "response";
+      throw new FramedError("HANDSHAKE_FAILED", `the handshake ${what} head is larger than ${this.maxSize} bytes`, {
+        status: this.kind === "request" ? 431 : undefined,
+      });
+    }
+    return undefined;
+  }
+}
+
+/** Bytes as Latin-1 text (one char per byte), in slices so the argument list stays small. */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  }
+  return text;
+}
+
+/** Method, target (visible characters and obs-text, no spaces), version. */
+const REQUEST_LINE = /^([^ ]+) ([!-~\u0080-\u00ff]+) HTTP\/(\d\.\d)$/;
+/** Version, status, optional reason phrase (checked for control characters separately). */
+const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/;
+
+/**
+ * Parse a request head's text (from {@link HttpHeadReader}).
+ *
+ * @throws FramedError `HANDSHAKE_FAILED` with status 400 for a malformed request line or header field.
+ * @example
+ * ```ts
+ * parseRequestHead("GET /chat HTTP/1.1\r\nHost: example.com").target; // "/chat"
+ * ```
+ */
+export function parseRequestHead(text: string): RequestHead {
+  const lines = text.split("\r\n");
+  const match = REQUEST_LINE.exec(lines[0]);
+  if (!match || !isToken(match[1])) throw malformed(`malformed request line "${clip(lines[0])}"`, 400);
+  return { method: match[1], target: match[2], version: match[3], headers: parseFields(lines, 400) };
+}
+
+/**
+ * Parse a response head's text.
+ *
+ * @throws FramedError `HANDSHAKE_FAILED` for a malformed status line or header field.
+ */
+export function parseResponseHead(text: string): ResponseHead {
+  const lines = text.split("\r\n");
+  const match = STATUS_LINE.exec(lines[0]);
+  if (!match || hasControlChar(match[3] ?? "")) throw malformed(`malformed status line "${clip(lines[0])}"`, undefined);
+  const status = Number(match[2]);
+  return { version: match[1], status, reason: match[3] ?? "", headers: parseFields(lines, status) };
+}
+
+function parseFields(lines: readonly string[], status: number | undefined): HttpHeaders {
+  const headers = new HttpHeaders();
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const colon = line.indexOf(":");
+    // No colon, an empty or non-token name (which also rules out obs-fold and space before the colon).
+    if (colon <= 0 || !isToken(line.slice(0, colon))) throw malformed(`malformed header line "${clip(line)}"`, status);
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+    if (hasControlChar(value)) throw malformed(`control character in header ${line.slice(0, colon)}`, status);
+    headers.append(line.slice(0, colon), value);
+  }
+  return headers;
+}
+
+function malformed(message: string, status: number | undefined): FramedError {
+  return new FramedError("HANDSHAKE_FAILED", message, { status });
+}
+
+/** A line for an error message: at most 80 characters, control characters shown as escapes. */
+function clip(line: string): string {
+  const short = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+  return short.replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}

@@ -1,0 +1,183 @@
+/**
+ * The server's half of the opening handshake (RFC 6455 §4.2), sans-I/O: check an upgrade request,
+ * then pick a subprotocol and extensions and build the 101 response.
+ */
+import { FramedError } from "@framed/core";
+import { negotiateDeflate } from "../deflate/negotiate.ts";
+import { checkDeflateOptions, type DeflateOptions, type DeflateParams } from "../deflate/params.ts";
+import { computeAccept, isValidKey } from "./accept-key.ts";
+import {
+  type ExtensionOffer,
+  ExtensionSyntaxError,
+  formatExtensionHeader,
+  parseExtensionHeader,
+} from "./extension-header.ts";
+import { hasToken, parseProtocolList } from "./header-values.ts";
+import type { RequestHead } from "./http-head.ts";
+import type { HttpHeaders } from "./http-headers.ts";
+import { type HeaderInit, switchingProtocols } from "./http-response.ts";
+import type { Sha1 } from "./sha1.ts";
+
+/** A valid WebSocket upgrade request, with the handshake fields already read. */
+export interface UpgradeRequest {
+  method: string;
+  /** The request target as sent, for example `/chat?room=1`. */
+  url: string;
+  headers: HttpHeaders;
+  /** `Host`. */
+  host: string;
+  /** `Origin`, sent by browsers. */
+  origin: string | undefined;
+  /** `Sec-WebSocket-Key`. */
+  key: string;
+  /** Subprotocols the client offered, in its order of preference. */
+  protocols: readonly string[];
+  /** Extensions the client offered, in its order. */
+  extensions: readonly ExtensionOffer[];
+}
+
+/** Picks a subprotocol from the client's list; return undefined to use none. */
+export type ProtocolSelector = (offered: readonly string[], request: UpgradeRequest) => string | undefined | null;
+
+/** How the server answers an acceptable request. */
+export interface ServerHandshakeOptions {
+  /**
+   * Subprotocols the server speaks, in its order of preference (the first one the client also offered
+   * wins), or a function that picks one of the offered. Default: none.
+   */
+  protocols?: readonly string[] | ProtocolSelector;
+  /** Accept permessage-deflate offers (`true` for RFC 7692 defaults). Default false. */
+  deflate?: boolean | DeflateOptions;
+  /** Extra response fields on the 101 (for example `Set-Cookie`). */
+  headers?: HeaderInit;
+  /** A synchronous SHA-1 (Node: `node:crypto`). Default: the pure TypeScript one. */
+  sha1?: Sha1;
+}
+
+/** The server's answer: bytes to write, and what was agreed. */
+export interface ServerHandshake {
+  /** The `101 Switching Protocols` response. */
+  response: Uint8Array;
+  /** The chosen subprotocol, "" for none. */
+  protocol: string;
+  /** The `Sec-WebSocket-Extensions` response value, "" for none. */
+  extensions: string;
+  /** The permessage-deflate parameters, or null when not agreed. */
+  deflate: DeflateParams | null;
+}
+
+function refuse(status: number, message: string): never {
+  throw new FramedError("HANDSHAKE_FAILED", message, { status });
+}
+
+/** The one value of a field that must not repeat, or undefined when absent. */
+function single(headers: HttpHeaders, name: string): string | undefined {
+  const values = headers.getAll(name);
+  if (values.length > 1) refuse(400, `the ${name} header appears ${values.length} times`);
+  return values[0];
+}
+
+/**
+ * Check that a request is a WebSocket opening handshake (RFC 6455 §4.2.1) and read its fields.
+ *
+ * | problem | status |
+ * | --- | --- |
+ * | not GET | 405 (with `Allow: GET`) |
+ * | not HTTP/1.1 | 505 |
+ * | no `Upgrade` at all | 426 (with `Upgrade: websocket`) |
+ * | `Host` missing or repeated, `Upgrade` without `websocket`, `Connection` without `upgrade` | 400 |
+ * | `Sec-WebSocket-Version` not 13 | 426 (with `Sec-WebSocket-Version: 13`) |
+ * | `Sec-WebSocket-Key` not base64 of 16 bytes | 400 |
+ * | malformed `Sec-WebSocket-Protocol` or `Sec-WebSocket-Extensions` | 400 |
+ *
+ * @throws FramedError `HANDSHAKE_FAILED` with `status` set as above.
+ * @example
+ * ```ts
+ * const request = validateUpgradeRequest(parseRequestHead(head.text));
+ * ```
+ */
+export function validateUpgradeRequest(head: RequestHead): UpgradeRequest {
+  const { headers } = head;
+  if (head.method !== "GET") refuse(405, `a WebSocket handshake must be a GET request, got ${head.method}`);
+  if (head.version !== "1.1") refuse(505, `a WebSocket handshake must be HTTP/1.1, got HTTP/${head.version}`);
+  const host = single(headers, "host");
+  if (host === undefined || host === "") refuse(400, "the Host header is missing");
+  const upgrade = headers.get("upgrade");
+  if (upgrade === undefined) refuse(426, "this endpoint only speaks WebSocket: send Upgrade: websocket");
+  if (!hasToken(upgrade, "websocket")) refuse(400, `the Upgrade header must name websocket, got "${upgrade}"`);
+  if (!hasToken(headers.get("connection"), "upgrade")) refuse(400, "the Connection header must include upgrade");
+  const version = single(headers, "sec-websocket-version");
+  if (version !== "13")
+    refuse(426, `Sec-WebSocket-Version must be 13, got ${version === undefined ? "none" : `"${version}"`}`);
+  const key = single(headers, "sec-websocket-key");
+  if (key === undefined || !isValidKey(key)) refuse(400, "Sec-WebSocket-Key must be the base64 encoding of 16 bytes");
+
+  const protocolHeader = headers.get("sec-websocket-protocol");
+  let protocols: string[] = [];
+  if (protocolHeader !== undefined) {
+    const parsed = parseProtocolList(protocolHeader);
+    if (!parsed) refuse(400, "Sec-WebSocket-Protocol must be a list of distinct tokens");
+    protocols = parsed;
+  }
+  const extensionHeader = headers.get("sec-websocket-extensions");
+  let extensions: ExtensionOffer[] = [];
+  if (extensionHeader !== undefined) {
+    try {
+      extensions = parseExtensionHeader(extensionHeader);
+    } catch (error) {
+      if (!(error instanceof ExtensionSyntaxError)) throw error;
+      refuse(400, error.message);
+    }
+  }
+  return {
+    method: head.method,
+    url: head.target,
+    headers,
+    host,
+    origin: single(headers, "origin"),
+    key,
+    protocols,
+    extensions,
+  };
+}
+
+/** The subprotocol to answer with, "" for none. */
+function selectProtocol(request: UpgradeRequest, choice: ServerHandshakeOptions["protocols"]): string {
+  if (!choice || request.protocols.length === 0) return "";
+  if (typeof choice === "function") {
+    const picked = choice(request.protocols, request);
+    if (picked === undefined || picked === null || picked === "") return "";
+    if (!request.protocols.includes(picked)) {
+      throw new TypeError(`the protocols selector returned "${picked}", which the client did not offer`);
+    }
+    return picked;
+  }
+  return choice.find((protocol) => request.protocols.includes(protocol)) ?? "";
+}
+
+/**
+ * Answer a validated request: pick the subprotocol and extensions, and build the 101 response.
+ *
+ * @throws TypeError when a `protocols` function picks a protocol the client did not offer.
+ * @example
+ * ```ts
+ * const { response, protocol, deflate } = acceptUpgrade(request, { protocols: ["chat.v2"], deflate: true });
+ * socket.write(response);
+ * ```
+ */
+export function acceptUpgrade(request: UpgradeRequest, options: ServerHandshakeOptions = {}): ServerHandshake {
+  const protocol = selectProtocol(request, options.protocols);
+  let deflate: DeflateParams | null = null;
+  let extensions = "";
+  if (options.deflate) {
+    const preferences = options.deflate === true ? {} : checkDeflateOptions(options.deflate, "server");
+    const agreement = negotiateDeflate(request.extensions, preferences);
+    if (agreement) {
+      deflate = agreement.params;
+      extensions = formatExtensionHeader([agreement.response]);
+    }
+  }
+  const accept = computeAccept(request.key, options.sha1);
+  const response = switchingProtocols({ accept, protocol, extensions, headers: options.headers });
+  return { response, protocol, extensions, deflate };
+}

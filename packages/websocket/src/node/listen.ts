@@ -1,0 +1,138 @@
+/**
+ * A WebSocket server on its own port: a bare `net` server that reads each upgrade request with the
+ * sans-I/O head reader (no `http` module), answers it, and hands each stream to the handler.
+ */
+import * as net from "node:net";
+import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
+import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
+import { validateUpgradeRequest } from "../handshake/server-handshake.ts";
+import { pathMatches } from "./http-server.ts";
+import type { ServerOptions } from "./options.ts";
+import { completeUpgrade, refuseHandshake, upgradeSettings } from "./upgrade.ts";
+import type { ServerWebSocketStream } from "./websocket-stream.ts";
+
+/** Where to listen: `host` defaults to 127.0.0.1, `port` 0 picks a free port. */
+export interface ListenAddress {
+  host?: string;
+  port: number;
+}
+
+/** A listening WebSocket server. */
+export interface WebSocketListener extends Listener<string | Uint8Array> {
+  readonly streams: ReadonlySet<ServerWebSocketStream>;
+  /** `ws://host:port/` (IPv6 hosts in brackets). */
+  readonly url: string;
+  readonly server: net.Server;
+}
+
+/**
+ * Listen for WebSocket connections and hand each one to `onStream`. Requests that are not valid
+ * upgrades are answered (400, 404, 405, 426, 431…) and closed; other connections never notice.
+ * `close()` stops listening and closes every stream with 1001 (going away).
+ *
+ * @example
+ * ```ts
+ * const server = await listen({ port: 8080 }, async (stream) => {
+ *   for await (const message of stream) await stream.send(message);
+ * }, { deflate: true, keepAlive: 30_000 });
+ * console.log("listening on", server.url);
+ * ```
+ */
+export function listen(
+  address: ListenAddress,
+  onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, net.Socket>,
+  options: ServerOptions = {},
+): Promise<WebSocketListener> {
+  let settings: ReturnType<typeof upgradeSettings>;
+  try {
+    settings = upgradeSettings(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const registry = new StreamRegistry<string | Uint8Array>(options);
+  const handshaking = new Set<net.Socket>();
+
+  const accept = (socket: net.Socket) => {
+    handshaking.add(socket);
+    const deadline = settings.handshakeTimeout > 0 ? Date.now() + settings.handshakeTimeout : 0;
+    const reader = new HttpHeadReader("request", options.maxHeaderSize);
+    const ignoreError = () => {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = () => {
+      handshaking.delete(socket);
+      if (timer !== undefined) clearTimeout(timer);
+      socket.off("data", onData);
+      socket.off("close", done);
+      socket.off("error", ignoreError);
+    };
+    const fail = (error: unknown) => {
+      done();
+      options.onHandshakeError?.(error);
+    };
+    const onData = (chunk: Buffer) => {
+      let request: ReturnType<typeof validateUpgradeRequest>;
+      let rest: Uint8Array;
+      try {
+        const head = reader.push(chunk);
+        if (!head) return;
+        // From here completeUpgrade owns the deadline (verify may be slow).
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        socket.pause();
+        socket.off("data", onData);
+        const requestHead = parseRequestHead(head.text);
+        if (!pathMatches(requestHead.target, options.path)) {
+          throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
+        }
+        request = validateUpgradeRequest(requestHead);
+        rest = head.rest;
+      } catch (error) {
+        fail(error instanceof FramedError ? refuseHandshake(socket, error) : error);
+        if (!(error instanceof FramedError)) socket.destroy();
+        return;
+      }
+      completeUpgrade(socket, request, rest, settings, deadline).then((stream) => {
+        done();
+        registry.accept(stream, onStream, socket);
+      }, fail);
+    };
+    socket.on("error", ignoreError);
+    socket.on("data", onData);
+    socket.once("close", done);
+    if (deadline > 0) {
+      timer = setTimeout(() => {
+        fail(new FramedError("TIMEOUT", `no WebSocket handshake within ${settings.handshakeTimeout} ms`));
+        socket.destroy();
+      }, settings.handshakeTimeout);
+    }
+  };
+
+  const server = net.createServer({ allowHalfOpen: true }, accept);
+  return new Promise((resolve, reject) => {
+    const host = address.host ?? "127.0.0.1";
+    server.once("error", (error) =>
+      reject(
+        new FramedError("CONNECT_FAILED", `could not listen on ${host}:${address.port}: ${error.message}`, {
+          cause: error,
+        }),
+      ),
+    );
+    server.listen(address.port, host, () => {
+      const bound = server.address() as net.AddressInfo;
+      const urlHost = bound.family === "IPv6" || bound.address.includes(":") ? `[${bound.address}]` : bound.address;
+      resolve({
+        server,
+        address: { host: bound.address, port: bound.port },
+        url: `ws://${urlHost}:${bound.port}/`,
+        // Only ServerWebSocketStreams are ever accepted into this registry.
+        streams: registry.streams as unknown as ReadonlySet<ServerWebSocketStream>,
+        close: async (closeOptions) => {
+          const stopped = new Promise<void>((done) => server.close(() => done()));
+          for (const socket of handshaking) socket.destroy();
+          await registry.closeAll({ code: 1001, reason: "server going away", ...closeOptions });
+          await stopped;
+        },
+      });
+    });
+  });
+}

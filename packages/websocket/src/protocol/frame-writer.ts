@@ -1,0 +1,67 @@
+/**
+ * FrameWriter: turns one payload into one frame on the sink: header written into a small pooled buffer,
+ * payload passed through untouched (server), or copied once and masked (client: the caller's bytes are
+ * never changed).
+ */
+import type { SessionSink } from "@framed/core";
+import { frameHeaderSize, writeFrameHeader } from "./frame-header.ts";
+import { MaskKeySource, maskInPlace } from "./mask.ts";
+
+/**
+ * Payloads up to this size are copied next to their header so the frame is one write: for small messages
+ * a second write call costs more than the copy.
+ */
+const SMALL_PAYLOAD = 256;
+/** One pool serves every session: all writing is synchronous, and handed-out regions are never reused. */
+const POOL_SIZE = 16 * 1024;
+
+/** Shared by every client session: keys stay unpredictable, and idle clients hold no batch of their own. */
+const maskKeys = new MaskKeySource();
+
+let pool = new Uint8Array(POOL_SIZE);
+let poolOffset = 0;
+
+/** `size` fresh bytes, carved from the shared pool (like Node's Buffer pool) when small. */
+function allocate(size: number): Uint8Array {
+  if (size > SMALL_PAYLOAD + 14) return new Uint8Array(size);
+  if (poolOffset + size > POOL_SIZE) {
+    pool = new Uint8Array(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const region = pool.subarray(poolOffset, poolOffset + size);
+  // Keep regions 8-byte aligned so masking can use whole words from the start of most payloads.
+  poolOffset = (poolOffset + size + 7) & ~7;
+  return region;
+}
+
+export class FrameWriter {
+  private readonly keys: MaskKeySource | null;
+
+  /** @param masking clients mask every frame (RFC 6455 §5.3), servers never do */
+  constructor(
+    private readonly sink: Pick<SessionSink<unknown>, "write">,
+    masking: boolean,
+  ) {
+    this.keys = masking ? maskKeys : null;
+  }
+
+  /** Write one frame (FIN set) carrying `payload`. */
+  frame(opcode: number, payload: Uint8Array, rsv1 = false): void {
+    const length = payload.length;
+    const keys = this.keys;
+    const headerSize = frameHeaderSize(length, keys !== null);
+    if (keys === null && length > SMALL_PAYLOAD) {
+      const header = allocate(headerSize);
+      writeFrameHeader(header, opcode, length, true, rsv1);
+      this.sink.write(header);
+      this.sink.write(payload);
+      return;
+    }
+    const frame = allocate(headerSize + length);
+    const key = keys === null ? undefined : keys.next();
+    writeFrameHeader(frame, opcode, length, true, rsv1, key);
+    frame.set(payload, headerSize);
+    if (key !== undefined && length > 0) maskInPlace(frame.subarray(headerSize), key);
+    this.sink.write(frame);
+  }
+}

@@ -1,0 +1,422 @@
+/**
+ * WebSocketProtocolSession: one connection's RFC 6455 state machine, sans-I/O. Frames from the
+ * FrameReader become messages (reassembled, inflated, UTF-8 checked), pings become pongs, the close
+ * handshake runs to its end, and every failure becomes one close code via the table in close-codes.ts.
+ *
+ * ```text
+ *   open ──close()──▶ closing ──peer's close / EOF──▶ closed
+ *     │                                                  ▲
+ *     └──── peer's close (echoed) / error (close sent) / EOF ─┘
+ * ```
+ */
+import {
+  FramedError,
+  type FramedErrorCode,
+  type FramingSession,
+  type Role,
+  type SessionEnd,
+  type SessionSink,
+} from "@framed/core";
+import type { DeflateSettings, MessageDeflater, MessageInflater } from "../deflate/compressor.ts";
+import {
+  CloseCode,
+  checkCloseArguments,
+  closeCodeFor,
+  encodeClosePayload,
+  isSendableCloseCode,
+  MAX_CLOSE_REASON_BYTES,
+  protocolError,
+  truncateUtf8,
+} from "./close-codes.ts";
+import { MAX_CONTROL_PAYLOAD, Opcode } from "./frame-header.ts";
+import { type FrameHandler, FrameReader } from "./frame-reader.ts";
+import { FrameWriter } from "./frame-writer.ts";
+import { maskInPlace, unmaskedCopy } from "./mask.ts";
+import { MessageBuffer } from "./message-buffer.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { decodeUtf8, decodeValidatedUtf8, Utf8Validator } from "./utf8.ts";
+
+/** Where a session is in the close handshake. */
+export type WebSocketState = "open" | "closing" | "closed";
+
+/** A WebSocket framing session: the core contract plus pings and the close-handshake state. */
+export interface WebSocketSession extends FramingSession<string | Uint8Array> {
+  /** Send a ping (payload ≤ 125 bytes). Throws `FramedError` `CLOSED` once a close frame was sent. */
+  ping(payload?: Uint8Array | string): void;
+  /** Send an unsolicited pong (a one-way heartbeat). Throws like {@link ping}. */
+  pong(payload?: Uint8Array | string): void;
+  /** `open`; `closing` after our close frame, awaiting the peer's; `closed` after the session ended. */
+  readonly state: WebSocketState;
+}
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+/** Shared space for unmasking bytes that are consumed at once (text to decode, input to inflate). */
+const SCRATCH_SIZE = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_SIZE);
+
+/** `bytes` unmasked into the shared scratch when it fits (valid until the next call), else into a new array. */
+function unmaskTransient(bytes: Uint8Array, mask: Uint8Array, phase: number): Uint8Array {
+  if (bytes.length > SCRATCH_SIZE) return unmaskedCopy(bytes, mask, phase);
+  const view = scratch.subarray(0, bytes.length);
+  view.set(bytes);
+  maskInPlace(view, mask, phase);
+  return view;
+}
+
+function controlPayload(payload: Uint8Array | string | undefined, kind: string): Uint8Array {
+  if (payload === undefined) return EMPTY;
+  const bytes = typeof payload === "string" ? encoder.encode(payload) : payload;
+  if (bytes.length > MAX_CONTROL_PAYLOAD) {
+    throw new RangeError(`a ${kind} payload is at most ${MAX_CONTROL_PAYLOAD} bytes, got ${bytes.length}`);
+  }
+  return bytes;
+}
+
+/**
+ * A FramedError for whatever a pluggable compressor threw: its own FramedErrors pass through, anything else
+ * becomes `code` (a failed deflate is INVALID_MESSAGE → 1011, a failed inflate bad data → 1002).
+ */
+function asFramedError(error: unknown, code: FramedErrorCode, what: string): FramedError {
+  if (error instanceof FramedError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return protocolError(code, `${what}: ${detail}`, error);
+}
+
+export class WebSocketProtocolSession implements WebSocketSession, FrameHandler {
+  private readonly reader: FrameReader;
+  private readonly writer: FrameWriter;
+  private currentState: WebSocketState = "open";
+
+  // The message being received.
+  /** Its opcode (text or binary), 0 between messages. */
+  private messageOpcode = 0;
+  private messageCompressed = false;
+  private fragments = 0;
+  /** Payload bytes its frame headers announced so far (compressed bytes for a compressed message). */
+  private announced = 0;
+  /** FIN of the data frame being read. */
+  private frameFin = false;
+  private readonly buffer = new MessageBuffer();
+  private validator: Utf8Validator | null = null;
+
+  // permessage-deflate, created on first use.
+  private readonly sendSettings: DeflateSettings | null;
+  private readonly receiveSettings: DeflateSettings | null;
+  private deflater: MessageDeflater | null = null;
+  private inflater: MessageInflater | null = null;
+  /** Largest compressed payload accepted: a DEFLATE stream may be slightly larger than its input. */
+  private readonly maxCompressedSize: number;
+
+  constructor(
+    private readonly sink: SessionSink<string | Uint8Array>,
+    role: Role,
+    private readonly options: ResolvedOptions,
+  ) {
+    const deflate = options.deflate;
+    this.reader = new FrameReader(this, role === "server", deflate !== null);
+    this.writer = new FrameWriter(sink, role === "client");
+    const limit = options.maxMessageSize;
+    // The shape of zlib's deflateBound: incompressible data grows by about 0.03%, plus block headers and the flush.
+    this.maxCompressedSize = limit + Math.floor(limit / 4096) + Math.floor(limit / 16384) + 64;
+    if (deflate === null) {
+      this.sendSettings = this.receiveSettings = null;
+    } else {
+      const server = { windowBits: deflate.serverMaxWindowBits, noContextTakeover: deflate.serverNoContextTakeover };
+      const client = { windowBits: deflate.clientMaxWindowBits, noContextTakeover: deflate.clientNoContextTakeover };
+      this.sendSettings = role === "server" ? server : client;
+      this.receiveSettings = role === "server" ? client : server;
+    }
+  }
+
+  get state(): WebSocketState {
+    return this.currentState;
+  }
+
+  // ── input ──────────────────────────────────────────────────────────────
+
+  receive(chunk: Uint8Array): void {
+    if (this.currentState !== "closed") this.reader.read(chunk);
+  }
+
+  receiveEnd(): void {
+    if (this.currentState === "closed") return;
+    const cutOff = this.reader.inFrame || this.messageOpcode !== 0;
+    const error = cutOff
+      ? new FramedError("TRUNCATED", "the connection ended inside a WebSocket frame or message, without a close frame")
+      : new FramedError(
+          "CONNECTION_RESET",
+          this.currentState === "closing"
+            ? "the connection ended before the peer answered our close frame"
+            : "the connection ended without a WebSocket close frame",
+        );
+    this.finish({ error, code: CloseCode.ABNORMAL });
+  }
+
+  dataFrameStart(opcode: number, fin: boolean, rsv1: boolean, length: number): void {
+    if (opcode === Opcode.CONTINUATION) {
+      if (this.messageOpcode === 0) {
+        this.fail(
+          protocolError("PROTOCOL_ERROR", "a continuation frame arrived with no fragmented message to continue"),
+        );
+        return;
+      }
+      if (rsv1) {
+        this.fail(
+          protocolError(
+            "PROTOCOL_ERROR",
+            "RSV1 is set on a continuation frame; only a compressed message's first frame has it",
+          ),
+        );
+        return;
+      }
+    } else {
+      if (this.messageOpcode !== 0) {
+        this.fail(protocolError("PROTOCOL_ERROR", "a new data frame arrived before the fragmented message ended"));
+        return;
+      }
+      this.messageOpcode = opcode;
+      this.messageCompressed = rsv1;
+      this.fragments = 0;
+      this.announced = 0;
+    }
+    if (++this.fragments > this.options.maxFragments) {
+      this.fail(
+        protocolError(
+          "POLICY_VIOLATION",
+          `a message arrived in more than ${this.options.maxFragments} fragments (maxFragments)`,
+        ),
+      );
+      return;
+    }
+    const total = this.announced + length;
+    if (this.messageCompressed ? total > this.maxCompressedSize : total > this.options.maxMessageSize) {
+      this.fail(
+        protocolError(
+          "MESSAGE_TOO_LARGE",
+          `a ${this.messageCompressed ? "compressed " : ""}message of at least ${total} bytes exceeds maxMessageSize (${this.options.maxMessageSize})`,
+        ),
+      );
+      return;
+    }
+    this.announced = total;
+    this.frameFin = fin;
+  }
+
+  dataFrameBytes(bytes: Uint8Array, frameDone: boolean, mask: Uint8Array | null, phase: number): void {
+    const messageDone = frameDone && this.frameFin;
+    if (this.messageCompressed) {
+      this.inflatePiece(bytes, mask, phase, messageDone);
+      return;
+    }
+    if (messageDone && phase === 0 && this.fragments === 1) {
+      // The whole message in one piece: no buffering, a native UTF-8 check, a view or one copy.
+      const opcode = this.messageOpcode;
+      this.messageOpcode = 0;
+      let payload = bytes;
+      if (mask !== null && this.options.unmaskInPlace) maskInPlace(payload, mask, 0);
+      else if (mask !== null)
+        payload = opcode === Opcode.TEXT ? unmaskTransient(bytes, mask, 0) : unmaskedCopy(bytes, mask, 0);
+      if (opcode === Opcode.TEXT) this.deliverText(payload);
+      else this.sink.message(payload);
+      return;
+    }
+    if (bytes.length > 0) {
+      const finalSize = this.frameFin ? this.announced : this.options.maxMessageSize;
+      const region = this.buffer.append(bytes, finalSize);
+      if (mask !== null) maskInPlace(region, mask, phase);
+      if (this.messageOpcode === Opcode.TEXT && !this.validateText(region)) return;
+    }
+    if (messageDone && this.currentState !== "closed") this.finishMessage();
+  }
+
+  controlFrame(opcode: number, payload: Uint8Array): void {
+    if (opcode === Opcode.PING) {
+      if (this.currentState === "open") this.writer.frame(Opcode.PONG, payload);
+    } else if (opcode === Opcode.CLOSE) {
+      this.peerClosed(payload);
+    }
+    // A pong needs nothing: solicited or not, it only proves the peer is alive (adapters see the bytes).
+  }
+
+  frameError(error: FramedError): void {
+    this.fail(error);
+  }
+
+  // ── output ─────────────────────────────────────────────────────────────
+
+  send(message: string | Uint8Array): void {
+    this.checkOpen("send");
+    let opcode: number;
+    let payload: Uint8Array;
+    if (typeof message === "string") {
+      opcode = Opcode.TEXT;
+      payload = encoder.encode(message);
+    } else if (message instanceof Uint8Array) {
+      opcode = Opcode.BINARY;
+      payload = message;
+    } else {
+      throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
+    }
+    if (this.sendSettings === null || payload.length < this.options.compressionThreshold) {
+      this.writer.frame(opcode, payload);
+      return;
+    }
+    let compressed: Uint8Array;
+    try {
+      this.deflater ??= (this.options.compressor as NonNullable<ResolvedOptions["compressor"]>).createDeflater(
+        this.sendSettings,
+      );
+      compressed = this.deflater.compress(payload);
+    } catch (error) {
+      const failure = asFramedError(error, "INVALID_MESSAGE", "permessage-deflate could not compress a message");
+      this.fail(failure);
+      throw failure;
+    }
+    this.writer.frame(opcode, compressed, true);
+  }
+
+  ping(payload?: Uint8Array | string): void {
+    this.checkOpen("ping");
+    this.writer.frame(Opcode.PING, controlPayload(payload, "ping"));
+  }
+
+  pong(payload?: Uint8Array | string): void {
+    this.checkOpen("pong");
+    this.writer.frame(Opcode.PONG, controlPayload(payload, "pong"));
+  }
+
+  close(code: number = CloseCode.NORMAL, reason = ""): boolean {
+    if (this.currentState === "closed") return false;
+    if (this.currentState === "closing") return true;
+    checkCloseArguments(code, reason);
+    this.writer.frame(Opcode.CLOSE, encodeClosePayload(code, reason));
+    this.currentState = "closing";
+    return true;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────
+
+  private checkOpen(action: string): void {
+    if (this.currentState !== "open") {
+      throw new FramedError(
+        "CLOSED",
+        `cannot ${action}: the WebSocket is ${this.currentState === "closing" ? "closing (our close frame was sent)" : "closed"}`,
+      );
+    }
+  }
+
+  private deliverText(bytes: Uint8Array): void {
+    const text = decodeUtf8(bytes);
+    if (text === null) this.fail(protocolError("INVALID_UTF8", "a text message is not valid UTF-8"));
+    else this.sink.message(text);
+  }
+
+  /** Check the next bytes of a text message; fails the session (1007) at the first impossible byte. */
+  private validateText(bytes: Uint8Array): boolean {
+    this.validator ??= new Utf8Validator();
+    if (this.validator.push(bytes)) return true;
+    this.validator.reset();
+    this.fail(
+      protocolError("INVALID_UTF8", "a text message contains invalid UTF-8 (detected before the message ended)"),
+    );
+    return false;
+  }
+
+  private finishMessage(): void {
+    const opcode = this.messageOpcode;
+    this.messageOpcode = 0;
+    if (opcode !== Opcode.TEXT) {
+      this.sink.message(this.buffer.take());
+      return;
+    }
+    if (this.validator !== null && !this.validator.end()) {
+      this.fail(protocolError("INVALID_UTF8", "a text message ends inside a UTF-8 sequence"));
+      return;
+    }
+    const text = decodeValidatedUtf8(this.buffer.peek());
+    this.buffer.clear();
+    this.sink.message(text);
+  }
+
+  private inflatePiece(bytes: Uint8Array, mask: Uint8Array | null, phase: number, messageDone: boolean): void {
+    if (messageDone && this.announced === 0) {
+      // An empty compressed message: nothing to inflate (feeding the bare tail would leave zlib mid-block).
+      const opcode = this.messageOpcode;
+      this.messageOpcode = 0;
+      this.sink.message(opcode === Opcode.TEXT ? "" : new Uint8Array(0));
+      return;
+    }
+    if (bytes.length === 0 && !messageDone) return;
+    let input = bytes;
+    if (mask !== null && this.options.unmaskInPlace) maskInPlace(bytes, mask, phase);
+    else if (mask !== null) input = unmaskTransient(bytes, mask, phase);
+    const text = this.messageOpcode === Opcode.TEXT;
+    const limit = this.options.maxMessageSize;
+    try {
+      this.inflater ??= (this.options.compressor as NonNullable<ResolvedOptions["compressor"]>).createInflater(
+        this.receiveSettings as DeflateSettings,
+      );
+      this.inflater.inflate(input, messageDone, limit - this.buffer.size, (piece) => {
+        const region = this.buffer.append(piece, limit);
+        if (text && !(this.validator ??= new Utf8Validator()).push(region)) {
+          this.validator.reset();
+          throw protocolError(
+            "INVALID_UTF8",
+            "a compressed text message contains invalid UTF-8 (detected while inflating)",
+          );
+        }
+      });
+    } catch (error) {
+      this.fail(asFramedError(error, "PROTOCOL_ERROR", "permessage-deflate could not inflate a message"));
+      return;
+    }
+    if (messageDone) this.finishMessage();
+  }
+
+  private peerClosed(payload: Uint8Array): void {
+    let code: number = CloseCode.NO_STATUS;
+    let reason = "";
+    if (payload.length >= 2) {
+      code = (payload[0] << 8) | payload[1];
+      if (!isSendableCloseCode(code)) {
+        this.fail(
+          protocolError("PROTOCOL_ERROR", `the peer closed with code ${code}, which is not allowed on the wire`),
+        );
+        return;
+      }
+      const text = decodeUtf8(payload.subarray(2));
+      if (text === null) {
+        this.fail(protocolError("INVALID_UTF8", "the peer's close reason is not valid UTF-8"));
+        return;
+      }
+      reason = text;
+    }
+    if (this.currentState === "open") {
+      // Echo the code (RFC 6455 §5.5.1); a close without one is answered with 1000, since 1005 is never sent.
+      this.writer.frame(Opcode.CLOSE, encodeClosePayload(code === CloseCode.NO_STATUS ? CloseCode.NORMAL : code, ""));
+    }
+    this.finish({ code, reason });
+  }
+
+  /** Fail the connection: send the error's close code (unless our close frame is already out), then end. */
+  private fail(error: FramedError): void {
+    if (this.currentState === "closed") return;
+    const code = error.closeCode ?? closeCodeFor(error.code);
+    if (this.currentState === "open") {
+      this.writer.frame(Opcode.CLOSE, encodeClosePayload(code, truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES)));
+    }
+    this.finish({ error, code });
+  }
+
+  private finish(outcome: SessionEnd): void {
+    this.currentState = "closed";
+    this.reader.stop();
+    this.buffer.clear();
+    this.messageOpcode = 0;
+    this.deflater?.dispose();
+    this.inflater?.dispose();
+    this.deflater = this.inflater = null;
+    this.sink.end(outcome);
+  }
+}

@@ -1,0 +1,268 @@
+// The Node server around the handshake: refusals on a real socket, handshake timeout, async verify,
+// keep-alive pings that fail a dead peer, and handleUpgrade used directly from an http server.
+
+import { once } from "node:events";
+import * as http from "node:http";
+import * as net from "node:net";
+import { type CloseInfo, FramedError } from "@framed/core";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { handleUpgrade, listen, type ServerWebSocketStream } from "../../src/node.ts";
+import { echoServer, frame, RawClient, within } from "./helpers.ts";
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server(
+  options: Parameters<typeof echoServer>[0] = {},
+  onStream?: (stream: ServerWebSocketStream) => void,
+) {
+  const listener = await echoServer(options, onStream);
+  cleanups.push(() => listener.close());
+  return listener;
+}
+
+async function refusedStatus(
+  port: number,
+  request: string,
+): Promise<{ status: number; response: string; body: string }> {
+  const client = await RawClient.open(port, { request, expectUpgrade: false });
+  cleanups.push(() => client.destroy());
+  const body = await client.body();
+  return { status: Number(client.response.split(" ")[1]), response: client.response, body };
+}
+
+/** Echo until the stream ends; a torn-down test connection ends it with an error, reported by `closed`. */
+async function echo(stream: ServerWebSocketStream): Promise<void> {
+  try {
+    for await (const message of stream) await stream.send(message);
+  } catch {
+    // See stream.closed.
+  }
+}
+
+const GOOD_FIELDS =
+  "Host: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+describe("refusals on a real socket", () => {
+  it.each([
+    ["a POST", `POST / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
+    ["version 8", `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 8\r\n\r\n`, 426],
+    ["a plain GET", "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 426],
+    [
+      "a short key",
+      `GET / HTTP/1.1\r\n${GOOD_FIELDS.replace("dGhlIHNhbXBsZSBub25jZQ==", "c2hvcnQ=")}Sec-WebSocket-Version: 13\r\n\r\n`,
+      400,
+    ],
+    ["a garbage request line", "HELLO\r\n\r\n", 400],
+  ])("answers %s with %i, a reason in the body, and closes", async (_, request, status) => {
+    const listener = await server();
+    const refused = await refusedStatus(listener.address.port, request);
+    expect(refused.status).toBe(status);
+    expect(refused.body.length).toBeGreaterThan(0);
+    if (status === 426) expect(refused.response).toContain("Sec-WebSocket-Version: 13");
+  });
+
+  it("answers a head over maxHeaderSize with 431", async () => {
+    const listener = await server({ maxHeaderSize: 1024 });
+    const refused = await refusedStatus(listener.address.port, `GET / HTTP/1.1\r\nX-Big: ${"a".repeat(2000)}\r\n\r\n`);
+    expect(refused.status).toBe(431);
+  });
+
+  it("answers another path with 404 when a path is set", async () => {
+    const listener = await server({ path: "/ws" });
+    const refused = await refusedStatus(
+      listener.address.port,
+      `GET /other HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    expect(refused.status).toBe(404);
+  });
+
+  it("reports each refused handshake to onHandshakeError with its status", async () => {
+    const errors: unknown[] = [];
+    const listener = await server({ onHandshakeError: (error) => errors.push(error) });
+    await refusedStatus(listener.address.port, `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 7\r\n\r\n`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(FramedError);
+    expect((errors[0] as FramedError).status).toBe(426);
+  });
+
+  it("refuses with 403 when verify returns false and 500 when it throws", async () => {
+    const forbidden = await server({ verify: () => false });
+    expect(
+      (await refusedStatus(forbidden.address.port, `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`))
+        .status,
+    ).toBe(403);
+    const broken = await server({
+      verify: () => {
+        throw new Error("database down");
+      },
+    });
+    expect(
+      (await refusedStatus(broken.address.port, `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`))
+        .status,
+    ).toBe(500);
+  });
+});
+
+describe("handshake timing", () => {
+  it("closes a connection that sends no request within handshakeTimeout", async () => {
+    const listener = await server({ handshakeTimeout: 200 });
+    const socket = net.connect({ host: "127.0.0.1", port: listener.address.port });
+    cleanups.push(() => socket.destroy());
+    socket.on("error", () => {});
+    const started = Date.now();
+    await within(once(socket, "close"), 5000, "the server to drop the silent connection");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
+  it("waits for an async verify, then upgrades", async () => {
+    const listener = await server({
+      verify: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return request.headers.get("authorization") === "Bearer ok" || { status: 401, reason: "token required" };
+      },
+    });
+    const client = new WebSocket(listener.url, { headers: { Authorization: "Bearer ok" } });
+    client.on("error", () => {});
+    cleanups.push(() => client.terminate());
+    await within(once(client, "open"), 5000, "open");
+    const refused = new WebSocket(listener.url);
+    refused.on("error", () => {});
+    cleanups.push(() => refused.terminate());
+    const [, response] = (await within(once(refused, "unexpected-response"), 5000, "refusal")) as [
+      unknown,
+      http.IncomingMessage,
+    ];
+    expect(response.statusCode).toBe(401);
+  });
+
+  it("drops a connection whose verify outlasts handshakeTimeout", async () => {
+    const listener = await server({ handshakeTimeout: 200, verify: () => new Promise<true>(() => {}) });
+    const raw = net.connect({ host: "127.0.0.1", port: listener.address.port });
+    cleanups.push(() => raw.destroy());
+    raw.on("error", () => {});
+    raw.write(`GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`);
+    await within(once(raw, "close"), 5000, "the server to drop the connection");
+  });
+});
+
+describe("keep-alive", () => {
+  it("fails a peer that never answers pings with TIMEOUT, leaving other connections alone", async () => {
+    let deadClosed: Promise<CloseInfo> | undefined;
+    const listener = await server({ keepAlive: { interval: 100, timeout: 100 } }, (stream) => {
+      deadClosed ??= stream.closed;
+    });
+    const dead = await RawClient.open(listener.address.port);
+    cleanups.push(() => dead.destroy());
+    dead.socket.pause(); // reads nothing, answers nothing
+    await within(
+      (async () => {
+        while (!deadClosed) await new Promise((resolve) => setTimeout(resolve, 10));
+      })(),
+      2000,
+      "the stream",
+    );
+    const alive = new WebSocket(listener.url);
+    alive.on("error", () => {});
+    cleanups.push(() => alive.terminate());
+    await within(once(alive, "open"), 5000, "open");
+    const info = await within(deadClosed!, 5000, "the dead connection to be failed");
+    expect(info.initiator).toBe("error");
+    expect(info.error?.code).toBe("TIMEOUT");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const echo = within(
+      new Promise<string>((resolve) => alive.once("message", (data) => resolve(String(data)))),
+      5000,
+      "echo",
+    );
+    alive.send("alive");
+    expect(await echo).toBe("alive");
+  });
+
+  it("keeps a peer that answers pings (ws pongs automatically) open past several intervals", async () => {
+    let pings = 0;
+    const listener = await server({ keepAlive: 50 });
+    const client = new WebSocket(listener.url);
+    client.on("error", () => {});
+    cleanups.push(() => client.terminate());
+    client.on("ping", () => pings++);
+    await within(once(client, "open"), 5000, "open");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(client.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe("handleUpgrade on an http server", () => {
+  it("upgrades from a user's own upgrade handler and rejects a bad request with its status", async () => {
+    const results: Array<ServerWebSocketStream | FramedError> = [];
+    const server = http.createServer();
+    server.on("upgrade", (req, socket, head) => {
+      handleUpgrade(req, socket, head, { protocols: ["p1"] }).then(
+        async (stream) => {
+          results.push(stream);
+          await echo(stream);
+        },
+        (error: FramedError) => results.push(error),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as net.AddressInfo;
+
+    const client = new WebSocket(`ws://127.0.0.1:${port}/x`, ["p1"]);
+    client.on("error", () => {});
+    cleanups.push(() => client.terminate());
+    await within(once(client, "open"), 5000, "open");
+    const echoed = within(
+      new Promise<string>((resolve) => client.once("message", (data) => resolve(String(data)))),
+      5000,
+      "echo",
+    );
+    client.send("via handleUpgrade");
+    expect(await echoed).toBe("via handleUpgrade");
+    expect((results[0] as ServerWebSocketStream).protocol).toBe("p1");
+
+    const raw = await RawClient.open(port, {
+      request: `GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      expectUpgrade: false,
+    });
+    cleanups.push(() => raw.destroy());
+    expect(raw.response.startsWith("HTTP/1.1 400 ")).toBe(true);
+    await raw.closedByServer();
+    expect(results[1]).toBeInstanceOf(FramedError);
+    expect((results[1] as FramedError).status).toBe(400);
+  });
+
+  it("parses frames that came in the same packet as the upgrade request (the `head` argument)", async () => {
+    const server = http.createServer();
+    server.on("upgrade", async (req, socket, head) => {
+      await echo(await handleUpgrade(req, socket, head));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as net.AddressInfo;
+    const raw = await RawClient.open(port, { extra: frame(0x1, "in the first packet") });
+    cleanups.push(() => raw.destroy());
+    expect((await raw.read()).payload.toString()).toBe("in the first packet");
+  });
+});
+
+describe("listen", () => {
+  it.each([
+    ["a negative maxMessageSize", { maxMessageSize: -1 }],
+    ["a negative keepAlive interval", { keepAlive: -5 }],
+    ["a negative handshakeTimeout", { handshakeTimeout: -1 }],
+    ["an 8-bit server deflate window (zlib cannot compress with it)", { deflate: { serverMaxWindowBits: 8 } }],
+  ])("rejects %s with a RangeError before listening", async (_, options) => {
+    await expect(listen({ port: 0 }, () => {}, options)).rejects.toThrow(RangeError);
+  });
+
+  it("rejects with CONNECT_FAILED when the port is taken", async () => {
+    const first = await server();
+    await expect(listen({ port: first.address.port }, () => {})).rejects.toMatchObject({ code: "CONNECT_FAILED" });
+  });
+});
