@@ -22,7 +22,12 @@ export default defineConfig({
         ssr: { resolve: { conditions: ["source", "node", "import", "default"] } },
         test: {
           name: "node",
-          include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+          include: [
+            "packages/*/test/**/*.test.ts",
+            "examples/*/test/**/*.test.ts",
+            "bench/test/**/*.test.ts",
+            "stress/test/**/*.test.ts",
+          ],
           exclude: ["**/*.deno.test.ts", "**/*.browser.test.ts", "**/node_modules/**"],
           environment: "node",
           testTimeout: 20_000,

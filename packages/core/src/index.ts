@@ -18,3 +18,4 @@ export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./me
 export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
+export { encodeUtf8 } from "./utf8.ts";

@@ -2,7 +2,7 @@
  * `LengthPrefixEncoder`: writes a header and then the payload as two writes (the stream layer coalesces
  * them), never copying the payload. Headers come from a shared slab so small messages cost no allocation.
  */
-import { FramedError, type SessionSink } from "@framed/core";
+import { encodeUtf8, FramedError, type SessionSink } from "@framed/core";
 import { maxUint, writeUint } from "./fixed-int.ts";
 import type { Geometry } from "./options.ts";
 import { varintLength, writeVarint } from "./varint.ts";
@@ -21,8 +21,6 @@ function headerBytes(size: number): Uint8Array {
   slabUsed += size;
   return view;
 }
-
-const utf8 = new TextEncoder();
 
 export class LengthPrefixEncoder {
   /** Why this geometry cannot encode, if it cannot. */
@@ -46,7 +44,7 @@ export class LengthPrefixEncoder {
         `length-prefix: a framing with ${this.decodeOnly} can decode but not encode (the encoder writes length + payload)`,
       );
     }
-    const payload = typeof message === "string" ? utf8.encode(message) : message;
+    const payload = typeof message === "string" ? encodeUtf8(message) : message;
     if (!(payload instanceof Uint8Array)) {
       throw new FramedError(
         "INVALID_MESSAGE",

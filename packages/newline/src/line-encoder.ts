@@ -1,11 +1,9 @@
 /**
  * Encoding one line: the message, then the delimiter, refusing what would not read back as one line.
  */
-import { FramedError } from "@framed/core";
+import { encodeUtf8, FramedError } from "@framed/core";
 import { CR, describeDelimiter, indexOfBytes } from "./delimiter.ts";
 import type { LineSettings } from "./options.ts";
-
-const utf8Encoder = new TextEncoder();
 
 function tooLarge(size: number, settings: LineSettings): FramedError {
   return new FramedError(
@@ -51,13 +49,13 @@ export function encodeTextLine(
       if (settings.stripCR && text.charCodeAt(text.length - 1) === CR) throw endsWithCR();
     }
     // One allocation for line and delimiter: cheaper than two writes for the short lines that dominate.
-    const bytes = utf8Encoder.encode(line);
+    const bytes = encodeUtf8(line);
     const size = bytes.length - delimiter.bytes.length;
     if (size > settings.maxMessageSize) throw tooLarge(size, settings);
     write(bytes);
     return;
   }
-  encodeBytesLine(utf8Encoder.encode(text), settings, write, check);
+  encodeBytesLine(encodeUtf8(text), settings, write, check);
 }
 
 /** Write `bytes` as one line, then the delimiter. */

@@ -10,6 +10,7 @@
  * ```
  */
 import {
+  encodeUtf8,
   FramedError,
   type FramedErrorCode,
   type FramingSession,
@@ -251,7 +252,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     let payload: Uint8Array;
     if (typeof message === "string") {
       opcode = Opcode.TEXT;
-      payload = encoder.encode(message);
+      payload = encodeUtf8(message);
     } else if (message instanceof Uint8Array) {
       opcode = Opcode.BINARY;
       payload = message;
