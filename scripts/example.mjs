@@ -1,6 +1,6 @@
 // Runs an example from the repo root: `pnpm example <name> [flags]`.
 // Examples run from TypeScript sources (tsx, with the `source` export condition), so no build is needed.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -12,11 +12,14 @@ if (!name || !available.includes(name)) {
   console.error(`usage: pnpm example <name> [flags]\navailable: ${available.join(", ")}`);
   process.exit(name ? 1 : 0);
 }
-const result = spawnSync(
+const child = spawn(
   process.execPath,
   ["--conditions=source", "--import", "tsx", join("examples", name, "main.ts"), ...flags],
   {
     stdio: "inherit",
   },
 );
-process.exit(result.status ?? 1);
+// Stopping this process stops the example too (servers must not outlive whoever started them).
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+process.on("exit", () => child.kill("SIGTERM"));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

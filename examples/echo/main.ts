@@ -3,6 +3,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Listener } from "@framed/core";
+// @ts-expect-error: a plain .mjs helper without types
+import { denoBinary } from "../../scripts/deno-binary.mjs";
 import { parseEchoArgs, parseHeader } from "./args.ts";
 import { echoEachMessage } from "./echo-handler.ts";
 
@@ -16,10 +18,9 @@ try {
 
 if (args.runtime === "deno") {
   // The Deno server is the same program on Deno's runtime; this process only starts it.
-  const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
   const script = fileURLToPath(new URL("./deno.ts", import.meta.url));
   const child = spawn(
-    deno,
+    denoBinary(),
     ["run", "--allow-net=127.0.0.1,localhost", "--no-check", script, ...process.argv.slice(2)],
     {
       stdio: "inherit",

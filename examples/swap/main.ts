@@ -1,6 +1,8 @@
 // `pnpm example swap [--framing all|length-prefix|newline|websocket] [--runtime node|deno]`
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+// @ts-expect-error: a plain .mjs helper without types
+import { denoBinary } from "../../scripts/deno-binary.mjs";
 import { parseSwapArgs, runSwap } from "./run-swap.ts";
 import { connectTo, serve } from "./transports.node.ts";
 
@@ -13,10 +15,9 @@ try {
 }
 
 if (options.runtime === "deno") {
-  const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
   const script = fileURLToPath(new URL("./deno.ts", import.meta.url));
   const child = spawn(
-    deno,
+    denoBinary(),
     ["run", "--allow-net=127.0.0.1", "--allow-env", "--no-check", script, ...process.argv.slice(2)],
     { stdio: "inherit" },
   );

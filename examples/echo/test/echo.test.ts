@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 const running: ChildProcess[] = [];
 
 afterEach(() => {
-  for (const child of running.splice(0)) child.kill("SIGKILL");
+  // SIGTERM, not SIGKILL: scripts/example.mjs forwards it to the example it started.
+  for (const child of running.splice(0)) child.kill("SIGTERM");
 });
 
 async function startEcho(args: string[]): Promise<{ port: number; url: string; output: () => string }> {
