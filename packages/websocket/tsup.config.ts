@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     node: "src/node.ts",
+    browser: "src/browser.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

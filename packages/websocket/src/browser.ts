@@ -1,0 +1,108 @@
+/**
+ * `@framed/websocket/browser`: the browser's own `WebSocket` as a `MessageStream<string | Uint8Array>`, the
+ * same interface the Node adapters return, so application code moves between runtimes unchanged.
+ */
+import { FramedError, type MessageStream, type StreamOptions, TransportStream } from "@framed/core";
+import { NativeWebSocketTransport } from "./native/native-websocket-transport.ts";
+
+/** A MessageStream over a native WebSocket, with what the handshake agreed. */
+export interface NativeWebSocketStream extends MessageStream<string | Uint8Array> {
+  /** The subprotocol the server picked ("" for none). */
+  readonly protocol: string;
+  /** The extensions the server accepted, as the browser reports them. */
+  readonly extensions: string;
+  readonly url: string;
+}
+
+/** Options of {@link connect} and {@link fromWebSocket}. */
+export interface BrowserWebSocketOptions extends StreamOptions {
+  /** Subprotocols to offer. */
+  protocols?: string | string[];
+  /** `bufferedAmount` above which `send` waits. Default 1 MiB. */
+  writableHighWaterMark?: number;
+  /** Milliseconds to wait for the socket to open. Default 10,000. */
+  handshakeTimeout?: number;
+}
+
+/**
+ * Wrap an existing native WebSocket (waits for it to open).
+ *
+ * @example
+ * ```ts
+ * const stream = await fromWebSocket(new WebSocket("wss://example.com/chat"));
+ * ```
+ */
+export function fromWebSocket(
+  socket: WebSocket,
+  options: BrowserWebSocketOptions = {},
+): Promise<NativeWebSocketStream> {
+  const make = (): NativeWebSocketStream => {
+    const transport = new NativeWebSocketTransport(socket, options.writableHighWaterMark ?? 1024 * 1024);
+    const stream = new TransportStream(transport, "websocket", options);
+    return Object.defineProperties(stream, {
+      protocol: { get: () => socket.protocol, enumerable: true },
+      extensions: { get: () => socket.extensions, enumerable: true },
+      url: { value: socket.url, enumerable: true },
+    }) as unknown as NativeWebSocketStream;
+  };
+  if (socket.readyState === 1) return Promise.resolve(make());
+  return new Promise((resolve, reject) => {
+    const timeout = options.handshakeTimeout ?? 10_000;
+    const timer = setTimeout(() => {
+      cleanup();
+      socket.close();
+      reject(new FramedError("TIMEOUT", `the WebSocket to ${socket.url} did not open within ${timeout} ms`));
+    }, timeout);
+    const onOpen = () => {
+      cleanup();
+      resolve(make());
+    };
+    const onFail = () => {
+      cleanup();
+      // Browsers deliberately hide why (refused handshake, HTTP status, unreachable host) from scripts.
+      reject(
+        new FramedError(
+          "HANDSHAKE_FAILED",
+          `the WebSocket to ${socket.url} did not open (the browser does not say why: a refused handshake, an HTTP error or an unreachable server)`,
+        ),
+      );
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.removeEventListener("open", onOpen);
+      socket.removeEventListener("error", onFail);
+      socket.removeEventListener("close", onFail);
+    };
+    socket.addEventListener("open", onOpen);
+    socket.addEventListener("error", onFail);
+    socket.addEventListener("close", onFail);
+  });
+}
+
+/**
+ * Open a WebSocket and wrap it.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "@framed/websocket/browser";
+ * const stream = await connect("wss://example.com/chat", { protocols: ["chat"] });
+ * await stream.send("hello");
+ * for await (const message of stream) render(message);
+ * const { code, reason } = await stream.closed; // the server's close code and reason
+ * ```
+ */
+export function connect(url: string | URL, options: BrowserWebSocketOptions = {}): Promise<NativeWebSocketStream> {
+  let socket: WebSocket;
+  try {
+    socket = new WebSocket(url, options.protocols);
+  } catch (error) {
+    return Promise.reject(
+      new FramedError("CONNECT_FAILED", `cannot open a WebSocket to ${String(url)}: ${(error as Error).message}`, {
+        cause: error,
+      }),
+    );
+  }
+  return fromWebSocket(socket, options);
+}
+
+export { NativeWebSocketTransport } from "./native/native-websocket-transport.ts";

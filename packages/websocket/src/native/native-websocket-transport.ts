@@ -1,0 +1,113 @@
+/**
+ * A MessageTransport over a runtime's own `WebSocket` (browsers, Deno): the runtime already frames, so this
+ * only maps its events onto the core stream, with backpressure from `bufferedAmount`.
+ *
+ * A native WebSocket cannot stop its peer: `pause` holds arriving messages here until `resume`.
+ */
+import { FramedError, type MessageTransport, type MessageTransportEvents } from "@framed/core";
+
+/** How often `bufferedAmount` is polled while a sender waits (the WebSocket API has no drain event). */
+const DRAIN_POLL_MS = 10;
+
+export class NativeWebSocketTransport implements MessageTransport<string | Uint8Array> {
+  readonly writable = true;
+  private events!: MessageTransportEvents<string | Uint8Array>;
+  private held: Array<string | Uint8Array> = [];
+  private paused = false;
+  private ended = false;
+  private closed = false;
+  private drainTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly highWaterMark: number,
+  ) {
+    socket.binaryType = "arraybuffer";
+  }
+
+  start(events: MessageTransportEvents<string | Uint8Array>): void {
+    this.events = events;
+    this.socket.addEventListener("message", (event) => {
+      events.activity();
+      const data = event.data;
+      const message = typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
+      if (this.paused || this.held.length > 0) this.held.push(message);
+      else events.message(message);
+    });
+    this.socket.addEventListener("close", (event) => this.onClose(event));
+    if (this.socket.readyState === 3) this.onClose({ code: 1006, reason: "", wasClean: false } as CloseEvent);
+  }
+
+  send(message: string | Uint8Array): boolean {
+    if (this.socket.readyState !== 1)
+      throw new FramedError("CLOSED", `cannot send: the WebSocket to ${this.socket.url} is not open`);
+    if (typeof message !== "string" && !(message instanceof Uint8Array)) {
+      throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
+    }
+    this.socket.send(message);
+    if (this.socket.bufferedAmount < this.highWaterMark) return true;
+    this.pollForDrain();
+    return false;
+  }
+
+  close(code = 1000, reason = ""): boolean {
+    if (code !== 1000 && (code < 3000 || code > 4999)) {
+      throw new RangeError(`a browser WebSocket can only close with 1000 or 3000–4999, got ${code}`);
+    }
+    if (this.socket.readyState === 0 || this.socket.readyState === 1) this.socket.close(code, reason);
+    return true;
+  }
+
+  end(): void {
+    if (this.socket.readyState === 0 || this.socket.readyState === 1) this.socket.close(1000);
+  }
+
+  destroy(): void {
+    if (this.socket.readyState === 0 || this.socket.readyState === 1) this.socket.close(1000);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    while (this.held.length > 0 && !this.paused) this.events.message(this.held.shift() as string | Uint8Array);
+  }
+
+  private pollForDrain(): void {
+    if (this.drainTimer !== undefined) return;
+    const check = () => {
+      this.drainTimer = undefined;
+      if (this.closed) return;
+      if (this.socket.bufferedAmount < this.highWaterMark) this.events.drain();
+      else this.drainTimer = setTimeout(check, DRAIN_POLL_MS);
+    };
+    this.drainTimer = setTimeout(check, DRAIN_POLL_MS);
+  }
+
+  private onClose(event: CloseEvent): void {
+    if (this.closed) return;
+    // Messages that arrived before the close are still delivered (to a paused reader, later).
+    this.paused = false;
+    this.resume();
+    if (!this.ended) {
+      this.ended = true;
+      if (event.code === 1006 || !event.wasClean) {
+        const error = new FramedError(
+          "CONNECTION_RESET",
+          `the WebSocket to ${this.socket.url} closed abnormally (${event.code})`,
+          {
+            closeCode: event.code,
+          },
+        );
+        this.events.end({ error, code: event.code });
+      } else {
+        this.events.end({ code: event.code, reason: event.reason });
+      }
+    }
+    this.closed = true;
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    this.events.close();
+  }
+}
