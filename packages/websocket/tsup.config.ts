@@ -5,6 +5,7 @@ export default defineConfig({
     index: "src/index.ts",
     node: "src/node.ts",
     browser: "src/browser.ts",
+    deno: "src/deno.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -51,10 +51,13 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
   }
 
   close(code = 1000, reason = ""): boolean {
-    if (code !== 1000 && (code < 3000 || code > 4999)) {
-      throw new RangeError(`a browser WebSocket can only close with 1000 or 3000–4999, got ${code}`);
+    if (this.socket.readyState !== 0 && this.socket.readyState !== 1) return true;
+    try {
+      this.socket.close(code, reason);
+    } catch (error) {
+      // Browsers accept only 1000 and 3000–4999 from scripts; Deno's server sockets also take 1001 and others.
+      throw new RangeError(`this WebSocket refused close code ${code}: ${(error as Error).message}`);
     }
-    if (this.socket.readyState === 0 || this.socket.readyState === 1) this.socket.close(code, reason);
     return true;
   }
 
