@@ -1,91 +1,142 @@
-// The load client: C connections, each keeping N pre-encoded messages in flight, counting replies by
-// header only. Prints one JSON line: { messages, seconds, messagesPerSecond }.
-// Usage: node client.mjs --port P --kind lp-varint|lp-u32|newline|ws --size S --conns C --inflight N --duration MS --warmup MS
+// The load client, one process for every server of a block: C connections, each keeping N pre-encoded
+// messages in flight, counting replies by header only. It takes turns: round 1 measures every target once,
+// round 2 again, and so on, so slow drift on a shared machine hits every server alike. Prints one JSON line:
+// { targets: [{ samples: [msg/s, …] } | { error }] }.
+//
+//   node client.mjs --targets 4100,4101:ws --kind lp-varint|lp-u32|newline|ws --size S --conns C
+//                   --inflight N --rounds R --duration MS --warmup MS [--first-warmup MS]
+//
+// A target is a port, with `:ws` when it needs a WebSocket upgrade first (not the plain TCP echo). Each reply
+// counted is answered with one more request, so exactly N messages per connection stay in flight.
 import * as net from "node:net";
 import { parseArgs } from "node:util";
 import { encodeFrame, replyCounter } from "./wire.mjs";
 
 const { values } = parseArgs({
   options: {
-    port: { type: "string" },
+    targets: { type: "string" },
     kind: { type: "string" },
     size: { type: "string" },
     conns: { type: "string", default: "1" },
     inflight: { type: "string", default: "256" },
-    duration: { type: "string", default: "3000" },
-    warmup: { type: "string", default: "500" },
+    rounds: { type: "string", default: "1" },
+    duration: { type: "string", default: "1000" },
+    warmup: { type: "string", default: "300" },
+    "first-warmup": { type: "string" },
   },
 });
-const port = Number(values.port);
 const kind = values.kind;
-const size = Number(values.size);
 const conns = Number(values.conns);
 const inflight = Number(values.inflight);
-const frame = encodeFrame(kind, size);
+const frame = encodeFrame(kind, Number(values.size));
 const burst = Buffer.concat(Array.from({ length: inflight }, () => frame));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let total = 0;
-const sockets = [];
+// The runner closes our stdin if it goes away; never outlive it.
+process.stdin.on("end", () => process.exit(1));
+process.stdin.resume();
 
-function refill(socket, count) {
-  while (count > 0) {
-    const n = Math.min(count, inflight);
-    socket.write(n === inflight ? burst : burst.subarray(0, n * frame.length));
-    count -= n;
-  }
-}
-
-async function open() {
-  const socket = net.connect({ port, host: "127.0.0.1", noDelay: true });
-  socket.setNoDelay(true);
-  await new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  socket.on("error", () => {});
-  const count = replyCounter(kind);
-  const start = () => {
-    socket.on("data", (chunk) => {
-      const done = count(chunk);
-      if (done > 0) {
-        total += done;
-        refill(socket, done);
-      }
-    });
-    socket.write(burst);
-  };
-  if (kind !== "ws") return (start(), socket);
+function upgrade(socket) {
   socket.write(
     "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
   );
-  let head = Buffer.alloc(0);
-  await new Promise((resolve, reject) => {
+  return new Promise((resolve, reject) => {
+    let head = Buffer.alloc(0);
     const onData = (chunk) => {
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf("\r\n\r\n");
       if (end === -1) return;
       socket.off("data", onData);
-      if (!head.subarray(0, 12).toString().includes("101"))
-        reject(new Error(`handshake refused: ${head.subarray(0, end)}`));
+      const status = head.subarray(0, head.indexOf("\r\n")).toString();
+      if (!/^HTTP\/1\.1 101/.test(status)) reject(new Error(`handshake refused: ${status}`));
+      else if (end + 4 < head.length) reject(new Error("the server sent data before any request"));
       else resolve();
     };
     socket.on("data", onData);
   });
-  start();
-  return socket;
 }
 
-for (let opened = 0; opened < conns; opened += 50) {
-  const batch = await Promise.all(Array.from({ length: Math.min(50, conns - opened) }, open));
-  sockets.push(...batch);
+/** One sample against one server: open, warm up, count for `duration`, close. Resolves with msg/s. */
+async function measure(port, handshake, warmupMs) {
+  const run = { measuring: false, total: 0, stopping: false, lost: 0, failure: undefined };
+  const refill = (socket, count) => {
+    while (count > 0) {
+      const n = Math.min(count, inflight);
+      socket.write(n === inflight ? burst : burst.subarray(0, n * frame.length));
+      count -= n;
+    }
+  };
+  const open = async () => {
+    const socket = net.connect({ port, host: "127.0.0.1", noDelay: true });
+    await new Promise((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("error", reject);
+    });
+    socket.on("error", (error) => (run.failure ??= error));
+    socket.on("close", () => {
+      if (!run.stopping) run.lost++;
+    });
+    if (handshake) await upgrade(socket);
+    const count = replyCounter(kind);
+    socket.on("data", (chunk) => {
+      let done;
+      try {
+        done = count(chunk);
+      } catch (error) {
+        run.failure ??= error;
+        socket.destroy();
+        return;
+      }
+      if (done > 0) {
+        if (run.measuring) run.total += done;
+        refill(socket, done);
+      }
+    });
+    return socket;
+  };
+  const sockets = [];
+  try {
+    for (let opened = 0; opened < conns; opened += 50) {
+      sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, conns - opened) }, open))));
+    }
+    for (const socket of sockets) socket.write(burst);
+    await sleep(warmupMs);
+    run.measuring = true;
+    const started = performance.now();
+    await sleep(Number(values.duration));
+    run.measuring = false;
+    const seconds = (performance.now() - started) / 1000;
+    if (run.failure) throw run.failure;
+    if (run.lost > 0) throw new Error(`${run.lost} of ${conns} connections closed by the server`);
+    // Zero is a result (a server too slow to answer within the sample), not an error.
+    return Math.round(run.total / seconds);
+  } finally {
+    run.stopping = true;
+    for (const socket of sockets) socket.destroy();
+  }
 }
-await new Promise((resolve) => setTimeout(resolve, Number(values.warmup)));
-const startCount = total;
-const started = performance.now();
-await new Promise((resolve) => setTimeout(resolve, Number(values.duration)));
-const messages = total - startCount;
-const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ messages, seconds, messagesPerSecond: Math.round(messages / seconds) }));
-for (const socket of sockets) socket.destroy();
+
+const targets = values.targets.split(",").map((text) => {
+  const [port, mode] = text.split(":");
+  return { port: Number(port), handshake: mode === "ws", samples: [] };
+});
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const target of targets) {
+    if (target.error) continue;
+    try {
+      const warmup = round === 0 ? Number(values["first-warmup"] ?? values.warmup) : Number(values.warmup);
+      target.samples.push(await measure(target.port, target.handshake, warmup));
+    } catch (error) {
+      target.error = error.message;
+    }
+    // Let the server see the closed connections before the next one starts.
+    await sleep(30);
+  }
+}
+console.log(
+  JSON.stringify({
+    targets: targets.map((t) => (t.error ? { error: t.error, samples: t.samples } : { samples: t.samples })),
+  }),
+);
 process.exit(0);

@@ -1,71 +1,131 @@
-// Idle memory per open connection: RSS of a server process before and after 5,000 idle connections.
+// Idle memory per open connection: a server's RSS (and V8 heap) after a collection, before and after
+// 5,000 idle connections opened by a separate client process. Both processes get their open-file limit
+// raised (`ulimit -n`); where the hard limit is too low, the count is reduced and the output says so.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import * as net from "node:net";
 import { fileURLToPath } from "node:url";
-import { startServer } from "./processes.mjs";
+import { checkAvailable } from "./availability.mjs";
+import { ceiling, groups } from "./cases.mjs";
+import { startHelper, startServer, withFileLimit } from "./processes.mjs";
+import { formatPercent } from "./report.mjs";
 
-const CONNECTIONS = 5000;
-const server = (file, ...args) => [fileURLToPath(new URL(`./servers/${file}`, import.meta.url)), ...args];
+export const IDLE_CONNECTIONS = 5000;
+const idleClient = fileURLToPath(new URL("./idle-client.mjs", import.meta.url));
+const serverById = (id) => [ceiling, ...groups.flatMap((g) => g.servers)].find((s) => s.id === id);
+
+/** Pairs compared: ours and the library (or ceiling) it is measured against; issue 5 sets the one target. */
+export const memoryPairs = [
+  { ours: "framed-websocket-node", against: "ws", atMost: 1, issue: 5 },
+  { ours: "framed-length-prefix-node", against: "plain-tcp" },
+];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function rssKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-async function openIdle(port, websocket) {
-  const socket = net.connect({ port, host: "127.0.0.1" });
-  socket.on("error", () => {});
-  await new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  if (websocket) {
-    socket.write(
-      "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-    );
-    await new Promise((resolve) => socket.once("data", resolve));
-  }
-  return socket;
+/** The open-file limit a child gets after asking for `wanted` (the hard limit caps it). */
+export function fileLimitFor(wanted) {
+  const { command, args } = withFileLimit(wanted, "/bin/true", []);
+  // withFileLimit reports the limit it got on stderr as `fd-limit N`.
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  const limit = /fd-limit (\S+)/.exec(result.stderr ?? "")?.[1];
+  if (limit === undefined) throw new Error(`could not read the open-file limit: ${result.stderr}`);
+  return limit === "unlimited" ? Number.POSITIVE_INFINITY : Number(limit);
 }
 
-async function measureIdle(name, args, websocket) {
-  const proc = await startServer(process.execPath, ["--expose-gc", ...args]);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const before = rssKiB(proc.pid);
-  const sockets = [];
-  for (let i = 0; i < CONNECTIONS; i += 100) {
-    sockets.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(100, CONNECTIONS - i) }, () => openIdle(proc.port, websocket)),
-      )),
-    );
-  }
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  const after = rssKiB(proc.pid);
-  for (const socket of sockets) socket.destroy();
-  await proc.stop();
-  const perConnection = ((after - before) * 1024) / CONNECTIONS;
-  return {
-    server: name,
-    connections: CONNECTIONS,
-    rssBeforeMiB: +(before / 1024).toFixed(1),
-    rssAfterMiB: +(after / 1024).toFixed(1),
-    bytesPerConnection: Math.round(perConnection),
-  };
+/** Collect garbage in the server (SIGUSR2, see servers/serve.mjs), then read its memory. */
+async function settledMemory(server) {
+  const reply = server.nextJsonLine(5000);
+  process.kill(server.pid, "SIGUSR2");
+  const { memory } = await reply;
+  await sleep(200);
+  return { rssKiB: rssKiB(server.pid), heapUsed: memory.heapUsed, external: memory.external };
 }
 
-export async function runMemoryBench() {
-  const rows = [
-    await measureIdle("framed websocket", server("framed-websocket.mjs"), true),
-    await measureIdle("ws", server("ws.mjs"), true),
-    await measureIdle("framed length-prefix", server("framed-length-prefix.mjs", "0", "uint32be"), false),
-    await measureIdle("plain TCP", server("plain-tcp.mjs"), false),
-  ];
-  console.log(`\nIdle memory (${CONNECTIONS} open connections, server RSS growth per connection):`);
-  for (const row of rows)
-    console.log(
-      `  ${row.server.padEnd(24)} ${row.bytesPerConnection.toLocaleString("en-US").padStart(8)} bytes/connection  (RSS ${row.rssBeforeMiB} → ${row.rssAfterMiB} MiB)`,
+async function measureIdle(server, connections, fileLimit) {
+  const { command, args } = withFileLimit(fileLimit, process.execPath, ["--expose-gc", ...server.args]);
+  const running = await startServer(command, args);
+  let client;
+  try {
+    await sleep(300);
+    const before = await settledMemory(running);
+    client = await startHelper(
+      idleClient,
+      ["--port", String(running.port), "--conns", String(connections), ...(server.handshake ? ["--handshake"] : [])],
+      { timeoutMs: 120_000, fileLimit },
     );
-  return rows;
+    await sleep(1000);
+    const after = await settledMemory(running);
+    const per = (a, b) => Math.round((a - b) / connections);
+    return {
+      server: server.id,
+      name: server.name,
+      connections,
+      rssBeforeMiB: +(before.rssKiB / 1024).toFixed(1),
+      rssAfterMiB: +(after.rssKiB / 1024).toFixed(1),
+      rssBytesPerConnection: per(after.rssKiB * 1024, before.rssKiB * 1024),
+      heapBytesPerConnection: per(after.heapUsed + after.external, before.heapUsed + before.external),
+    };
+  } finally {
+    await client?.stop();
+    await running.stop();
+  }
+}
+
+/** Every pair, ours first. Rows carry `status` instead of numbers when a server cannot run. */
+export async function runMemoryBench({ log = console.log, connections = IDLE_CONNECTIONS } = {}) {
+  const limit = fileLimitFor(connections + 256);
+  const count = Math.min(connections, limit - 256);
+  const rows = [];
+  for (const pair of memoryPairs) {
+    for (const id of [pair.ours, pair.against]) {
+      const server = serverById(id);
+      const available = checkAvailable(server);
+      if (!available.ok) {
+        rows.push({ server: id, name: server.name, status: "not built yet", detail: available.reason });
+        continue;
+      }
+      try {
+        rows.push({ ...(await measureIdle(server, count, count + 256)), status: "ok" });
+      } catch (error) {
+        rows.push({ server: id, name: server.name, status: "error", detail: error.message });
+      }
+    }
+  }
+  log(`\nIdle memory (${count.toLocaleString("en-US")} open connections; server growth per connection, after GC):`);
+  if (count < connections)
+    log(`  open-file limit ${limit} (ulimit -Hn): measured at ${count} connections instead of ${connections}`);
+  for (const row of rows) {
+    if (row.status !== "ok") {
+      log(`  ${row.name.padEnd(30)} ${row.status}: ${row.detail}`);
+      continue;
+    }
+    log(
+      `  ${row.name.padEnd(30)} RSS ${row.rssBytesPerConnection.toLocaleString("en-US").padStart(7)} B/conn` +
+        `   heap+external ${row.heapBytesPerConnection.toLocaleString("en-US").padStart(7)} B/conn` +
+        `   (RSS ${row.rssBeforeMiB} → ${row.rssAfterMiB} MiB)`,
+    );
+  }
+  const comparisons = [];
+  for (const pair of memoryPairs) {
+    const a = rows.find((r) => r.server === pair.ours);
+    const b = rows.find((r) => r.server === pair.against);
+    if (a?.status !== "ok" || b?.status !== "ok") continue;
+    const ratio = a.rssBytesPerConnection / b.rssBytesPerConnection;
+    const comparison = { ours: pair.ours, against: pair.against, ratio };
+    let verdict = "";
+    if (pair.atMost !== undefined) {
+      Object.assign(comparison, { target: pair.atMost, issue: pair.issue, met: ratio <= pair.atMost });
+      comparison.overBy = Math.max(0, ratio / pair.atMost - 1);
+      verdict = comparison.met
+        ? `  (issue ${pair.issue}: ≤ ${pair.atMost}×, met)`
+        : `  (issue ${pair.issue}: ≤ ${pair.atMost}×, MISSED: ${formatPercent(comparison.overBy)} over)`;
+    }
+    comparisons.push(comparison);
+    log(`  ${a.name} ÷ ${b.name}: ${ratio.toFixed(2)}× the RSS per connection${verdict}`);
+  }
+  return { connections: count, fileLimit: limit, rows, comparisons };
 }

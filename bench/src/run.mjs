@@ -1,18 +1,26 @@
 // `pnpm bench`: echo throughput of framed's servers next to the peer libraries and a plain TCP echo,
-// measured in one run by one load client, reported as ratios. Also codec-only and idle-memory runs.
+// measured in one run by one load client and reported as ratios; then codec-only and idle-memory runs.
 //
-//   --quick            64 B and 64 KiB, one connection, 1 s per case (about a minute)
-//   --json FILE        write the results as JSON (an SVG chart is written next to it)
-//   --profile CASE     run one case with the server under `node --cpu-prof` (CASE: "framed length-prefix (node)@64")
-//   --only FRAMING     length-prefix | newline | websocket
-//   --skip memory,codec
+//   --quick              64 B and 64 KiB, one connection, 1 s per case, no memory run (under a minute)
+//   --json FILE          where the JSON report goes (default bench/results/latest.json, relative to the
+//                        repo root); the SVG chart is written next to it (same name, .svg)
+//   --profile CASE       one case with the server under `node --cpu-prof`, e.g. framed-newline-node@64
+//   --only FRAMINGS      length-prefix,newline,websocket (comma-separated)
+//   --servers IDS        only these servers (the ceiling always runs), e.g. framed-websocket-node,ws
+//   --skip PARTS         echo,codec,memory
+//   --sizes LIST         e.g. 64,1k,64k,1m      --conns LIST   e.g. 1,100
+//   --rounds N           samples per server and case (the median is reported)
+//   --duration MS        measured time per sample  --warmup MS   warm-up before each sample
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ceiling, groups, inflightFor } from "./cases.mjs";
+import { allServerIds, ceiling, groups } from "./cases.mjs";
 import { renderChart } from "./chart.mjs";
-import { repoRoot, runClient, startServer } from "./processes.mjs";
+import { runEchoBench } from "./echo.mjs";
+import { repoRoot } from "./processes.mjs";
+import { parseCase, runProfile } from "./profile.mjs";
+import { blockLines, compare, formatSize, NOISY_SPREAD, tableHeader, verdictLines, verdicts } from "./report.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -20,182 +28,165 @@ const { values } = parseArgs({
     json: { type: "string" },
     profile: { type: "string" },
     only: { type: "string" },
+    servers: { type: "string" },
     skip: { type: "string", default: "" },
+    sizes: { type: "string" },
+    conns: { type: "string" },
+    rounds: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
   },
 });
-const quick = values.quick;
-const sizes = quick ? [64, 65536] : [64, 1024, 65536, 1048576];
-const connCounts = quick ? [1] : [1, 100];
-const duration = quick ? 1000 : 3000;
-const warmup = quick ? 300 : 700;
-const skip = new Set(values.skip.split(",").filter(Boolean));
-const selected = groups.filter((g) => !values.only || g.framing === values.only);
 
-async function measure(entry, kind, size, conns, { profileDir } = {}) {
-  const args =
-    profileDir && entry.command === process.execPath
-      ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...entry.args]
-      : entry.args;
-  let server;
-  try {
-    server = await startServer(entry.command, args);
-  } catch (error) {
-    return { error: error.message.split("\n").slice(0, 3).join(" ") };
-  }
-  try {
-    const inflight = inflightFor(size, conns);
-    const result = await runClient(
-      [
-        "--port",
-        String(server.port),
-        "--kind",
-        kind,
-        "--size",
-        String(size),
-        "--conns",
-        String(conns),
-        "--inflight",
-        String(inflight),
-        "--duration",
-        String(duration),
-        "--warmup",
-        String(warmup),
-      ],
-      duration + warmup + 60_000,
-    );
-    return { ...result, inflight };
-  } catch (error) {
-    return { error: error.message };
-  } finally {
-    await server.stop();
-  }
+const list = (text) =>
+  text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+const parseSize = (text) => {
+  const match = /^(\d+)(k|m)?$/i.exec(text);
+  if (!match) throw new Error(`cannot read size "${text}"`);
+  return Number(match[1]) * (match[2] ? (match[2].toLowerCase() === "k" ? 1024 : 1 << 20) : 1);
+};
+
+const quick = values.quick;
+const profiling = values.profile !== undefined;
+// Quick: 2 rounds × 0.5 s per server (1 s measured); full: 3 rounds × 1 s (3 s); a profile: 1 round × 5 s.
+const plan = {
+  quick,
+  groups: values.only ? groups.filter((g) => list(values.only).includes(g.framing)) : groups,
+  servers: values.servers ? new Set(list(values.servers)) : undefined,
+  sizes: values.sizes ? list(values.sizes).map(parseSize) : quick ? [64, 65536] : [64, 1024, 65536, 1 << 20],
+  conns: values.conns ? list(values.conns).map(Number) : quick ? [1] : [1, 100],
+  rounds: Number(values.rounds ?? (profiling ? 1 : quick ? 2 : 3)),
+  durationMs: Number(values.duration ?? (profiling ? 5000 : quick ? 500 : 1000)),
+  warmupMs: Number(values.warmup ?? (quick ? 200 : 300)),
+  firstWarmupMs: Number(values.warmup ?? (profiling ? 1000 : quick ? 300 : 1000)),
+  skip: new Set(list(values.skip)),
+};
+if (plan.groups.length === 0) throw new Error(`--only: no framing among ${groups.map((g) => g.framing).join(", ")}`);
+for (const id of plan.servers ?? []) {
+  if (!allServerIds().includes(id))
+    throw new Error(`--servers: unknown "${id}"; servers: ${allServerIds().join(", ")}`);
 }
 
+const machine = {
+  cores: os.availableParallelism(),
+  cpu: os.cpus()[0]?.model?.trim(),
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+};
+const started = Date.now();
+const loadAtStart = os.loadavg()[0];
+
 if (values.profile) {
-  const [name, size = "64"] = values.profile.split("@");
-  const group =
-    groups.find((g) => [...g.ours, ...g.peers].some((s) => s.name === name)) ??
-    (name === ceiling.name ? groups[0] : undefined);
-  const entry = [...(group?.ours ?? []), ...(group?.peers ?? []), ceiling].find((s) => s.name === name);
-  if (!group || !entry) {
-    console.error(
-      `unknown case "${name}"; cases: ${groups.flatMap((g) => [...g.ours, ...g.peers].map((s) => s.name)).join(", ")}, ${ceiling.name}`,
-    );
-    process.exit(2);
-  }
-  const profileDir = resolve(repoRoot, "bench/results/profiles");
-  mkdirSync(profileDir, { recursive: true });
-  const result = await measure(entry, group.kind, Number(size), 1, { profileDir });
-  console.log(
-    `${name} @ ${size} B: ${result.messagesPerSecond?.toLocaleString("en-US")} msg/s; CPU profile (.cpuprofile) in ${profileDir}`,
-  );
+  parseCase(values.profile); // fail fast on a bad case name
+  await runProfile(values.profile, plan);
   process.exit(0);
 }
 
-const results = [];
-const verdicts = [];
-const fmt = (n) => (n === undefined ? "—" : Math.round(n).toLocaleString("en-US"));
 console.log(
-  `framed bench ${quick ? "(quick) " : ""}on ${os.availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString()}`,
+  `framed bench${quick ? " (quick)" : ""}: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${new Date().toISOString()}`,
 );
 console.log(
-  `one load client, ${duration} ms per case after ${warmup} ms warm-up; in flight: 256 per connection (capped at 64 MiB in total)\n`,
-);
-console.log(
-  `${"framing".padEnd(14)}${"size".padStart(8)}${"conns".padStart(6)}  ${"server".padEnd(30)}${"msg/s".padStart(12)}${"vs ceiling".padStart(12)}`,
+  `one load client process per case, taking turns over the servers: ${plan.rounds} rounds × ${plan.durationMs} ms measured ` +
+    `(after ${plan.firstWarmupMs} ms warm-up in round 1, ${plan.warmupMs} ms later), median reported; 256 messages in ` +
+    "flight per connection (fewer where that would pass 64 MiB in flight); ratio = ours ÷ the other server.\n",
 );
 
-for (const group of selected) {
-  for (const size of sizes) {
-    for (const conns of connCounts) {
-      const rows = [];
-      for (const entry of [ceiling, ...group.ours, ...group.peers]) {
-        const result = await measure(entry, group.kind, size, conns);
-        const row = {
-          framing: group.framing,
-          size,
-          conns,
-          server: entry.name,
-          ours: group.ours.includes(entry),
-          ceiling: entry === ceiling,
-          messagesPerSecond: result.messagesPerSecond ?? 0,
-          inflight: result.inflight,
-          error: result.error,
-        };
-        rows.push(row);
-        results.push(row);
-      }
-      const ceilingRate = rows[0].messagesPerSecond;
-      for (const row of rows) {
-        row.vsCeiling = ceilingRate ? row.messagesPerSecond / ceilingRate : undefined;
-        const ratio = row.vsCeiling === undefined ? "—" : `${row.vsCeiling.toFixed(2)}×`;
-        console.log(
-          `${group.framing.padEnd(14)}${String(size).padStart(8)}${String(conns).padStart(6)}  ${row.server.padEnd(30)}${(row.error ? "error" : fmt(row.messagesPerSecond)).padStart(12)}${ratio.padStart(12)}${row.error ? `  ${row.error}` : ""}`,
-        );
-      }
-      const target = conns === 1 ? group.targets[size] : undefined;
-      const ours = rows.find((r) => r.ours && r.server.endsWith("(node)"));
-      if (target && ours) {
-        if (target.peer) {
-          const peer = rows.find((r) => r.server === target.peer);
-          const ratio = peer?.messagesPerSecond ? ours.messagesPerSecond / peer.messagesPerSecond : 0;
-          verdicts.push({
-            framing: group.framing,
-            size,
-            what: `${ours.server} vs ${target.peer}`,
-            ratio,
-            target: target.ratio,
-          });
-        }
-        if (target.ceiling)
-          verdicts.push({
-            framing: group.framing,
-            size,
-            what: `${ours.server} vs plain TCP`,
-            ratio: ours.vsCeiling ?? 0,
-            target: target.ceiling,
-          });
-      }
-      console.log("");
-    }
-  }
-}
-
-console.log("Targets (1 connection):");
-for (const v of verdicts) {
-  const met = v.ratio >= v.target;
-  const by = met ? "met" : `MISSED by ${((1 - v.ratio / v.target) * 100).toFixed(0)}% (needs ${v.target}×)`;
+if (loadAtStart > 0.5)
   console.log(
-    `  ${v.framing.padEnd(14)}${String(v.size).padStart(6)} B  ${v.what.padEnd(46)} ${v.ratio.toFixed(2)}×  target ${v.target}×  ${by}`,
+    `note: the 1-minute load average is ${loadAtStart.toFixed(2)} before starting: other processes are busy, figures will be noisier.\n`,
   );
+
+const names = new Map([ceiling, ...groups.flatMap((g) => g.servers)].map((s) => [s.id, s.name]));
+const nameOf = (id) => names.get(id) ?? id;
+
+let results = [];
+if (!plan.skip.has("echo")) {
+  console.log(tableHeader());
+  results = await runEchoBench(plan, (block) => {
+    const { size, conns } = block[0];
+    if (block.some((r) => r.inflight < 256))
+      console.log(`  (${formatSize(size)} × ${conns}: ${block[0].inflight} in flight per connection)`);
+    for (const text of blockLines(block, compare(block, plan.groups))) console.log(text);
+    console.log("");
+  });
 }
+const comparisons = compare(results, plan.groups);
+const targets = plan.skip.has("echo") ? [] : verdicts(comparisons, plan);
 
 let codec = [];
-if (!skip.has("codec")) {
+if (!plan.skip.has("codec")) {
   const { runCodecBench } = await import("./codec.mjs");
   codec = await runCodecBench({ quick });
 }
-let memory = [];
-if (!skip.has("memory") && !quick) {
+let memory;
+if (!plan.skip.has("memory") && !quick) {
   const { runMemoryBench } = await import("./memory.mjs");
   memory = await runMemoryBench();
 }
 
+// The memory target joins the throughput ones (a ratio that must stay at or under its target).
+for (const c of memory?.comparisons ?? []) {
+  if (c.target === undefined) continue;
+  targets.push({
+    framing: "websocket",
+    issue: c.issue,
+    measure: "idle RSS/conn",
+    size: 0,
+    ours: c.ours,
+    against: c.against,
+    target: c.target,
+    atMost: true,
+    ratio: c.ratio,
+    met: c.met,
+    shortBy: c.overBy,
+  });
+}
+
+if (targets.length > 0) {
+  console.log(
+    `\nTargets (issues 3, 4, 5; throughput at one connection, 256 in flight${memory ? "; idle memory" : ""}):`,
+  );
+  for (const text of verdictLines(targets, nameOf)) console.log(text);
+}
+if (comparisons.some((c) => c.noisy))
+  console.log(
+    `~ marks a ratio whose samples moved more than ${NOISY_SPREAD * 100}% between rounds (busy machine): rerun before acting on it.`,
+  );
+
 const report = {
   date: new Date().toISOString(),
-  machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+  machine,
+  loadAverage: { atStart: +loadAtStart.toFixed(2), atEnd: +os.loadavg()[0].toFixed(2) },
   quick,
+  plan: {
+    sizes: plan.sizes,
+    conns: plan.conns,
+    rounds: plan.rounds,
+    durationMs: plan.durationMs,
+    warmupMs: plan.warmupMs,
+    firstWarmupMs: plan.firstWarmupMs,
+    inflightPerConnection: 256,
+    maxBytesInFlight: 64 * 1024 * 1024,
+  },
   results,
-  targets: verdicts,
+  comparisons,
+  targets,
   codec,
   memory,
+  seconds: Math.round((Date.now() - started) / 1000),
 };
-const jsonPath = resolve(repoRoot, values.json ?? "bench/results/latest.json");
+const jsonPath = values.json
+  ? isAbsolute(values.json)
+    ? values.json
+    : resolve(repoRoot, values.json)
+  : resolve(repoRoot, "bench/results/latest.json");
 mkdirSync(dirname(jsonPath), { recursive: true });
 writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-const svgPath = jsonPath.replace(/\.json$/, "") + ".svg";
-writeFileSync(
-  svgPath,
-  renderChart(results, `framed echo throughput (${report.machine.cores} cores, Node ${process.version})`),
-);
-console.log(`\nresults: ${jsonPath}\nchart:   ${svgPath}`);
+const svgPath = `${jsonPath.replace(/\.json$/, "")}.svg`;
+writeFileSync(svgPath, renderChart(report, nameOf));
+console.log(`\n${report.seconds} s. Results: ${jsonPath}\n           chart: ${svgPath}`);
+process.exit(0);

@@ -1,15 +1,15 @@
-// framed: @framed/length-prefix/node, written the way its README shows (for await + await send).
-import { listen } from "@framed/length-prefix/node";
-import { announce, portArg } from "./serve.mjs";
+// framed: @framed/length-prefix/node as a user writes it (for await + await send). Args: [port] [header].
+import { announce, importBuilt, MAX_MESSAGE_SIZE, portArg } from "./serve.mjs";
 
+const { listen } = await importBuilt("@framed/length-prefix/node");
 const header = process.argv[3] ?? "varint";
 const server = await listen(
-  { port: portArg() },
+  { host: "127.0.0.1", port: portArg() },
   async (stream) => {
     try {
       for await (const message of stream) await stream.send(message);
     } catch {}
   },
-  { header, maxMessageSize: 64 * 1024 * 1024 },
+  { header, maxMessageSize: MAX_MESSAGE_SIZE },
 );
-announce(server.address.port, () => server.close());
+announce(server.address.port);

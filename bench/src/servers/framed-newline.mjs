@@ -1,14 +1,14 @@
-// framed: @framed/newline/node text lines, for await + await send.
-import { listen } from "@framed/newline/node";
-import { announce, portArg } from "./serve.mjs";
+// framed: @framed/newline/node text lines as a user writes it (for await + await send).
+import { announce, importBuilt, MAX_MESSAGE_SIZE, portArg } from "./serve.mjs";
 
+const { listen } = await importBuilt("@framed/newline/node");
 const server = await listen(
-  { port: portArg() },
+  { host: "127.0.0.1", port: portArg() },
   async (stream) => {
     try {
       for await (const line of stream) await stream.send(line);
     } catch {}
   },
-  { maxMessageSize: 64 * 1024 * 1024 },
+  { maxMessageSize: MAX_MESSAGE_SIZE },
 );
-announce(server.address.port, () => server.close());
+announce(server.address.port);

@@ -1,7 +1,8 @@
-// framed: @framed/websocket/node without permessage-deflate (ws's default too), for await + await send.
-import { listen } from "@framed/websocket/node";
-import { announce, portArg } from "./serve.mjs";
+// framed: @framed/websocket/node as a user writes it (for await + await send); no permessage-deflate,
+// which is also ws's default.
+import { announce, importBuilt, MAX_MESSAGE_SIZE, portArg } from "./serve.mjs";
 
+const { listen } = await importBuilt("@framed/websocket/node");
 const server = await listen(
   { host: "127.0.0.1", port: portArg() },
   async (stream) => {
@@ -9,6 +10,6 @@ const server = await listen(
       for await (const message of stream) await stream.send(message);
     } catch {}
   },
-  { maxMessageSize: 64 * 1024 * 1024 },
+  { maxMessageSize: MAX_MESSAGE_SIZE },
 );
-announce(server.address.port, () => server.close());
+announce(server.address.port);

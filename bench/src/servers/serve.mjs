@@ -1,10 +1,38 @@
-// Shared start-up for every echo server: listen on 127.0.0.1, print `listening <port>`, stop on SIGTERM.
-export function announce(port, close) {
+// What every Node echo server shares: `listening <port>` once ready, exit on SIGTERM or when the runner's
+// stdin pipe closes, a memory report on SIGUSR2, and a clear "not built yet" for our unbuilt packages.
+
+/** Print the line the runner waits for, and wire the ways the server is told to stop. */
+export function announce(port) {
   console.log(`listening ${port}`);
-  process.on("SIGTERM", async () => {
-    await close?.();
-    process.exit(0);
+  // Exit at once (open sockets do not matter); process.exit still writes a --cpu-prof profile.
+  process.on("SIGTERM", () => process.exit(0));
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.on("error", () => process.exit(0));
+  process.stdin.resume();
+  // The memory bench asks for a collected heap and the process's own view of its memory.
+  process.on("SIGUSR2", () => {
+    globalThis.gc?.();
+    console.log(JSON.stringify({ memory: process.memoryUsage() }));
   });
 }
 
 export const portArg = () => Number(process.argv[2] ?? 0);
+
+/** The largest message any bench case sends (1 MiB) with room to spare, for every server's size limit. */
+export const MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Import one of our packages' built entry; if it is missing, say "not built yet" (the runner reports the
+ * case that way) and exit instead of crashing the run.
+ */
+export async function importBuilt(specifier) {
+  try {
+    return await import(specifier);
+  } catch (error) {
+    if (error?.code === "ERR_MODULE_NOT_FOUND" || error?.code === "ERR_PACKAGE_PATH_NOT_EXPORTED") {
+      console.log(`not built yet: ${specifier} (${String(error.message).split("\n")[0]})`);
+      process.exit(3);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,213 @@
+// Turning measured rows into comparisons (ours ÷ each peer and ÷ the ceiling), target verdicts, and the
+// terminal table.
+
+export function formatSize(bytes) {
+  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
+
+const formatRate = (n) => Math.round(n).toLocaleString("en-US");
+
+/** (max − min) ÷ median of a row's samples: how much its figure moved between rounds. */
+export function spread(row) {
+  const samples = row.samples ?? [];
+  if (samples.length < 2 || !row.messagesPerSecond) return 0;
+  return (Math.max(...samples) - Math.min(...samples)) / row.messagesPerSecond;
+}
+
+/** Above this spread a ratio is marked `~` in the table: treat it as a rough figure. */
+export const NOISY_SPREAD = 0.3;
+const formatRatio = (r) => (r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`);
+
+/** A fraction as a percentage, with a decimal when it would otherwise round to 0% (0.004 → "0.4%"). */
+export function formatPercent(fraction) {
+  const percent = fraction * 100;
+  return percent < 9.95 ? `${percent.toFixed(1)}%` : `${Math.round(percent)}%`;
+}
+
+/** How far a ratio falls short of its target, as a fraction of the target (0.27 = 27% short). */
+export function shortfall(ratio, atLeast) {
+  return ratio >= atLeast ? 0 : 1 - ratio / atLeast;
+}
+
+/** The target (if any) that applies to `ours` compared with `against` at this size and connection count. */
+function targetFor(group, ours, against, size, conns) {
+  if (conns !== 1 || ours !== group.targetServer) return undefined;
+  return group.targets.find((t) => t.size === size && t.against === against);
+}
+
+/**
+ * One comparison per (our server, other server) in each measured block: ratio of messages per second,
+ * with the target and verdict where an issue sets one.
+ */
+export function compare(rows, groups) {
+  const comparisons = [];
+  for (const group of groups) {
+    const mine = rows.filter((r) => r.framing === group.framing);
+    for (const ours of mine.filter((r) => r.role === "ours")) {
+      const others = mine.filter(
+        (r) => r.size === ours.size && r.conns === ours.conns && r.role !== "ours" && r !== ours,
+      );
+      // The ceiling first, then the peers, as the table reads.
+      others.sort((a, b) => (a.role === "ceiling" ? -1 : b.role === "ceiling" ? 1 : 0));
+      for (const other of others) {
+        const both = ours.status === "ok" && other.status === "ok";
+        const ratio = both ? ours.messagesPerSecond / other.messagesPerSecond : undefined;
+        const target = targetFor(group, ours.server, other.server, ours.size, ours.conns);
+        const comparison = {
+          framing: group.framing,
+          size: ours.size,
+          conns: ours.conns,
+          ours: ours.server,
+          oursName: ours.name,
+          oursStatus: ours.status,
+          oursMessagesPerSecond: ours.messagesPerSecond,
+          against: other.server,
+          againstName: other.name,
+          againstStatus: other.status,
+          againstMessagesPerSecond: other.messagesPerSecond,
+          ratio,
+          noisy: Math.max(spread(ours), spread(other)) > NOISY_SPREAD,
+        };
+        if (target) {
+          comparison.target = target.atLeast;
+          comparison.issue = target.issue;
+          if (ratio !== undefined) {
+            comparison.met = ratio >= target.atLeast;
+            comparison.shortBy = shortfall(ratio, target.atLeast);
+          }
+        }
+        comparisons.push(comparison);
+      }
+    }
+  }
+  return comparisons;
+}
+
+/** Every target of the measured sizes, including the ones that could not be judged (and why). */
+export function verdicts(comparisons, plan) {
+  const out = [];
+  for (const group of plan.groups) {
+    for (const target of group.targets) {
+      if (!plan.sizes.includes(target.size) || !plan.conns.includes(1)) continue;
+      const found = comparisons.find(
+        (c) =>
+          c.framing === group.framing &&
+          c.size === target.size &&
+          c.conns === 1 &&
+          c.ours === group.targetServer &&
+          c.against === target.against,
+      );
+      const verdict = {
+        framing: group.framing,
+        issue: target.issue,
+        size: target.size,
+        ours: group.targetServer,
+        against: target.against,
+        target: target.atLeast,
+      };
+      if (found?.ratio !== undefined) {
+        Object.assign(verdict, { ratio: found.ratio, met: found.met, shortBy: found.shortBy, noisy: found.noisy });
+      } else {
+        verdict.met = undefined;
+        verdict.why = found
+          ? found.oursStatus !== "ok"
+            ? `${found.oursName}: ${found.oursStatus}`
+            : `${found.againstName}: ${found.againstStatus}`
+          : "not measured";
+      }
+      out.push(verdict);
+    }
+  }
+  return out;
+}
+
+function metText(c) {
+  if (c.target === undefined) return "";
+  if (c.met === undefined) return "?";
+  return c.met ? "yes" : `NO, ${formatPercent(c.shortBy)} short`;
+}
+
+const columns = [
+  ["framing", 14, "left"],
+  ["size", 7, "right"],
+  ["conns", 6, "right"],
+  ["ours", 29, "left"],
+  ["msg/s", 11, "right"],
+  ["peer", 25, "left"],
+  ["msg/s", 11, "right"],
+  ["ratio", 8, "right"],
+  ["target", 8, "right"],
+  ["met?", 15, "left"],
+];
+
+function line(cells) {
+  return cells
+    .map((cell, i) => {
+      const [, width, align] = columns[i];
+      const text = String(cell ?? "");
+      return align === "right" ? text.padStart(width) : text.padEnd(width);
+    })
+    .join("  ")
+    .trimEnd();
+}
+
+export function tableHeader() {
+  return line(columns.map(([name]) => name));
+}
+
+/** The table lines of one measured block: one line per comparison; a server that did not run says why. */
+export function blockLines(block, comparisons) {
+  const lines = [];
+  const { framing, size, conns } = block[0];
+  let first = true;
+  const lead = () => {
+    const cells = first ? [framing, formatSize(size), conns] : ["", "", ""];
+    first = false;
+    return cells;
+  };
+  for (const ours of block.filter((r) => r.role === "ours")) {
+    const mine = comparisons.filter(
+      (c) => c.ours === ours.server && c.size === size && c.conns === conns && c.framing === framing,
+    );
+    if (ours.status !== "ok") {
+      lines.push(line([...lead(), ours.name, ours.status]) + `  (${ours.detail})`);
+      continue;
+    }
+    mine.forEach((c, i) => {
+      const oursCells = i === 0 ? [c.oursName, formatRate(c.oursMessagesPerSecond)] : ["", ""];
+      const peerRate = c.againstStatus === "ok" ? formatRate(c.againstMessagesPerSecond) : c.againstStatus;
+      lines.push(
+        line([
+          ...lead(),
+          ...oursCells,
+          c.againstName,
+          peerRate,
+          c.ratio === undefined ? "—" : `${c.noisy ? "~" : ""}${formatRatio(c.ratio)}`,
+          c.target === undefined ? "" : `≥ ${c.target}×`,
+          metText(c),
+        ]),
+      );
+    });
+  }
+  for (const other of block.filter((r) => r.role !== "ours" && r.status !== "ok"))
+    lines.push(`${"".padEnd(14 + 2 + 7 + 2 + 6 + 2)}(${other.name}: ${other.status}: ${other.detail})`);
+  return lines;
+}
+
+/** The closing summary: each target, met or missed and by how much. */
+export function verdictLines(list, nameOf) {
+  return list.map((v) => {
+    const what = `${v.framing} ${v.measure ?? formatSize(v.size)}: ${nameOf(v.ours)} ÷ ${nameOf(v.against)}`;
+    const sign = v.atMost ? "≤" : "≥";
+    let outcome;
+    if (v.ratio === undefined) outcome = `not judged (${v.why})`;
+    else if (v.met) outcome = "met";
+    else if (v.atMost) outcome = `MISSED: ${formatPercent(v.shortBy)} over`;
+    else outcome = `MISSED by ${formatPercent(v.shortBy)}: needs ${(v.target / v.ratio).toFixed(3)}× faster`;
+    const ratio =
+      v.ratio === undefined ? "" : `${v.noisy ? "~" : ""}${formatRatio(v.ratio)} (target ${sign} ${v.target}×)  `;
+    return `  issue ${v.issue}  ${what.padEnd(76)} ${ratio}${outcome}`;
+  });
+}
