@@ -13,22 +13,33 @@ let slab = new Uint8Array(SLAB_SIZE);
 let used = 0;
 
 /**
- * The UTF-8 bytes of `text`.
+ * The UTF-8 bytes of `text`, followed by `suffix` when given (a line's delimiter), in one view: encoding
+ * both into the slab costs one native call, where `text + "\n"` would first build and flatten a new string.
+ * Returns undefined for a long text with a suffix: encode the text alone and write the suffix separately,
+ * which copies nothing.
  *
  * @example
  * ```ts
  * sink.write(encodeUtf8(message));
+ * const line = encodeUtf8(text, NEWLINE) ?? concatLater(encodeUtf8(text), NEWLINE);
  * ```
  */
-export function encodeUtf8(text: string): Uint8Array {
-  if (text.length > SLAB_STRING_LIMIT) return encoder.encode(text);
+export function encodeUtf8(text: string): Uint8Array;
+export function encodeUtf8(text: string, suffix: Uint8Array): Uint8Array | undefined;
+export function encodeUtf8(text: string, suffix?: Uint8Array): Uint8Array | undefined {
+  if (text.length > SLAB_STRING_LIMIT) return suffix ? undefined : encoder.encode(text);
+  const extra = suffix ? suffix.length : 0;
   // At most 3 bytes per UTF-16 unit.
-  if (used + text.length * 3 > SLAB_SIZE) {
+  if (used + text.length * 3 + extra > SLAB_SIZE) {
     slab = new Uint8Array(SLAB_SIZE);
     used = 0;
   }
-  const { written } = encoder.encodeInto(text, slab.subarray(used));
-  const view = slab.subarray(used, used + written);
-  used += written;
-  return view;
+  const start = used;
+  used += encoder.encodeInto(text, slab.subarray(start)).written;
+  if (suffix) {
+    if (extra === 1) slab[used] = suffix[0];
+    else slab.set(suffix, used);
+    used += extra;
+  }
+  return slab.subarray(start, used);
 }

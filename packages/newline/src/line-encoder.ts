@@ -41,21 +41,32 @@ export function encodeTextLine(
   const delimiter = settings.delimiter;
   const check = checkDelimiter && !settings.allowDelimiter;
   if (delimiter.text !== undefined) {
-    const line = text + delimiter.text;
     if (check) {
-      // The first delimiter must be ours; this also catches a text whose end runs into the delimiter
-      // ("a-" before "--"), which a plain `includes` would miss.
-      if (line.indexOf(delimiter.text) !== text.length) throw containsDelimiter(settings);
+      if (hidesDelimiter(text, delimiter.text)) throw containsDelimiter(settings);
       if (settings.stripCR && text.charCodeAt(text.length - 1) === CR) throw endsWithCR();
     }
-    // One allocation for line and delimiter: cheaper than two writes for the short lines that dominate.
-    const bytes = encodeUtf8(line);
-    const size = bytes.length - delimiter.bytes.length;
+    const line = encodeUtf8(text, delimiter.bytes);
+    if (line === undefined) {
+      // A long line: its bytes, then the delimiter as a second write (the stream layer coalesces them).
+      const bytes = encodeUtf8(text);
+      if (bytes.length > settings.maxMessageSize) throw tooLarge(bytes.length, settings);
+      write(bytes);
+      write(delimiter.bytes);
+      return;
+    }
+    const size = line.length - delimiter.bytes.length;
     if (size > settings.maxMessageSize) throw tooLarge(size, settings);
-    write(bytes);
+    write(line);
     return;
   }
   encodeBytesLine(encodeUtf8(text), settings, write, check);
+}
+
+/** True when `text` followed by the delimiter would not read back as exactly one line. */
+function hidesDelimiter(text: string, delimiterText: string): boolean {
+  if (delimiterText.length === 1) return text.indexOf(delimiterText) !== -1;
+  // A longer delimiter can also start in the text's end and run into ours ("a-" before "--").
+  return (text + delimiterText).indexOf(delimiterText) !== text.length;
 }
 
 /** Write `bytes` as one line, then the delimiter. */
