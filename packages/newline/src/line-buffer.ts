@@ -7,6 +7,11 @@
 
 const EMPTY = new Uint8Array(0);
 const INITIAL_CAPACITY = 256;
+/**
+ * A lent buffer up to this size is kept for the next line. Fresh memory is costly (page faults, GC of
+ * external memory), and a line that crossed a chunk boundary once will likely do so again.
+ */
+const REUSE_LIMIT = 1024 * 1024;
 
 export class LineBuffer {
   /** Bytes held. */
@@ -37,6 +42,17 @@ export class LineBuffer {
     const view = this.bytes.subarray(0, this.length - drop);
     this.bytes = EMPTY;
     this.length = 0;
+    return view;
+  }
+
+  /**
+   * A view of the held bytes (minus the last `drop`) that is valid only until the next `append`: for a
+   * reader that is done with it when it returns. The memory is kept for the next line.
+   */
+  lend(drop = 0): Uint8Array {
+    const view = this.bytes.subarray(0, this.length - drop);
+    this.length = 0;
+    if (this.bytes.length > REUSE_LIMIT) this.bytes = EMPTY;
     return view;
   }
 

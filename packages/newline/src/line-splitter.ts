@@ -29,6 +29,11 @@ export interface LineHandler {
    * have them delivered one by one through {@link line} instead.
    */
   lines?(span: Uint8Array, firstLineNumber: number): number;
+  /**
+   * True when {@link line} is done with its bytes once it returns (it decodes them), so the memory of a
+   * line carried across chunks can be reused for the next one instead of allocated afresh per line.
+   */
+  readonly consumesLine?: boolean;
   /** Bad input that ends the stream. The splitter stops before calling this. */
   fail(error: FramedError): void;
   /** Bad input that was skipped; the splitter carries on. */
@@ -117,7 +122,7 @@ export class LineSplitter {
       this.oversize(number);
       return;
     }
-    this.handler.line(this.partial.take(), number);
+    this.handler.line(this.takeCarried(), number);
   }
 
   // ---- scanning -------------------------------------------------------------------------------
@@ -220,10 +225,15 @@ export class LineSplitter {
     }
     if (size >= carried) {
       this.partial.append(chunk, 0, size - carried);
-      this.handler.line(this.partial.take(), number);
+      this.handler.line(this.takeCarried(), number);
     } else {
-      this.handler.line(this.partial.take(carried - size), number);
+      this.handler.line(this.takeCarried(carried - size), number);
     }
+  }
+
+  /** The carried line's bytes (minus the last `drop`), lent when the handler only reads them. */
+  private takeCarried(drop = 0): Uint8Array {
+    return this.handler.consumesLine ? this.partial.lend(drop) : this.partial.take(drop);
   }
 
   /** Keep `chunk[start…]`, which holds no complete delimiter, for the line's next chunk. */

@@ -21,6 +21,8 @@ export type TextLineSink = (text: string, lineNumber: number) => void;
 export class TextLineDecoder implements LineHandler {
   /** Present only when the delimiter is text, so the splitter knows whether to offer batches. */
   readonly lines?: (span: Uint8Array, firstLineNumber: number) => number;
+  /** Lines are decoded to strings before `line` returns, so their bytes may be lent. */
+  readonly consumesLine = true;
   private readonly decoder: TextDecoder;
 
   constructor(

@@ -199,3 +199,16 @@ describe("session lifecycle", () => {
     expect(record.writes).toEqual([utf8("b\n")]);
   });
 });
+
+describe("lines carried across chunks", () => {
+  it("text lines reuse the carry buffer without mixing bytes of an earlier, longer line into a later one", () => {
+    const long = "a".repeat(3000);
+    const chunks = [long.slice(0, 1000), `${long.slice(1000)}\nbb`, "b\ncc", "\n", "é".repeat(700), "\n"];
+    expect(decode(newline(), chunks).messages).toEqual([long, "bbb", "cc", "é".repeat(700)]);
+  });
+
+  it("byte lines carried across chunks are their own copies, which later lines never overwrite", () => {
+    const record = decode(newlineBytes(), ["xyz", "w\n12", "3\n"]);
+    expect(record.messages.map((m) => new TextDecoder().decode(m as Uint8Array))).toEqual(["xyzw", "123"]);
+  });
+});
