@@ -20,6 +20,7 @@ import { renderChart } from "./chart.mjs";
 import { runEchoBench } from "./echo.mjs";
 import { repoRoot } from "./processes.mjs";
 import { parseCase, runProfile } from "./profile.mjs";
+import { writeReadmes } from "./readme.mjs";
 import { blockLines, compare, formatSize, NOISY_SPREAD, tableHeader, verdictLines, verdicts } from "./report.mjs";
 
 const { values } = parseArgs({
@@ -189,4 +190,7 @@ writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
 const svgPath = `${jsonPath.replace(/\.json$/, "")}.svg`;
 writeFileSync(svgPath, renderChart(report, nameOf));
 console.log(`\n${report.seconds} s. Results: ${jsonPath}\n           chart: ${svgPath}`);
+// Only a complete default run is quoted in the package READMEs; partial and quick runs are for development.
+const completeRun = !quick && !values.only && !values.servers && !values.sizes && !values.conns && plan.skip.size === 0;
+if (completeRun) for (const file of writeReadmes(report)) console.log(`README: ${file}`);
 process.exit(0);
