@@ -1,6 +1,7 @@
 /**
- * `LengthPrefixEncoder`: writes a header and then the payload as two writes (the stream layer coalesces
- * them), never copying the payload. Headers come from a shared slab so small messages cost no allocation.
+ * `LengthPrefixEncoder`: writes a header and then the payload. A small payload is copied next to its
+ * header (one write); a larger one goes out as a second write, never copied (the stream layer coalesces
+ * them). Headers come from a shared slab so small messages cost no allocation.
  */
 import { encodeUtf8, FramedError, type SessionSink } from "@framed/core";
 import { maxUint, writeUint } from "./fixed-int.ts";
@@ -8,6 +9,11 @@ import type { Geometry } from "./options.ts";
 import { varintLength, writeVarint } from "./varint.ts";
 
 const SLAB_SIZE = 16 * 1024;
+/**
+ * Payloads up to this size are copied next to their header so the message is one write: for small
+ * messages a second write (and a second piece in the tick's coalesced write) costs more than the copy.
+ */
+const SMALL_PAYLOAD = 256;
 let slab = new Uint8Array(SLAB_SIZE);
 let slabUsed = 0;
 
@@ -64,21 +70,23 @@ export class LengthPrefixEncoder {
         `length-prefix: a ${payload.length}-byte message is shorter than lengthAdjustment ${adjustment} requires`,
       );
     }
-    let headerView: Uint8Array;
-    if (fixedSize === 0) {
-      headerView = headerBytes(varintLength(value));
-      writeVarint(value, headerView, 0);
-    } else {
-      if (value > maxUint(fixedSize)) {
-        throw new FramedError(
-          "INVALID_MESSAGE",
-          `length-prefix: length ${value} does not fit a ${header} header (max ${maxUint(fixedSize)})`,
-        );
-      }
-      headerView = headerBytes(fixedSize);
-      writeUint(value, headerView, 0, fixedSize, littleEndian);
+    if (fixedSize !== 0 && value > maxUint(fixedSize)) {
+      throw new FramedError(
+        "INVALID_MESSAGE",
+        `length-prefix: length ${value} does not fit a ${header} header (max ${maxUint(fixedSize)})`,
+      );
     }
-    this.sink.write(headerView);
-    if (payload.length > 0) this.sink.write(payload);
+    const headerSize = fixedSize === 0 ? varintLength(value) : fixedSize;
+    const small = payload.length <= SMALL_PAYLOAD;
+    const frame = headerBytes(small ? headerSize + payload.length : headerSize);
+    if (fixedSize === 0) writeVarint(value, frame, 0);
+    else writeUint(value, frame, 0, fixedSize, littleEndian);
+    if (small) {
+      frame.set(payload, headerSize);
+      this.sink.write(frame);
+      return;
+    }
+    this.sink.write(frame);
+    this.sink.write(payload);
   }
 }
