@@ -39,6 +39,8 @@ export function parseSwapArgs(argv: string[]): { framings: FramingName[]; runtim
 }
 
 export async function runSwap(framings: FramingName[], runtime: string, transports: Transports): Promise<void> {
+  const rows: string[][] = [];
+  let reference: string | undefined;
   for (const framing of framings) {
     const store = new Map<string, unknown>();
     const server = await transports.serve(framing, (stream) => serveKeyValue(stream, store));
@@ -47,6 +49,22 @@ export async function runSwap(framings: FramingName[], runtime: string, transpor
     console.log(`\n${framing} on ${runtime} (${server.address.host}:${server.address.port})`);
     for (const exchange of log) console.log(`  ${describeExchange(exchange)}`);
     await server.close();
+    // The point of the demo: whatever carried them, the answers are the same.
+    const answers = JSON.stringify(log.map((exchange) => exchange.received));
+    reference ??= answers;
+    rows.push([framing, runtime, String(log.length), String(log.length), answers === reference ? "yes" : "NO"]);
   }
+  console.log(`\n${formatTable(["framing", "runtime", "requests sent", "replies received", "same answers"], rows)}`);
   console.log(`\nswap: the same application ran over ${framings.join(", ")} on ${runtime}`);
+}
+
+/** Columns padded to their widest cell. */
+function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }

@@ -29,6 +29,10 @@ describe("swap example", () => {
     for (const framing of ["length-prefix", "newline", "websocket"]) expect(output).toContain(`${framing} on node`);
     for (const line of expectedExchange) expect(output.split(line).length - 1).toBe(3);
     expect(output).toContain("swap: the same application ran over length-prefix, newline, websocket on node");
+    // The summary table: one row per framing, each with six requests and replies and the same answers.
+    for (const framing of ["length-prefix", "newline", "websocket"]) {
+      expect(output).toMatch(new RegExp(`^${framing} +node +6 +6 +yes$`, "m"));
+    }
   });
 
   it("runs the same key-value script over the byte framings on Deno", async () => {
