@@ -12,6 +12,27 @@ const SLAB_STRING_LIMIT = 2048;
 let slab = new Uint8Array(SLAB_SIZE);
 let used = 0;
 
+interface NodeBuffer extends Uint8Array {
+  write(text: string, offset: number, length: number, encoding: "latin1" | "utf8"): number;
+}
+interface NodeBufferClass {
+  byteLength(text: string, encoding: "utf8"): number;
+  allocUnsafeSlow(size: number): NodeBuffer;
+}
+const nodeBuffer = (globalThis as unknown as { Buffer?: NodeBufferClass }).Buffer;
+
+/**
+ * A long string's bytes. On Node, an all-ASCII string (its UTF-8 length equals its length) is copied byte
+ * for byte, about 4× faster than `TextEncoder.encode` for 64 KiB; anything else is encoded as UTF-8.
+ */
+function encodeLong(text: string): Uint8Array {
+  if (nodeBuffer === undefined) return encoder.encode(text);
+  const size = nodeBuffer.byteLength(text, "utf8");
+  const bytes = nodeBuffer.allocUnsafeSlow(size);
+  bytes.write(text, 0, size, size === text.length ? "latin1" : "utf8");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, size);
+}
+
 /**
  * The UTF-8 bytes of `text`, followed by `suffix` when given (a line's delimiter), in one view: encoding
  * both into the slab costs one native call, where `text + "\n"` would first build and flatten a new string.
@@ -27,7 +48,7 @@ let used = 0;
 export function encodeUtf8(text: string): Uint8Array;
 export function encodeUtf8(text: string, suffix: Uint8Array): Uint8Array | undefined;
 export function encodeUtf8(text: string, suffix?: Uint8Array): Uint8Array | undefined {
-  if (text.length > SLAB_STRING_LIMIT) return suffix ? undefined : encoder.encode(text);
+  if (text.length > SLAB_STRING_LIMIT) return suffix ? undefined : encodeLong(text);
   const extra = suffix ? suffix.length : 0;
   // At most 3 bytes per UTF-16 unit.
   if (used + text.length * 3 + extra > SLAB_SIZE) {
