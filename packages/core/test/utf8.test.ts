@@ -1,0 +1,44 @@
+// encodeUtf8: the same bytes as TextEncoder on every path (slab, suffix, long ASCII copy, long UTF-8).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { encodeUtf8 } from "../src/index.ts";
+
+const reference = new TextEncoder();
+const NEWLINE = new Uint8Array([10]);
+const CRLF = new Uint8Array([13, 10]);
+
+describe("encodeUtf8", () => {
+  it.each([
+    ["short ASCII", "hello"],
+    ["short multi-byte", "héllo wörld 😀"],
+    ["long ASCII (byte copy on Node)", "a".repeat(70_000)],
+    ["long text with one non-ASCII character at the end", `${"a".repeat(5000)}é`],
+    ["long text of 4-byte characters", "😀".repeat(3000)],
+    ["long text of lone surrogates (encoded as U+FFFD)", "\ud800".repeat(3000)],
+  ])("encodes %s exactly as TextEncoder does", (_, text) => {
+    expect(encodeUtf8(text)).toEqual(reference.encode(text));
+  });
+
+  it("appends the suffix after a short text in one view", () => {
+    expect(encodeUtf8("line", NEWLINE)).toEqual(reference.encode("line\n"));
+    expect(encodeUtf8("é", CRLF)).toEqual(reference.encode("é\r\n"));
+  });
+
+  it("returns undefined for a long text with a suffix, so the caller writes the two separately", () => {
+    expect(encodeUtf8("a".repeat(5000), NEWLINE)).toBeUndefined();
+  });
+
+  it("never rewrites bytes it handed out earlier, across slab refills", () => {
+    const views = Array.from({ length: 2000 }, (_, i) => [`message ${i}`, encodeUtf8(`message ${i}`)] as const);
+    for (const [text, view] of views) expect(new TextDecoder().decode(view)).toBe(text);
+  });
+
+  it("agrees with TextEncoder on arbitrary strings, short and long", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 5000 }), (text) => {
+        expect(encodeUtf8(text)).toEqual(reference.encode(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
