@@ -157,6 +157,8 @@ export class TransportStream<T> implements MessageStream<T> {
       }
       if (this.paused && this.queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
         this.paused = false;
+        // The idle clock restarts: the peer could not send while we were not reading.
+        if (this.idleTimeout > 0) this.lastDataAt = Date.now();
         this.transport.resume();
       }
       return Promise.resolve({ done: false, value });
@@ -347,8 +349,13 @@ export class TransportStream<T> implements MessageStream<T> {
 
   private armIdleTimer(delay: number): void {
     this.idleTimer = setTimeout(() => {
-      const idleFor = this.lastDataAt === 0 ? this.idleTimeout : Date.now() - this.lastDataAt;
       if (this.state === "closed") return;
+      // Silence while the transport is paused is our slow reader's backpressure, not an idle peer.
+      if (this.paused) {
+        this.armIdleTimer(this.idleTimeout);
+        return;
+      }
+      const idleFor = this.lastDataAt === 0 ? this.idleTimeout : Date.now() - this.lastDataAt;
       if (idleFor < this.idleTimeout) {
         this.armIdleTimer(this.idleTimeout - idleFor);
         return;

@@ -70,6 +70,9 @@ export interface StreamOptions {
   writableHighWaterMark?: number;
   /** Milliseconds a graceful close waits for the peer before tearing down. Default 5000. */
   closeTimeout?: number;
-  /** Milliseconds without any received byte after which the stream fails with `TIMEOUT`. Default: none. */
+  /**
+   * Milliseconds without any received byte after which the stream fails with `TIMEOUT`. Time the transport is
+   * paused for a slow reader does not count. Default: none.
+   */
   idleTimeout?: number;
 }

@@ -40,6 +40,35 @@ describe("Node reliability", () => {
     expect((await client.closed).initiator).toBe("remote");
   });
 
+  it("idleTimeout does not count time the socket is paused for a slow consumer: a peer still sending is not dropped", async () => {
+    const total = 40_000; // 10 MB: more than the loopback buffers hold, so the sender really waits
+    let sent = 0;
+    const server = await listen({ port: 0 }, tinyFraming(), async (stream) => {
+      const payload = "s".repeat(250);
+      try {
+        while (sent < total) {
+          await stream.send(payload);
+          sent++;
+        }
+      } catch {
+        // A dropped client ends the loop early; the assertions below say so.
+      }
+    });
+    const client = await connect({ port: server.address.port }, tinyFraming(), {
+      idleTimeout: 200,
+      readableHighWaterMark: 16,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // busy elsewhere for three idle periods
+    expect(sent).toBeLessThan(total);
+    let received = 0;
+    for await (const _ of client) {
+      if (++received === total) break;
+    }
+    expect(received).toBe(total);
+    expect((await client.closed).error).toBeUndefined();
+    await server.close();
+  });
+
   it("a consumer that never iterates pauses its socket, and the sender's send waits", async () => {
     let sent = 0;
     let stalled = false;
