@@ -4,7 +4,7 @@
  */
 import { once } from "node:events";
 import * as net from "node:net";
-import type { Listener, MessageStream, StreamOptions } from "@framed/core";
+import type { Framing, Listener, MessageStream, StreamOptions } from "@framed/core";
 import * as lengthPrefix from "@framed/length-prefix/node";
 import * as newline from "@framed/newline/node";
 import * as websocket from "@framed/websocket/node";
@@ -16,6 +16,8 @@ export interface FramingCase {
   name: "length-prefix" | "newline" | "websocket";
   listen(onStream: Handler, options?: StreamOptions): Promise<Listener<unknown>>;
   connect(port: number, options?: StreamOptions): Promise<AnyStream>;
+  /** The framing itself, for encoding a client's bytes by hand. */
+  framing(): Framing<unknown>;
   /** The framing's message carrying `text`, and back. */
   toMessage(text: string): unknown;
   toText(message: unknown): string;
@@ -69,6 +71,7 @@ export const framingCases: FramingCase[] = [
         options,
       ),
     connect: (port, options) => lengthPrefix.connect({ port }, options) as Promise<AnyStream>,
+    framing: () => lengthPrefix.lengthPrefix() as Framing<unknown>,
     toMessage: (text) => new TextEncoder().encode(text),
     toText: (message) => textDecoder.decode(message as Uint8Array),
     rawConnect: tcpConnect,
@@ -81,6 +84,7 @@ export const framingCases: FramingCase[] = [
     listen: (onStream, options) =>
       newline.listen({ port: 0 }, onStream as (stream: MessageStream<string>, socket: net.Socket) => void, options),
     connect: (port, options) => newline.connect({ port }, options) as Promise<AnyStream>,
+    framing: () => newline.newline() as Framing<unknown>,
     toMessage: (text) => text,
     toText: (message) => message as string,
     rawConnect: tcpConnect,
@@ -92,6 +96,7 @@ export const framingCases: FramingCase[] = [
     listen: (onStream, options) => websocket.listen({ port: 0 }, onStream as Handler, { ...options, deflate: false }),
     connect: (port, options) =>
       websocket.connect(`ws://127.0.0.1:${port}/`, { ...options, deflate: false }) as Promise<AnyStream>,
+    framing: () => websocket.websocketFraming() as Framing<unknown>,
     toMessage: (text) => text,
     toText: (message) => message as string,
     rawConnect: rawWebSocket,

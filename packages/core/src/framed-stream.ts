@@ -36,6 +36,7 @@ export class TransportStream<T> implements MessageStream<T> {
   private readonly readableHighWaterMark: number;
   private readonly closeTimeout: number;
   private readonly idleTimeout: number;
+  private readonly messageTimeout: number;
 
   private queue: T[] = [];
   private queueHead = 0;
@@ -57,6 +58,11 @@ export class TransportStream<T> implements MessageStream<T> {
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDataAt = 0;
+  private messageTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the message now arriving began (0: none is); `messagesAtStart` tells a later message from it. */
+  private messageStartedAt = 0;
+  private messagesAtStart = 0;
+  private messagesReceived = 0;
   private warningListeners: Set<(error: FramedError) => void> | undefined;
   private readableView: ReadableStream<T> | undefined;
   private writableView: WritableStream<T> | undefined;
@@ -67,6 +73,7 @@ export class TransportStream<T> implements MessageStream<T> {
     this.readableHighWaterMark = Math.max(1, options.readableHighWaterMark ?? 1024);
     this.closeTimeout = options.closeTimeout ?? 5000;
     this.idleTimeout = options.idleTimeout ?? 0;
+    this.messageTimeout = options.messageTimeout ?? 0;
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -75,6 +82,7 @@ export class TransportStream<T> implements MessageStream<T> {
       message: (message) => this.deliver(message),
       activity: () => {
         if (this.idleTimeout > 0) this.lastDataAt = Date.now();
+        if (this.messageTimeout > 0) this.watchMessage();
       },
       warn: (error) => {
         if (this.warningListeners) for (const listener of this.warningListeners) listener(error);
@@ -157,8 +165,9 @@ export class TransportStream<T> implements MessageStream<T> {
       }
       if (this.paused && this.queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
         this.paused = false;
-        // The idle clock restarts: the peer could not send while we were not reading.
+        // The idle and message clocks restart: the peer could not send while we were not reading.
         if (this.idleTimeout > 0) this.lastDataAt = Date.now();
+        if (this.messageStartedAt !== 0) this.messageStartedAt = Date.now();
         this.transport.resume();
       }
       return Promise.resolve({ done: false, value });
@@ -209,6 +218,7 @@ export class TransportStream<T> implements MessageStream<T> {
   // ---- transport events -------------------------------------------------------------------
 
   private deliver(message: T): void {
+    this.messagesReceived++;
     const reader = this.readers.shift();
     if (reader) {
       reader.resolve({ done: false, value: message });
@@ -360,20 +370,58 @@ export class TransportStream<T> implements MessageStream<T> {
         this.armIdleTimer(this.idleTimeout - idleFor);
         return;
       }
-      const error = new FramedError("TIMEOUT", `${this.framing} stream idle for ${this.idleTimeout} ms`);
-      this.decide({ initiator: "error", error });
-      this.endRead(error);
-      this.sessionEnded = true;
-      this.writeClosed = true;
-      this.transport.destroy();
+      this.failTimedOut(new FramedError("TIMEOUT", `${this.framing} stream idle for ${this.idleTimeout} ms`));
     }, delay);
+  }
+
+  /** After decoding a chunk: start, restart or stop timing the message now arriving. */
+  private watchMessage(): void {
+    if (this.transport.midMessage !== true) {
+      this.messageStartedAt = 0;
+      return;
+    }
+    // A message that began in this chunk (the previous one finished) gets its own clock.
+    if (this.messageStartedAt === 0 || this.messagesReceived !== this.messagesAtStart) {
+      this.messageStartedAt = Date.now();
+      this.messagesAtStart = this.messagesReceived;
+    }
+    if (this.messageTimer === undefined) this.armMessageTimer(this.messageTimeout);
+  }
+
+  private armMessageTimer(delay: number): void {
+    this.messageTimer = setTimeout(() => {
+      this.messageTimer = undefined;
+      if (this.state === "closed" || this.messageStartedAt === 0) return;
+      const elapsed = this.paused ? 0 : Date.now() - this.messageStartedAt;
+      if (elapsed < this.messageTimeout) {
+        this.armMessageTimer(this.messageTimeout - elapsed);
+        return;
+      }
+      this.failTimedOut(
+        new FramedError(
+          "TIMEOUT",
+          `${this.framing} message still incomplete after ${this.messageTimeout} ms (messageTimeout): the peer sends too slowly`,
+        ),
+      );
+    }, delay);
+  }
+
+  /** A timer decided the peer is gone or too slow: fail the stream and drop the connection. */
+  private failTimedOut(error: FramedError): void {
+    this.decide({ initiator: "error", error });
+    this.endRead(error);
+    this.sessionEnded = true;
+    this.writeClosed = true;
+    this.transport.destroy();
   }
 
   private clearTimers(): void {
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    if (this.messageTimer !== undefined) clearTimeout(this.messageTimer);
     this.closeTimer = undefined;
     this.idleTimer = undefined;
+    this.messageTimer = undefined;
   }
 }
 

@@ -76,6 +76,12 @@ export interface FramingSession<T> {
    * transport can be closed as soon as the writes are flushed.
    */
   close(code?: number, reason?: string): boolean;
+  /**
+   * True while part of a message has arrived and the rest has not: a header, a body, a line without its
+   * delimiter, a fragmented WebSocket message. The stream's `messageTimeout` uses it to drop a peer that
+   * trickles a message; a session without it is never timed.
+   */
+  readonly midMessage?: boolean;
 }
 
 /**

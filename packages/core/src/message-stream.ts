@@ -75,4 +75,11 @@ export interface StreamOptions {
    * paused for a slow reader does not count. Default: none.
    */
   idleTimeout?: number;
+  /**
+   * Milliseconds a message may take from its first byte to its last. A peer that trickles a message (or
+   * just a header) slower fails with `TIMEOUT`, however often it sends a byte: the slowloris that
+   * `idleTimeout` cannot see. Time paused for a slow reader does not count. Only framings whose session
+   * reports `midMessage` are timed (all of framed's own over byte transports). Default: none.
+   */
+  messageTimeout?: number;
 }

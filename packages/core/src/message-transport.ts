@@ -9,7 +9,7 @@ import type { SessionEnd } from "./framing.ts";
 export interface MessageTransportEvents<T> {
   /** A whole message arrived. */
   message(message: T): void;
-  /** Bytes (or a frame) arrived; resets idle timers even when no message completes. */
+  /** Bytes (or a frame) arrived and were decoded; resets idle timers even when no message completes. */
   activity(): void;
   /** A recovered problem (an oversized message skipped). */
   warn(error: FramedError): void;
@@ -35,4 +35,6 @@ export interface MessageTransport<T> {
   pause(): void;
   resume(): void;
   readonly writable: boolean;
+  /** A message has started arriving and not finished (see `FramingSession.midMessage`); absent: never timed. */
+  readonly midMessage?: boolean;
 }

@@ -46,12 +46,17 @@ export class SessionTransport<T> implements MessageTransport<T> {
     return this.bytes.writable;
   }
 
+  get midMessage(): boolean {
+    return !this.ended && this.session.midMessage === true;
+  }
+
   start(events: MessageTransportEvents<T>): void {
     this.events = events;
     this.bytes.start({
       data: (chunk) => {
-        events.activity();
         if (!this.ended) this.session.receive(chunk);
+        // After decoding, so a message timer sees whether this chunk finished a message or began one.
+        events.activity();
       },
       end: () => this.receiveEnd(),
       drain: () => {

@@ -38,6 +38,11 @@ export class LengthPrefixDecoder {
     this.scratch = new Uint8Array(geometry.offset + (geometry.fixedSize || MAX_VARINT_BYTES));
   }
 
+  /** Part of a header or body is held, or an oversized message is being skipped. */
+  get midMessage(): boolean {
+    return !this.ended && (this.queue.length > 0 || this.discardRemaining > 0);
+  }
+
   receive(input: Uint8Array): void {
     if (this.ended) return;
     let chunk = input;

@@ -30,6 +30,9 @@ export function lengthPrefix(options: LengthPrefixOptions = {}): Framing<Uint8Ar
         receiveEnd: () => decoder.receiveEnd(),
         send: (message) => encoder.send(message),
         close: () => false,
+        get midMessage() {
+          return decoder.midMessage;
+        },
       };
     },
   };

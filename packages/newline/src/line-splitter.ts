@@ -71,6 +71,11 @@ export class LineSplitter {
     this.bomMatched = settings.stripBom ? 0 : -1;
   }
 
+  /** A line has begun (or is being skipped) and its delimiter has not come yet. */
+  get midLine(): boolean {
+    return !this.stopped && (this.discarding || this.partial.length > 0);
+  }
+
   /** Stop for good (the session ended): later input and EOF are ignored. */
   stop(): void {
     this.stopped = true;

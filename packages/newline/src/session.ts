@@ -60,6 +60,10 @@ export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
 
   // ---- FramingSession ---------------------------------------------------------------------------
 
+  get midMessage(): boolean {
+    return !this.ended && this.splitter.midLine;
+  }
+
   receive(chunk: Uint8Array): void {
     if (!this.ended) this.splitter.receive(chunk);
   }

@@ -140,10 +140,14 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     if (this.currentState !== "closed") this.reader.read(chunk);
   }
 
+  /** A frame has begun and not ended, or a fragmented message awaits its next fragment. */
+  get midMessage(): boolean {
+    return this.currentState !== "closed" && (this.reader.inFrame || this.messageOpcode !== 0);
+  }
+
   receiveEnd(): void {
     if (this.currentState === "closed") return;
-    const cutOff = this.reader.inFrame || this.messageOpcode !== 0;
-    const error = cutOff
+    const error = this.midMessage
       ? new FramedError("TRUNCATED", "the connection ended inside a WebSocket frame or message, without a close frame")
       : new FramedError(
           "CONNECTION_RESET",
