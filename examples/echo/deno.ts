@@ -31,12 +31,9 @@ if (args.framing === "length-prefix") {
   const { listen } = await import("@framed/newline/deno");
   server = await listen(address, (stream) => echoEachMessage(stream, log), limits);
 } else {
+  // Our own WebSocket core over raw Deno.listen: the same handshake, limits and close codes as on Node.
   const { listen } = await import("@framed/websocket/deno");
-  server = await listen(
-    address as never,
-    ((stream: never) => echoEachMessage(stream, log)) as never,
-    { ...limits, deflate: true } as never,
-  );
+  server = await listen(address, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
 }
 console.log(
   `echo (${args.framing}, deno) listening on ${server.url ?? `${server.address.host}:${server.address.port}`}`,

@@ -1,6 +1,7 @@
 // Smoke test of the echo example: each framing on Node and Deno echoes messages, and bad input closes only
 // the offending connection with a logged reason (WebSocket: the right close code).
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { connect as connectLengthPrefix } from "@framed/length-prefix/node";
@@ -16,7 +17,9 @@ afterEach(() => {
   for (const child of running.splice(0)) child.kill("SIGTERM");
 });
 
-async function startEcho(args: string[]): Promise<{ port: number; url: string; output: () => string }> {
+async function startEcho(
+  args: string[],
+): Promise<{ port: number; url: string; output: () => string; stop: () => void }> {
   const child = spawn(process.execPath, ["scripts/example.mjs", "echo", "--port", "0", ...args], { cwd: root });
   running.push(child);
   let output = "";
@@ -29,7 +32,7 @@ async function startEcho(args: string[]): Promise<{ port: number; url: string; o
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const url = /listening on (\S+)/.exec(output)?.[1] ?? "";
-  return { port: Number(/:(\d+)\/?$/.exec(url)?.[1]), url, output: () => output };
+  return { port: Number(/:(\d+)\/?$/.exec(url)?.[1]), url, output: () => output, stop: () => child.kill("SIGTERM") };
 }
 
 async function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
@@ -78,25 +81,33 @@ for (const runtime of ["node", "deno"] as const) {
   });
 }
 
-describe("echo example: websocket on node", () => {
-  it("echoes text as text and binary as binary, and closes an oversized message with 1009", async () => {
-    const echo = await startEcho(["--framing", "websocket", "--runtime", "node", "--max-message-size", "1024"]);
-    expect(echo.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
-    const socket = new WebSocket(echo.url, { perMessageDeflate: true });
-    await new Promise((resolve) => socket.once("open", resolve));
-    expect(socket.extensions).toContain("permessage-deflate");
-    const replies: Array<{ text: boolean; data: string }> = [];
-    socket.on("message", (data, isBinary) => replies.push({ text: !isBinary, data: data.toString() }));
-    socket.send("hello");
-    socket.send(Buffer.from("bytes"));
-    await expect
-      .poll(() => replies)
-      .toEqual([
-        { text: true, data: "hello" },
-        { text: false, data: "bytes" },
-      ]);
-    const closed = new Promise<number>((resolve) => socket.once("close", resolve));
-    socket.send("x".repeat(2000));
-    expect(await closed).toBe(1009);
+for (const runtime of ["node", "deno"] as const) {
+  describe(`echo example: websocket on ${runtime}`, () => {
+    it("echoes text as text and binary as binary, closes an oversized message with 1009, and says 1001 on shutdown", async () => {
+      const echo = await startEcho(["--framing", "websocket", "--runtime", runtime, "--max-message-size", "1024"]);
+      expect(echo.output()).toContain(`echo (websocket, ${runtime}) listening on ws://127.0.0.1:`);
+      expect(echo.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+      const bystander = new WebSocket(echo.url);
+      const socket = new WebSocket(echo.url, { perMessageDeflate: true });
+      await Promise.all([once(socket, "open"), once(bystander, "open")]);
+      expect(socket.extensions).toContain("permessage-deflate");
+      const replies: Array<{ text: boolean; data: string }> = [];
+      socket.on("message", (data, isBinary) => replies.push({ text: !isBinary, data: data.toString() }));
+      socket.send("hello");
+      socket.send(Buffer.from("bytes"));
+      await expect
+        .poll(() => replies)
+        .toEqual([
+          { text: true, data: "hello" },
+          { text: false, data: "bytes" },
+        ]);
+      const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+      socket.send("x".repeat(2000));
+      expect(await closed).toBe(1009);
+      await expect.poll(echo.output).toContain("closed on bad input: MESSAGE_TOO_LARGE");
+      const goingAway = new Promise<number>((resolve) => bystander.once("close", resolve));
+      echo.stop();
+      expect(await goingAway).toBe(1001);
+    });
   });
-});
+}

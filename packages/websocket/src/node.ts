@@ -3,10 +3,10 @@
  * clients for Node, over core's Node transport and the sans-I/O WebSocket framing and handshake.
  */
 
+export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./adapter/websocket-stream.ts";
 export * from "./handshake/index.ts";
 export * from "./index.ts";
 export { connect } from "./node/client.ts";
 export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";
 export { type ListenAddress, listen, type WebSocketListener } from "./node/listen.ts";
 export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";
-export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./node/websocket-stream.ts";

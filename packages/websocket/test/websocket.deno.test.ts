@@ -1,6 +1,7 @@
-// @framed/websocket/deno in the real Deno runtime: Deno.serve + upgrade, and Deno's client via connect.
+// @framed/websocket/deno in the real Deno runtime, Deno's own WebSocket: Deno.serve + upgrade/serve, and
+// Deno's client via connectNative (our own protocol core is tested in deno-server/deno-client tests).
 import assert from "node:assert/strict";
-import { connect, upgrade } from "../src/deno.ts";
+import { connectNative as connect, serve, upgrade } from "../src/deno.ts";
 
 function serveEcho() {
   const closes: Array<{ code?: number; reason?: string }> = [];
@@ -24,7 +25,7 @@ function serveEcho() {
   return { url: `ws://127.0.0.1:${server.addr.port}/`, server, closes };
 }
 
-Deno.test("Deno.serve + upgrade echoes text and binary to Deno's own client through the same MessageStream", async () => {
+Deno.test("Deno.serve + upgrade echoes text and binary to Deno's own client through the same MessageStream (connectNative)", async () => {
   const { url, server, closes } = serveEcho();
   const stream = await connect(url);
   await stream.send("hello deno");
@@ -59,9 +60,8 @@ Deno.test("upgrade refuses a plain HTTP request with HANDSHAKE_FAILED and status
   );
 });
 
-Deno.test("listen serves WebSocket on Deno.serve; close() says going away (1001); plain HTTP gets 426", async () => {
-  const { listen } = await import("../src/deno.ts");
-  const server = await listen({ port: 0 }, async (stream) => {
+Deno.test("serve serves WebSocket on Deno.serve; close() says going away (1001); plain HTTP gets 426", async () => {
+  const server = await serve({ port: 0 }, async (stream) => {
     for await (const message of stream) await stream.send(message);
   });
   const plain = await fetch(`http://127.0.0.1:${server.address.port}/`);

@@ -1,6 +1,6 @@
 /**
- * The MessageStream a Node WebSocket connection is: core's framed stream plus what the handshake
- * agreed (`protocol`, `extensions`, `request`) and `ping()`.
+ * The MessageStream a WebSocket connection over our own protocol core is (Node and Deno sockets alike):
+ * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`) and `ping()`.
  */
 import type { CloseInfo, CloseOptions, FramedError, FramedStream, MessageStream } from "@framed/core";
 import type { DeflateParams } from "../deflate/params.ts";

@@ -6,9 +6,10 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { FramedError } from "@framed/core";
 import { wrap } from "@framed/core/node";
+import { parseTarget, requestHeaders, type Target } from "../adapter/target.ts";
+import { type WebSocketMessageStream, WebSocketStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
-import { type HeaderInit, headerPairs } from "../handshake/http-response.ts";
 import { websocketFraming } from "../index.ts";
 import { startKeepAlive } from "./keep-alive.ts";
 import {
@@ -20,57 +21,6 @@ import {
   timeoutOption,
 } from "./options.ts";
 import { nodeSha1 } from "./upgrade.ts";
-import { type WebSocketMessageStream, WebSocketStream } from "./websocket-stream.ts";
-
-/** Where a `ws:`/`wss:` URL points, and what the request line and Host say. */
-interface Target {
-  secure: boolean;
-  /** For net/tls.connect: brackets removed from IPv6. */
-  hostname: string;
-  port: number;
-  /** The Host header: host, plus the port when not the default. */
-  host: string;
-  path: string;
-  /** `Authorization: Basic …` from `user:password@` in the URL. */
-  authorization?: string;
-}
-
-/** Read a WebSocket URL (`http:`/`https:` are accepted as their `ws` equivalents, like browsers do). */
-function parseTarget(url: string | URL): Target {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`invalid WebSocket URL: ${String(url)}`);
-  }
-  const scheme = parsed.protocol;
-  if (!["ws:", "wss:", "http:", "https:"].includes(scheme)) {
-    throw new TypeError(`a WebSocket URL must start with ws:// or wss://, got ${parsed.protocol}`);
-  }
-  if (parsed.hash !== "") throw new TypeError("a WebSocket URL must not have a #fragment");
-  const secure = scheme === "wss:" || scheme === "https:";
-  const target: Target = {
-    secure,
-    hostname: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
-    port: parsed.port === "" ? (secure ? 443 : 80) : Number(parsed.port),
-    host: parsed.host,
-    path: `${parsed.pathname || "/"}${parsed.search}`,
-  };
-  if (parsed.username !== "" || parsed.password !== "") {
-    const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-    target.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
-  }
-  return target;
-}
-
-/** User headers, plus Authorization from the URL unless one was given. */
-function requestHeaders(headers: HeaderInit | undefined, authorization: string | undefined): HeaderInit {
-  const pairs = headerPairs(headers);
-  if (authorization && !pairs.some(([name]) => name.toLowerCase() === "authorization")) {
-    pairs.push(["Authorization", authorization]);
-  }
-  return pairs;
-}
 
 /**
  * Open a WebSocket connection. Resolves once the server's 101 is checked; a refusal rejects with

@@ -5,11 +5,12 @@
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
 import { FramedError, type StreamHandler, StreamRegistry } from "@framed/core";
+import { pathMatches } from "../adapter/server-handshake-driver.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
 import { validateUpgradeRequest } from "../handshake/server-handshake.ts";
 import type { ServerOptions } from "./options.ts";
 import { completeUpgrade, refuseHandshake, type UpgradeSettings, upgradeSettings } from "./upgrade.ts";
-import type { ServerWebSocketStream } from "./websocket-stream.ts";
 
 /** Swallows socket errors while no stream owns the socket yet (an unhandled one would crash the process). */
 const ignoreError = () => {};
@@ -82,14 +83,6 @@ export interface WebSocketAttachment {
    * closed. The HTTP server itself stays open.
    */
   close(): Promise<void>;
-}
-
-/** True when `url`'s path (query ignored) is `path`. */
-export function pathMatches(url: string | undefined, path: string | undefined): boolean {
-  if (path === undefined) return true;
-  const target = url ?? "/";
-  const query = target.indexOf("?");
-  return (query === -1 ? target : target.slice(0, query)) === path;
 }
 
 /**

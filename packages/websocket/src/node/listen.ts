@@ -4,12 +4,12 @@
  */
 import * as net from "node:net";
 import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
+import { pathMatches } from "../adapter/server-handshake-driver.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
 import { validateUpgradeRequest } from "../handshake/server-handshake.ts";
-import { pathMatches } from "./http-server.ts";
 import type { ServerOptions } from "./options.ts";
 import { completeUpgrade, refuseHandshake, upgradeSettings } from "./upgrade.ts";
-import type { ServerWebSocketStream } from "./websocket-stream.ts";
 
 /** Where to listen: `host` defaults to 127.0.0.1, `port` 0 picks a free port. */
 export interface ListenAddress {

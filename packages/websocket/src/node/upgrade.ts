@@ -4,24 +4,17 @@
  */
 import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
-import { FramedError, isFramedError } from "@framed/core";
+import { FramedError } from "@framed/core";
 import { wrap } from "@framed/core/node";
-import { checkDeflateOptions } from "../deflate/params.ts";
+import { decideUpgrade, type UpgradeSettings } from "../adapter/server-handshake-driver.ts";
+import { type ServerWebSocketStream, WebSocketStream } from "../adapter/websocket-stream.ts";
 import { refusal } from "../handshake/http-response.ts";
-import { acceptUpgrade, type UpgradeRequest } from "../handshake/server-handshake.ts";
+import type { UpgradeRequest } from "../handshake/server-handshake.ts";
 import { websocketFraming } from "../index.ts";
 import { startKeepAlive } from "./keep-alive.ts";
-import {
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  framingOptions,
-  keepAliveSettings,
-  type ServerOptions,
-  streamOptions,
-  timeoutOption,
-  type VerifyResult,
-} from "./options.ts";
-import { type ServerWebSocketStream, WebSocketStream } from "./websocket-stream.ts";
+import { framingOptions, streamOptions } from "./options.ts";
 
+export { type UpgradeSettings, upgradeSettings } from "../adapter/server-handshake-driver.ts";
 /** SHA-1 through node:crypto, for Sec-WebSocket-Accept. */
 export const nodeSha1 = (bytes: Uint8Array): Uint8Array => createHash("sha1").update(bytes).digest();
 
@@ -42,33 +35,6 @@ export function refuseHandshake(socket: Duplex, error: FramedError): FramedError
   return error;
 }
 
-/** The refusal error for a verify result other than `true`. */
-function verifyRefusal(result: Exclude<VerifyResult, true>): FramedError {
-  if (result === false)
-    return new FramedError("HANDSHAKE_FAILED", "the server refused the connection", { status: 403 });
-  const status = Number.isInteger(result.status) && result.status >= 400 && result.status <= 599 ? result.status : 500;
-  return new FramedError("HANDSHAKE_FAILED", result.reason ?? "the server refused the connection", { status });
-}
-
-/** Settings checked once per server, reused for each upgrade. */
-export interface UpgradeSettings {
-  options: ServerOptions;
-  handshakeTimeout: number;
-  keepAlive: ReturnType<typeof keepAliveSettings>;
-}
-
-/** Check the server options once; throws RangeError/TypeError naming a bad one. */
-export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
-  // Bad options fail here, at listen/attach time, not as a 500 on each upgrade.
-  websocketFraming(framingOptions(options));
-  if (typeof options.deflate === "object") checkDeflateOptions(options.deflate, "server");
-  return {
-    options,
-    handshakeTimeout: timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT),
-    keepAlive: keepAliveSettings(options.keepAlive),
-  };
-}
-
 /**
  * Finish an upgrade whose request is valid: run `verify`, write the 101, and wrap the socket with the
  * agreed framing. `head` holds bytes already read past the request head (frames sent eagerly).
@@ -84,42 +50,16 @@ export async function completeUpgrade(
   settings: UpgradeSettings,
   deadline: number,
 ): Promise<ServerWebSocketStream> {
-  const { options } = settings;
-  let result: VerifyResult = true;
-  if (options.verify) {
-    try {
-      result = await withDeadline(Promise.resolve(options.verify(request)), deadline, socket);
-    } catch (error) {
-      if (isFramedError(error, "TIMEOUT") || isFramedError(error, "CONNECTION_RESET")) throw error;
-      throw refuseHandshake(
-        socket,
-        new FramedError("HANDSHAKE_FAILED", "the server failed while verifying the request", {
-          status: 500,
-          cause: error,
-        }),
-      );
-    }
-  }
-  if (result !== true) throw refuseHandshake(socket, verifyRefusal(result));
+  const decision = await decideUpgrade(request, settings, nodeSha1, (verifying) =>
+    withDeadline(verifying, deadline, socket),
+  );
+  if ("refusal" in decision) throw refuseHandshake(socket, decision.refusal);
   if (socket.destroyed || !socket.writable) {
     socket.destroy();
     throw new FramedError("CONNECTION_RESET", "the client went away during the WebSocket handshake");
   }
-
-  let answer: ReturnType<typeof acceptUpgrade>;
-  try {
-    answer = acceptUpgrade(request, {
-      protocols: options.protocols,
-      deflate: options.deflate,
-      headers: options.headers,
-      sha1: nodeSha1,
-    });
-  } catch (error) {
-    throw refuseHandshake(
-      socket,
-      new FramedError("HANDSHAKE_FAILED", "the server could not answer the handshake", { status: 500, cause: error }),
-    );
-  }
+  const { options } = settings;
+  const answer = decision.handshake;
   socket.write(answer.response);
   const framing = websocketFraming({ ...framingOptions(options), deflate: answer.deflate });
   // resume() takes effect on the next tick, after wrap has added its listener; wrap may pause again.

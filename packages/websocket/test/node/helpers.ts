@@ -4,6 +4,7 @@
 import { once } from "node:events";
 import * as net from "node:net";
 import { listen, type ServerOptions, type ServerWebSocketStream, type WebSocketListener } from "../../src/node.ts";
+import type { RawPeer, WireFrame as SharedWireFrame } from "../shared/wire.ts";
 
 /** Echo each message back with its type; resolves with the listener. */
 export function echoServer(
@@ -35,49 +36,15 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   ]);
 }
 
-/** One frame as read off the wire. */
-export interface WireFrame {
-  fin: boolean;
-  rsv: number;
-  opcode: number;
+export { closePayload, frame } from "../shared/wire.ts";
+
+/** One frame as read off the wire (Node: the payload is a Buffer). */
+export interface WireFrame extends SharedWireFrame {
   payload: Buffer;
 }
 
-/** Build one frame; client frames are masked with a fixed non-zero key unless `mask` is false. */
-export function frame(
-  opcode: number,
-  payload: Uint8Array | string = new Uint8Array(0),
-  options: { fin?: boolean; rsv?: number; mask?: boolean; length?: number } = {},
-): Buffer {
-  const data = typeof payload === "string" ? Buffer.from(payload) : Buffer.from(payload);
-  const length = options.length ?? data.length;
-  const mask = options.mask ?? true;
-  const header: number[] = [((options.fin ?? true) ? 0x80 : 0) | ((options.rsv ?? 0) << 4) | opcode];
-  const maskBit = mask ? 0x80 : 0;
-  if (length < 126) header.push(maskBit | length);
-  else if (length < 65536) header.push(maskBit | 126, length >> 8, length & 0xff);
-  else {
-    header.push(maskBit | 127);
-    const big = Buffer.alloc(8);
-    big.writeBigUInt64BE(BigInt(length));
-    header.push(...big);
-  }
-  if (!mask) return Buffer.concat([Buffer.from(header), data]);
-  const key = [0x37, 0xfa, 0x21, 0x3d];
-  const masked = Buffer.from(data.map((byte, i) => byte ^ key[i % 4]));
-  return Buffer.concat([Buffer.from(header), Buffer.from(key), masked]);
-}
-
-/** A close frame payload: code then UTF-8 reason. */
-export function closePayload(code: number, reason = ""): Buffer {
-  const bytes = Buffer.alloc(2 + Buffer.byteLength(reason));
-  bytes.writeUInt16BE(code);
-  bytes.write(reason, 2);
-  return bytes;
-}
-
 /** A WebSocket connection over a bare TCP socket, for sending frames no real client would. */
-export class RawClient {
+export class RawClient implements RawPeer {
   private buffer = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   ended = false;
@@ -145,7 +112,7 @@ export class RawClient {
     return this.buffer.toString();
   }
 
-  send(...frames: Buffer[]): void {
+  send(...frames: Uint8Array[]): void {
     this.socket.write(Buffer.concat(frames));
   }
 
