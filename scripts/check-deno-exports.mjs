@@ -1,9 +1,14 @@
 // Checks that each package's deno.json exports the same subpaths as its package.json, pointing at the
-// same source files (the `source` condition), and that name and version agree.
+// same source files (the `source` condition), and that name and version agree; then type-checks every
+// exported entry with the real Deno (`deno check`), since Deno users import the TypeScript sources and
+// Deno's DOM and typed-array types are stricter than the ones `tsc` checks against.
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { denoBinary } from "./deno-binary.mjs";
 
 let problems = 0;
+const entries = [];
 for (const name of readdirSync("packages")) {
   const dir = join("packages", name);
   const pkgPath = join(dir, "package.json");
@@ -26,6 +31,7 @@ for (const name of readdirSync("packages")) {
     .filter(([subpath]) => subpath !== "./package.json")
     .map(([subpath, target]) => [subpath, typeof target === "object" ? target.source : target]);
   const denoExports = typeof deno.exports === "string" ? { ".": deno.exports } : (deno.exports ?? {});
+  for (const target of Object.values(denoExports)) entries.push(join(dir, target));
   for (const [subpath, source] of fromPackage) {
     if (denoExports[subpath] !== source) {
       console.error(
@@ -43,3 +49,13 @@ for (const name of readdirSync("packages")) {
 }
 if (problems > 0) process.exit(1);
 console.log("deno.json exports match package.json in every package");
+
+const check = spawnSync(denoBinary(), ["check", "--quiet", ...entries], {
+  stdio: "inherit",
+  env: { ...process.env, NO_COLOR: "1" },
+});
+if (check.status !== 0) {
+  console.error(`deno check failed for the exported entries (${entries.length} files)`);
+  process.exit(1);
+}
+console.log(`deno check: ${entries.length} exported entries type-check under Deno`);

@@ -97,7 +97,8 @@ class WebSocketPipeTransport implements ByteTransport {
 
   private send(bytes: Uint8Array): void {
     if (this.socket.readyState !== 1) throw new Error("WebSocket is not open");
-    this.socket.send(bytes);
+    // Our bytes are never backed by a SharedArrayBuffer, which is all the narrower type rules out.
+    this.socket.send(bytes as Uint8Array<ArrayBuffer>);
   }
 
   private emitClose(error?: unknown): void {

@@ -33,7 +33,9 @@ export function isValidKey(key: string): boolean {
  * createKey(); // "dGhlIHNhbXBsZSBub25jZQ=="-shaped
  * ```
  */
-export function createKey(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+export function createKey(
+  random: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array = (b) => crypto.getRandomValues(b),
+): string {
   return encodeBase64(random(new Uint8Array(16)));
 }
 

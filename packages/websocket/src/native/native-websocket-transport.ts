@@ -44,7 +44,8 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
     if (typeof message !== "string" && !(message instanceof Uint8Array)) {
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
-    this.socket.send(message);
+    // Our bytes are never backed by a SharedArrayBuffer, which is all the narrower type rules out.
+    this.socket.send(message as string | Uint8Array<ArrayBuffer>);
     if (this.socket.bufferedAmount < this.highWaterMark) return true;
     this.pollForDrain();
     return false;
