@@ -1,11 +1,16 @@
-// @framed/websocket/browser in real Chromium against our Node server (browser.fixtures.ts): the same
-// MessageStream interface as on Node, over the browser's own WebSocket.
+// @framed/websocket/browser in real Chromium against our Node and Deno servers (browser.fixtures.ts): the
+// same MessageStream interface as on Node, over the browser's own WebSocket.
 import { describe, expect, inject, it } from "vitest";
 import { connect } from "../src/browser.ts";
 
-const url = inject("websocketEchoUrl");
+const servers = [
+  ["Node", "websocketEchoUrl"],
+  ["Deno", "websocketDenoEchoUrl"],
+] as const;
 
-describe("@framed/websocket/browser", () => {
+describe.each(servers)("@framed/websocket/browser against our %s server", (_runtime, key) => {
+  const url = inject(key);
+
   it("echoes text as string and binary as Uint8Array, with the negotiated subprotocol and deflate", async () => {
     const stream = await connect(url, { protocols: ["chat"] });
     expect(stream.protocol).toBe("chat");
@@ -60,8 +65,24 @@ describe("@framed/websocket/browser", () => {
     await stream.close();
   });
 
+  it("a handshake the server refuses (403 from verify) rejects with HANDSHAKE_FAILED naming the URL", async () => {
+    const path = `/refuse-${Math.random().toString(36).slice(2)}`;
+    const refusedUrl = new URL(path, url).href;
+    await expect(connect(refusedUrl, { protocols: ["chat"] })).rejects.toMatchObject({
+      code: "HANDSHAKE_FAILED",
+      message: expect.stringContaining(`the WebSocket to ${refusedUrl} did not open`),
+    });
+    // The browser hides the status from scripts; the server confirms the connection reached it and was refused.
+    const probe = await connect(url);
+    await probe.send(`refusal-of:${path}`);
+    expect(JSON.parse(String((await probe[Symbol.asyncIterator]().next()).value))).toBe(403);
+    await probe.close();
+  });
+});
+
+describe("@framed/websocket/browser without a server", () => {
   it("a socket that never opens (nothing listening) rejects with HANDSHAKE_FAILED saying the browser hides why", async () => {
-    const refused = url.replace(/^ws:\/\/127\.0\.0\.1:\d+/, "ws://127.0.0.1:9");
+    const refused = inject("websocketEchoUrl").replace(/^ws:\/\/127\.0\.0\.1:\d+/, "ws://127.0.0.1:9");
     await expect(connect(refused)).rejects.toMatchObject({
       code: "HANDSHAKE_FAILED",
       message: expect.stringContaining("did not open"),
