@@ -3,6 +3,7 @@
  * a `{ readable, writable }` byte-stream pair, a WebSocket used as a byte pipe, a fetch body.
  */
 import { type ByteStreamPair, streamsTransport } from "./browser/streams-transport.ts";
+import { whenWebSocketOpen } from "./browser/websocket-open.ts";
 import { webSocketPipeTransport } from "./browser/websocket-pipe-transport.ts";
 import { FramedError } from "./errors.ts";
 import { FramedStream } from "./framed-stream.ts";
@@ -10,6 +11,7 @@ import type { Framing, Role } from "./framing.ts";
 import type { MessageStream, StreamOptions } from "./message-stream.ts";
 
 export { type ByteStreamPair, streamsTransport } from "./browser/streams-transport.ts";
+export { type WebSocketOpenOptions, whenWebSocketOpen } from "./browser/websocket-open.ts";
 export { webSocketPipeTransport } from "./browser/websocket-pipe-transport.ts";
 export * from "./index.ts";
 
@@ -90,31 +92,13 @@ export function fromWebSocket<T>(
       role: options.role ?? "client",
       options,
     });
-  if (socket.readyState === 1) return Promise.resolve(make());
-  return new Promise((resolve, reject) => {
-    const onOpen = () => {
-      cleanup();
-      resolve(make());
-    };
-    const onFail = (event: Event) => {
-      cleanup();
-      const code = (event as CloseEvent).code;
-      reject(
-        new FramedError(
-          "CONNECT_FAILED",
-          `WebSocket to ${socket.url} did not open${code ? ` (close code ${code})` : ""}`,
-        ),
-      );
-    };
-    const cleanup = () => {
-      socket.removeEventListener("open", onOpen);
-      socket.removeEventListener("error", onFail);
-      socket.removeEventListener("close", onFail);
-    };
-    socket.addEventListener("open", onOpen);
-    socket.addEventListener("error", onFail);
-    socket.addEventListener("close", onFail);
-  });
+  return whenWebSocketOpen(socket, {
+    failure: (code) =>
+      new FramedError(
+        "CONNECT_FAILED",
+        `WebSocket to ${socket.url} did not open${code ? ` (close code ${code})` : ""}`,
+      ),
+  }).then(make);
 }
 
 /** The browser entry points for one framing. */

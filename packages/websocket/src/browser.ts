@@ -3,6 +3,7 @@
  * same interface the Node adapters return, so application code moves between runtimes unchanged.
  */
 import { FramedError, type MessageStream, type StreamOptions, TransportStream } from "@framed/core";
+import { whenWebSocketOpen } from "@framed/core/browser";
 import { NativeWebSocketTransport } from "./native/native-websocket-transport.ts";
 
 /** A MessageStream over a native WebSocket, with what the handshake agreed. */
@@ -45,38 +46,17 @@ export function fromWebSocket(
       url: { value: socket.url, enumerable: true },
     }) as unknown as NativeWebSocketStream;
   };
-  if (socket.readyState === 1) return Promise.resolve(make());
-  return new Promise((resolve, reject) => {
-    const timeout = options.handshakeTimeout ?? 10_000;
-    const timer = setTimeout(() => {
-      cleanup();
-      socket.close();
-      reject(new FramedError("TIMEOUT", `the WebSocket to ${socket.url} did not open within ${timeout} ms`));
-    }, timeout);
-    const onOpen = () => {
-      cleanup();
-      resolve(make());
-    };
-    const onFail = () => {
-      cleanup();
-      // Browsers deliberately hide why (refused handshake, HTTP status, unreachable host) from scripts.
-      reject(
-        new FramedError(
-          "HANDSHAKE_FAILED",
-          `the WebSocket to ${socket.url} did not open (the browser does not say why: a refused handshake, an HTTP error or an unreachable server)`,
-        ),
-      );
-    };
-    const cleanup = () => {
-      clearTimeout(timer);
-      socket.removeEventListener("open", onOpen);
-      socket.removeEventListener("error", onFail);
-      socket.removeEventListener("close", onFail);
-    };
-    socket.addEventListener("open", onOpen);
-    socket.addEventListener("error", onFail);
-    socket.addEventListener("close", onFail);
-  });
+  const timeout = options.handshakeTimeout ?? 10_000;
+  return whenWebSocketOpen(socket, {
+    timeout,
+    timedOut: () => new FramedError("TIMEOUT", `the WebSocket to ${socket.url} did not open within ${timeout} ms`),
+    // Browsers deliberately hide why (refused handshake, HTTP status, unreachable host) from scripts.
+    failure: () =>
+      new FramedError(
+        "HANDSHAKE_FAILED",
+        `the WebSocket to ${socket.url} did not open (the browser does not say why: a refused handshake, an HTTP error or an unreachable server)`,
+      ),
+  }).then(make);
 }
 
 /**
