@@ -4,7 +4,11 @@
 // { targets: [{ samples: [msg/s, …] } | { error }] }.
 //
 //   node client.mjs --targets 4100,4101:ws --kind lp-varint|lp-u32|newline|ws --size S --conns C
-//                   --inflight N --rounds R --duration MS --warmup MS [--first-warmup MS]
+//                   --inflight N --rounds R --duration MS --warmup MS [--first-warmup MS] [--pause 901,902]
+//
+// `--pause` lists each target's process group (same order as --targets): while one server is measured, the
+// others are stopped (SIGSTOP) so that whatever an idle server still does (GC, Deno's runtime threads, closing
+// the last sample's connections) cannot take the 2 cores from the one being measured.
 //
 // A target is a port, with `:ws` when it needs a WebSocket upgrade first (not the plain TCP echo). Each reply
 // counted is answered with one more request, so exactly N messages per connection stay in flight.
@@ -15,6 +19,7 @@ import { encodeFrame, replyCounter } from "./wire.mjs";
 const { values } = parseArgs({
   options: {
     targets: { type: "string" },
+    pause: { type: "string" },
     kind: { type: "string" },
     size: { type: "string" },
     conns: { type: "string", default: "1" },
@@ -121,9 +126,23 @@ const targets = values.targets.split(",").map((text) => {
   const [port, mode] = text.split(":");
   return { port: Number(port), handshake: mode === "ws", samples: [] };
 });
+const groups = values.pause ? values.pause.split(",").map(Number) : [];
+/** Let only `running`'s process group run (the others stopped), or every group when `running` is -1. */
+function runOnly(running) {
+  groups.forEach((group, i) => {
+    try {
+      process.kill(-group, running === -1 || i === running ? "SIGCONT" : "SIGSTOP");
+    } catch {
+      // Gone already: the sample reports the dead server.
+    }
+  });
+}
+process.on("exit", () => runOnly(-1));
+
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const target of targets) {
+  for (const [index, target] of targets.entries()) {
     if (target.error) continue;
+    runOnly(index);
     try {
       const warmup = round === 0 ? Number(values["first-warmup"] ?? values.warmup) : Number(values.warmup);
       target.samples.push(await measure(target.port, target.handshake, warmup));
@@ -134,6 +153,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     await sleep(30);
   }
 }
+runOnly(-1);
 console.log(
   JSON.stringify({
     targets: targets.map((t) => (t.error ? { error: t.error, samples: t.samples } : { samples: t.samples })),

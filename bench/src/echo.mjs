@@ -1,6 +1,6 @@
-// Echo throughput. For each framing, every server of the group runs in its own process (idle ones cost
-// nothing); for each size and connection count one load-client process measures them all, in turns, for a
-// few rounds, and each server's figure is the median of its samples.
+// Echo throughput. For each framing, every server of the group runs in its own process; for each size and
+// connection count one load-client process measures them all, in turns, for a few rounds (the servers not
+// being measured are stopped meanwhile), and each server's figure is the median of its samples.
 import { fileURLToPath } from "node:url";
 import { checkAvailable } from "./availability.mjs";
 import { ceiling, inflightFor } from "./cases.mjs";
@@ -65,6 +65,7 @@ export async function measureBlock(entries, { framing, wire, size, conns, plan }
         ...["--kind", wire, "--size", String(size), "--conns", String(conns), "--inflight", String(inflight)],
         ...["--rounds", String(rounds), "--duration", String(plan.durationMs), "--warmup", String(plan.warmupMs)],
         ...["--first-warmup", String(plan.firstWarmupMs ?? plan.warmupMs)],
+        ...["--pause", live.map((e) => e.running.pid).join(",")],
       ],
       { timeoutMs: budget },
     );
@@ -82,6 +83,9 @@ export async function measureBlock(entries, { framing, wire, size, conns, plan }
     });
   } catch (error) {
     for (const entry of live) Object.assign(entry.row, { status: "error", detail: `client: ${error.message}` });
+  } finally {
+    // The client resumes every server it stopped; if it died first, do it here.
+    for (const entry of live) entry.running.resume();
   }
   return rows;
 }

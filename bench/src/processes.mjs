@@ -121,6 +121,14 @@ export function startServer(command, args, { timeoutMs = 20_000, env } = {}) {
         /** Resolves with the server's next stdout line that parses as JSON (after a signal asking for it). */
         nextJsonLine: (timeout = 5000) => nextJsonLine(child, timeout),
         exited: () => child.exitCode !== null || child.signalCode !== null,
+        /** Continue the process group if the load client left it stopped. */
+        resume: () => {
+          try {
+            process.kill(-child.pid, "SIGCONT");
+          } catch {
+            // Already gone.
+          }
+        },
         stop: (graceMs) => stopChild(child, graceMs),
       });
     };
