@@ -4,14 +4,19 @@
  *
  * One array instead of a list of pieces is what keeps fragment abuse cheap: thousands of 1-byte fragments
  * cost their bytes, not thousands of array objects (ws#2331 measured ~15× heap for that pattern). The
- * capacity grows geometrically from what has actually arrived, never from what a header announced, so a
- * peer cannot make us allocate a large buffer by declaring a length it never sends: capacity stays
- * below 2 × the received bytes (and below `maxSize`).
+ * capacity grows geometrically from what has actually arrived, and trusts an announced size only up to
+ * 64 KiB ahead of it, so a peer cannot make us allocate a large buffer by declaring a length it never
+ * sends: capacity stays below max(2 × the received bytes, 64 KiB) and below `finalSize`. Within that, a
+ * message of up to 64 KiB split across reads gets its exact size in one allocation instead of several.
+ * While a message's size is unknown (more fragments to come) the floor is 1 KiB, so many one-byte fragments
+ * still cost about their bytes.
  */
 
 const EMPTY = new Uint8Array(0);
 /** First allocation: small messages in two pieces fit without a second grow. */
 const MIN_CAPACITY = 1024;
+/** Capacity allowed ahead of the received bytes when the final frame's header gave the message's size. */
+const SPECULATIVE_CAPACITY = 64 * 1024;
 
 export class MessageBuffer {
   private bytes: Uint8Array = EMPTY;
@@ -24,14 +29,14 @@ export class MessageBuffer {
   }
 
   /**
-   * Copy `piece` in. `finalSize` is an upper bound of the whole message when known (the announced limit,
-   * or the exact size when the last frame's header said so); growth never passes it.
+   * Copy `piece` in. `finalSize` is an upper bound of the whole message (the limit), or its exact size when
+   * the last frame's header said so (`exact`); growth never passes it.
    * Returns the copy, so the caller can unmask and validate it where it now lies.
    */
-  append(piece: Uint8Array, finalSize: number): Uint8Array {
+  append(piece: Uint8Array, finalSize: number, exact = false): Uint8Array {
     const start = this.size;
     const needed = start + piece.length;
-    if (needed > this.bytes.length) this.grow(needed, finalSize);
+    if (needed > this.bytes.length) this.grow(needed, finalSize, exact ? SPECULATIVE_CAPACITY : MIN_CAPACITY);
     this.bytes.set(piece, start);
     this.size = needed;
     return this.bytes.subarray(start, needed);
@@ -54,8 +59,8 @@ export class MessageBuffer {
     this.size = 0;
   }
 
-  private grow(needed: number, finalSize: number): void {
-    const capacity = Math.max(needed, Math.min(Math.max(2 * needed, MIN_CAPACITY), finalSize));
+  private grow(needed: number, finalSize: number, floor: number): void {
+    const capacity = Math.max(needed, Math.min(Math.max(2 * needed, floor), finalSize));
     const bytes = new Uint8Array(capacity);
     if (this.size > 0) bytes.set(this.bytes.subarray(0, this.size));
     this.bytes = bytes;

@@ -228,7 +228,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     }
     if (bytes.length > 0) {
       const finalSize = this.frameFin ? this.announced : this.options.maxMessageSize;
-      const region = this.buffer.append(bytes, finalSize);
+      const region = this.buffer.append(bytes, finalSize, this.frameFin);
       if (mask !== null) maskInPlace(region, mask, phase);
       if (this.messageOpcode === Opcode.TEXT && !this.validateText(region)) return;
     }

@@ -145,6 +145,23 @@ describe("fragmentation (Autobahn 5.x)", () => {
     expect(buffer.capacity).toBeLessThanOrEqual(2 * 5010);
   });
 
+  test("a message whose final size is known takes it in one allocation when under 64 KiB, however it is split", () => {
+    const buffer = new MessageBuffer();
+    buffer.append(new Uint8Array(20_000), 65_536, true);
+    expect(buffer.capacity).toBe(65_536);
+    buffer.append(new Uint8Array(45_536), 65_536, true);
+    expect(buffer.capacity).toBe(65_536);
+    expect(buffer.take().length).toBe(65_536);
+  });
+
+  test("a declared final size earns at most 64 KiB of capacity ahead of the received bytes", () => {
+    const buffer = new MessageBuffer();
+    buffer.append(new Uint8Array(10), 16 * 1024 * 1024, true);
+    expect(buffer.capacity).toBe(64 * 1024);
+    buffer.append(new Uint8Array(70_000), 16 * 1024 * 1024, true);
+    expect(buffer.capacity).toBeLessThanOrEqual(2 * 70_010);
+  });
+
   test("a buffer stops growing at the message's known final size", () => {
     const buffer = new MessageBuffer();
     buffer.append(new Uint8Array(600), 1000);
