@@ -27,7 +27,8 @@ function machineLine(report) {
     `Full run of \`pnpm bench\` on ${day}: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, ` +
     `${m.platform}; load average ${report.loadAverage.atStart} at the start. Echo over loopback TCP, one load ` +
     `client process, ${report.plan.inflightPerConnection} messages in flight per connection, median of ` +
-    `${report.plan.rounds} rounds × ${report.plan.durationMs} ms. Ratio = ours ÷ the other server in the same run.`
+    `${report.plan.rounds} rounds × ${report.plan.durationMs} ms. Ratio = median over the rounds of ours ÷ the other ` +
+    "server measured back to back in the same round."
   );
 }
 
@@ -109,7 +110,7 @@ export function readmeSection(report, framing) {
   if (codec.length > 0) parts.push("", "Codec only (in process, tinybench, same bytes for every codec):", "", ...codec);
   const memory = memoryLines(report, framing);
   if (memory.length > 0) parts.push("", "Idle memory:", "", ...memory);
-  parts.push("", "`~` marks a ratio whose samples moved more than 30% between rounds (a busy machine).");
+  parts.push("", "`~` marks a ratio whose per-round values moved more than 30% between rounds (a busy machine).");
   return parts.join("\n");
 }
 

@@ -9,11 +9,29 @@ export function formatSize(bytes) {
 
 const formatRate = (n) => Math.round(n).toLocaleString("en-US");
 
-/** (max − min) ÷ median of a row's samples: how much its figure moved between rounds. */
-export function spread(row) {
-  const samples = row.samples ?? [];
-  if (samples.length < 2 || !row.messagesPerSecond) return 0;
-  return (Math.max(...samples) - Math.min(...samples)) / row.messagesPerSecond;
+/**
+ * Ours ÷ other, round by round (each round measures the servers back to back), and the median of those
+ * ratios. Pairing within a round cancels the slow drift of a shared VM (both sides of a pair saw the same
+ * machine), which a ratio of two medians taken minutes apart does not. Falls back to the ratio of the medians
+ * when the rounds do not pair up.
+ */
+export function pairedRatio(ours, other) {
+  const a = ours.samples ?? [];
+  const b = other.samples ?? [];
+  if (a.length === 0 || a.length !== b.length || b.some((x) => !(x > 0))) {
+    return { ratio: ours.messagesPerSecond / other.messagesPerSecond, rounds: [] };
+  }
+  const rounds = a.map((x, i) => x / b[i]);
+  const sorted = [...rounds].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  const ratio = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { ratio, rounds };
+}
+
+/** (max − min) ÷ median of per-round ratios: how much the comparison itself moved between rounds. */
+function ratioSpread({ ratio, rounds }) {
+  if (rounds.length < 2 || !ratio) return 0;
+  return (Math.max(...rounds) - Math.min(...rounds)) / ratio;
 }
 
 /** Above this spread a ratio is marked `~` in the table: treat it as a rough figure. */
@@ -53,7 +71,8 @@ export function compare(rows, groups) {
       others.sort((a, b) => (a.role === "ceiling" ? -1 : b.role === "ceiling" ? 1 : 0));
       for (const other of others) {
         const both = ours.status === "ok" && other.status === "ok";
-        const ratio = both ? ours.messagesPerSecond / other.messagesPerSecond : undefined;
+        const paired = both ? pairedRatio(ours, other) : undefined;
+        const ratio = paired?.ratio;
         const target = targetFor(group, ours.server, other.server, ours.size, ours.conns);
         const comparison = {
           framing: group.framing,
@@ -68,7 +87,8 @@ export function compare(rows, groups) {
           againstStatus: other.status,
           againstMessagesPerSecond: other.messagesPerSecond,
           ratio,
-          noisy: Math.max(spread(ours), spread(other)) > NOISY_SPREAD,
+          roundRatios: paired?.rounds ?? [],
+          noisy: paired !== undefined && ratioSpread(paired) > NOISY_SPREAD,
         };
         if (target) {
           comparison.target = target.atLeast;

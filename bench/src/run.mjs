@@ -52,15 +52,15 @@ const parseSize = (text) => {
 
 const quick = values.quick;
 const profiling = values.profile !== undefined;
-// Quick: 2 rounds × 0.5 s per server (1 s measured); full: 3 rounds × 1 s (3 s); a profile: 1 round × 5 s.
+// Quick: 2 rounds × 0.5 s per server (1 s measured); full: 5 rounds × 0.6 s (3 s: more pairs for the per-round ratios); a profile: 1 round × 5 s.
 const plan = {
   quick,
   groups: values.only ? groups.filter((g) => list(values.only).includes(g.framing)) : groups,
   servers: values.servers ? new Set(list(values.servers)) : undefined,
   sizes: values.sizes ? list(values.sizes).map(parseSize) : quick ? [64, 65536] : [64, 1024, 65536, 1 << 20],
   conns: values.conns ? list(values.conns).map(Number) : quick ? [1] : [1, 100],
-  rounds: Number(values.rounds ?? (profiling ? 1 : quick ? 2 : 3)),
-  durationMs: Number(values.duration ?? (profiling ? 5000 : quick ? 500 : 1000)),
+  rounds: Number(values.rounds ?? (profiling ? 1 : quick ? 2 : 5)),
+  durationMs: Number(values.duration ?? (profiling ? 5000 : quick ? 500 : 600)),
   warmupMs: Number(values.warmup ?? (quick ? 200 : 300)),
   firstWarmupMs: Number(values.warmup ?? (profiling ? 1000 : quick ? 300 : 1000)),
   skip: new Set(list(values.skip)),
@@ -93,7 +93,7 @@ console.log(
 console.log(
   `one load client process per case, taking turns over the servers: ${plan.rounds} rounds × ${plan.durationMs} ms measured ` +
     `(after ${plan.firstWarmupMs} ms warm-up in round 1, ${plan.warmupMs} ms later), median reported; 256 messages in ` +
-    "flight per connection (fewer where that would pass 64 MiB in flight); ratio = ours ÷ the other server.\n",
+    "flight per connection (fewer where that would pass 64 MiB in flight); ratio = median over rounds of ours ÷ the other server measured in the same round.\n",
 );
 
 if (loadAtStart > 0.5)
@@ -155,7 +155,7 @@ if (targets.length > 0) {
 }
 if (comparisons.some((c) => c.noisy))
   console.log(
-    `~ marks a ratio whose samples moved more than ${NOISY_SPREAD * 100}% between rounds (busy machine): rerun before acting on it.`,
+    `~ marks a ratio whose per-round values moved more than ${NOISY_SPREAD * 100}% between rounds (busy machine): rerun before acting on it.`,
   );
 
 const report = {
