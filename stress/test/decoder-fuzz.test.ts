@@ -2,7 +2,7 @@
 // cut, inserted, repeated) and split at random, plus plain random bytes. Only messages under maxMessageSize or a
 // FramedError come out; never another exception, never a report after the end, never a case that takes long.
 import { FramedError, type Framing, type Role } from "@framed/core";
-import { concatBytes, decodeChunks, encodeMessages, splitAt } from "@framed/core/testing";
+import { applyMutations, byteMutation, concatBytes, decodeChunks, encodeMessages, splitAt } from "@framed/core/testing";
 import { lengthPrefix } from "@framed/length-prefix";
 import { ndjson, newline, newlineBytes } from "@framed/newline";
 import { DEFAULT_DEFLATE_PARAMS, websocketFraming } from "@framed/websocket";
@@ -101,50 +101,21 @@ const subjects: Subject[] = [
   },
 ];
 
-type Mutation =
-  | { kind: "flip"; at: number; byte: number }
-  | { kind: "delete"; at: number; length: number }
-  | { kind: "insert"; at: number; bytes: Uint8Array }
-  | { kind: "repeat"; at: number; length: number };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
-  }),
-  // Bytes that matter to some framing: delimiters, varint continuation, big lengths, opcodes, JSON syntax.
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.constantFrom(
-      bytes(10),
-      bytes(13, 10),
-      bytes(0x80),
-      bytes(0xff, 0xff, 0xff, 0xff),
-      bytes(0x7f),
-      bytes(0x88, 0x80),
-      bytes(0xc1),
-      bytes(0x22),
-      bytes(0x7b),
-    ),
-  }),
-  fc.record({ kind: fc.constant("repeat" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
+// Bytes that matter to some framing: delimiters, varint continuation, big lengths, opcodes, JSON syntax.
+const mutation = byteMutation(
+  [
+    bytes(10),
+    bytes(13, 10),
+    bytes(0x80),
+    bytes(0xff, 0xff, 0xff, 0xff),
+    bytes(0x7f),
+    bytes(0x88, 0x80),
+    bytes(0xc1),
+    bytes(0x22),
+    bytes(0x7b),
+  ],
+  16,
 );
-
-function mutate(input: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  const out = [...input];
-  for (const m of mutations) {
-    const at = m.at % (out.length + 1);
-    if (m.kind === "flip" && out.length > 0) out[at % out.length] = m.byte;
-    else if (m.kind === "delete") out.splice(at, m.length);
-    else if (m.kind === "insert") out.splice(at, 0, ...m.bytes);
-    else if (m.kind === "repeat") out.splice(at, 0, ...out.slice(at, at + m.length));
-  }
-  return Uint8Array.from(out);
-}
 
 function cutsFor(length: number, raw: readonly number[]): number[] {
   if (length < 2) return [];
@@ -189,7 +160,7 @@ describe.each(subjects)("$name", (subject) => {
       fc.property(
         fc.array(mutation, { minLength: 1, maxLength: 6 }),
         fc.array(fc.nat(), { maxLength: 12 }),
-        (mutations, cuts) => checkDecode(subject, mutate(valid, mutations), cuts),
+        (mutations, cuts) => checkDecode(subject, applyMutations(valid, mutations), cuts),
       ),
       { numRuns: MUTATED_CASES },
     );

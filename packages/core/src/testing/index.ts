@@ -3,5 +3,6 @@
  */
 export * from "./conformance.ts";
 export * from "./memory-pipe.ts";
+export * from "./mutations.ts";
 export * from "./session-harness.ts";
 export * from "./stream-pair.ts";

@@ -1,6 +1,7 @@
 // Property tests: any bytes or mutated request give a parsed request or a FramedError, never anything else;
 // any client offer our server answers is accepted by our client.
 import { FramedError } from "@framed/core";
+import { applyMutations, byteMutation, splitAnywhere } from "@framed/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createClientHandshake, validateUpgradeResponse } from "../../src/handshake/client-handshake.ts";
@@ -30,55 +31,17 @@ function serverOutcome(chunks: readonly Uint8Array[], maxSize = 2048): Outcome {
   }
 }
 
-type Mutation =
-  | { kind: "flip"; at: number; byte: number }
-  | { kind: "delete"; at: number; length: number }
-  | { kind: "insert"; at: number; bytes: Uint8Array };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }),
-  }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.constantFrom(":", "\r\n", " ", ",", ";", "=", '"', "\\", "\r\n\r\n", "\0", "\n").map(latin1Bytes),
-  }),
+/** Bytes that matter to an HTTP head, worth inserting. */
+const mutation = byteMutation(
+  [":", "\r\n", " ", ",", ";", "=", '"', "\\", "\r\n\r\n", "\0", "\n"].map(latin1Bytes),
+  12,
 );
-
-function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  const out = [...bytes];
-  for (const m of mutations) {
-    const at = m.at % (out.length + 1);
-    if (m.kind === "flip" && out.length > 0) out[at % out.length] = m.byte;
-    else if (m.kind === "delete") out.splice(at, m.length);
-    else if (m.kind === "insert") out.splice(at, 0, ...m.bytes);
-  }
-  return Uint8Array.from(out);
-}
-
-/** Split bytes at the given (sorted, deduplicated) cut points. */
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
 
 describe("server handshake over arbitrary input", () => {
   it("random bytes give need-more, a request or a HANDSHAKE_FAILED with a 4xx/5xx status", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
-        serverOutcome(split(bytes, cuts));
+        serverOutcome(splitAnywhere(bytes, cuts));
       }),
       { numRuns: 500 },
     );
@@ -92,9 +55,9 @@ describe("server handshake over arbitrary input", () => {
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         fc.array(fc.nat(), { maxLength: 4 }),
         (mutations, cuts) => {
-          const bytes = mutate(valid, mutations);
+          const bytes = applyMutations(valid, mutations);
           const whole = serverOutcome([bytes]);
-          expect(serverOutcome(split(bytes, cuts))).toEqual(whole);
+          expect(serverOutcome(splitAnywhere(bytes, cuts))).toEqual(whole);
           if (whole.kind === "request") {
             const request = validateUpgradeRequest(parseRequestHead(latin1Text(bytes).split("\r\n\r\n")[0]));
             expect(acceptUpgrade(request, { deflate: true, protocols: ["chat"] }).response.length).toBeGreaterThan(0);
@@ -109,7 +72,7 @@ describe("server handshake over arbitrary input", () => {
     const valid = requestBytes({}, new Uint8Array([0x88, 0x80, 1, 2, 3, 4]));
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 6 }), (cuts) => {
-        expect(serverOutcome(split(valid, cuts))).toEqual({ kind: "request", url: "/chat" });
+        expect(serverOutcome(splitAnywhere(valid, cuts))).toEqual({ kind: "request", url: "/chat" });
       }),
       { numRuns: 300 },
     );

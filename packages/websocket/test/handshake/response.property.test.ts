@@ -2,6 +2,7 @@
 // response head reader and checked against our request give an agreement or a HANDSHAKE_FAILED, never
 // another exception, and the same at every split.
 import { FramedError } from "@framed/core";
+import { applyMutations, byteMutation, splitAnywhere } from "@framed/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createClientHandshake, validateUpgradeResponse } from "../../src/handshake/client-handshake.ts";
@@ -44,70 +45,19 @@ function clientOutcome(chunks: readonly Uint8Array[]): Outcome {
   }
 }
 
-type Mutation =
-  | { kind: "flip"; at: number; byte: number }
-  | { kind: "delete"; at: number; length: number }
-  | { kind: "insert"; at: number; bytes: Uint8Array };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }),
-  }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc
-      .constantFrom(
-        ":",
-        "\r\n",
-        " ",
-        ",",
-        ";",
-        "=",
-        '"',
-        "\\",
-        "\r\n\r\n",
-        "\0",
-        "\n",
-        "\t",
-        "server_max_window_bits=8",
-      )
-      .map(latin1Bytes),
-  }),
+/** Bytes that matter to an HTTP head and its extension parameters, worth inserting. */
+const mutation = byteMutation(
+  [":", "\r\n", " ", ",", ";", "=", '"', "\\", "\r\n\r\n", "\0", "\n", "\t", "server_max_window_bits=8"].map(
+    latin1Bytes,
+  ),
+  12,
 );
-
-function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  const out = [...bytes];
-  for (const m of mutations) {
-    const at = m.at % (out.length + 1);
-    if (m.kind === "flip" && out.length > 0) out[at % out.length] = m.byte;
-    else if (m.kind === "delete") out.splice(at, m.length);
-    else if (m.kind === "insert") out.splice(at, 0, ...m.bytes);
-  }
-  return Uint8Array.from(out);
-}
-
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
 
 describe("client handshake over arbitrary responses", () => {
   it("the unmutated 101 is agreed with its subprotocol and permessage-deflate, at any split", () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 6 }), (cuts) => {
-        expect(clientOutcome(split(VALID, cuts))).toEqual({ kind: "agreed", protocol: "chat", deflate: true });
+        expect(clientOutcome(splitAnywhere(VALID, cuts))).toEqual({ kind: "agreed", protocol: "chat", deflate: true });
       }),
       { numRuns: 300 },
     );
@@ -116,7 +66,7 @@ describe("client handshake over arbitrary responses", () => {
   it("random bytes give need-more, an agreement or HANDSHAKE_FAILED, never another exception", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
-        clientOutcome(split(bytes, cuts));
+        clientOutcome(splitAnywhere(bytes, cuts));
       }),
       { numRuns: 1000 },
     );
@@ -128,9 +78,9 @@ describe("client handshake over arbitrary responses", () => {
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         fc.array(fc.nat(), { maxLength: 4 }),
         (mutations, cuts) => {
-          const bytes = mutate(VALID, mutations);
+          const bytes = applyMutations(VALID, mutations);
           const whole = clientOutcome([bytes]);
-          expect(clientOutcome(split(bytes, cuts))).toEqual(whole);
+          expect(clientOutcome(splitAnywhere(bytes, cuts))).toEqual(whole);
           // Only what was offered can be agreed, however the response was bent.
           if (whole.kind === "agreed") expect(["", "chat", "superchat"]).toContain(whole.protocol);
         },
