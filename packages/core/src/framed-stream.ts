@@ -391,7 +391,8 @@ export class TransportStream<T> implements MessageStream<T> {
   private armMessageTimer(delay: number): void {
     this.messageTimer = setTimeout(() => {
       this.messageTimer = undefined;
-      if (this.state === "closed" || this.messageStartedAt === 0) return;
+      // The peer is done sending (EOF, its close, or bad input already reported): no message is arriving.
+      if (this.state === "closed" || this.sessionEnded || this.messageStartedAt === 0) return;
       const elapsed = this.paused ? 0 : Date.now() - this.messageStartedAt;
       if (elapsed < this.messageTimeout) {
         this.armMessageTimer(this.messageTimeout - elapsed);
