@@ -1,6 +1,8 @@
 /**
  * The echo example's flags, parsed the same way on Node and Deno (no runtime APIs here).
  */
+import { HEADER_KINDS, type HeaderKind } from "@framed/length-prefix";
+
 export type FramingName = "websocket" | "length-prefix" | "newline";
 export type RuntimeName = "node" | "deno";
 
@@ -80,23 +82,9 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
   return args;
 }
 
-const HEADERS = [
-  "varint",
-  "uint8",
-  "uint16be",
-  "uint16le",
-  "uint24be",
-  "uint24le",
-  "uint32be",
-  "uint32le",
-  "uint64be",
-  "uint64le",
-] as const;
-export type HeaderName = (typeof HEADERS)[number];
-
 /** Check a --header value against the length-prefix header kinds. */
-export function parseHeader(header: string): HeaderName {
-  if (!(HEADERS as readonly string[]).includes(header))
-    throw new Error(`unknown --header "${header}": use one of ${HEADERS.join(", ")}`);
-  return header as HeaderName;
+export function parseHeader(header: string): HeaderKind {
+  if (!(HEADER_KINDS as readonly string[]).includes(header))
+    throw new Error(`unknown --header "${header}": use one of ${HEADER_KINDS.join(", ")}`);
+  return header as HeaderKind;
 }
