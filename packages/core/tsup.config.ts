@@ -1,17 +1,4 @@
-import { defineConfig } from "tsup";
+// The shared @framed build (../../tsup.package.ts), plus the testing kit, whose fast-check is a peer.
+import { framedPackage } from "../../tsup.package.ts";
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    node: "src/node.ts",
-    deno: "src/deno.ts",
-    browser: "src/browser.ts",
-    testing: "src/testing/index.ts",
-  },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-  external: ["fast-check"],
-});
+export default framedPackage({ testing: "src/testing/index.ts" }, ["fast-check"]);

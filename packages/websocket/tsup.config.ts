@@ -1,16 +1,4 @@
-import { defineConfig } from "tsup";
+// The shared @framed build (../../tsup.package.ts); @framed/core stays an import, never bundled.
+import { framedPackage } from "../../tsup.package.ts";
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    node: "src/node.ts",
-    browser: "src/browser.ts",
-    deno: "src/deno.ts",
-  },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-  external: [/^@framed\/core/],
-});
+export default framedPackage({}, [/^@framed\/core/]);

@@ -1,0 +1,29 @@
+/**
+ * The build every @framed package shares: ESM + CJS + `.d.ts`/`.d.cts` for the entries each
+ * package.json exports, ES2022, source maps. A package's tsup.config.ts names only what differs.
+ */
+import { defineConfig, type Options } from "tsup";
+
+/**
+ * @example
+ * ```ts
+ * export default framedPackage({ testing: "src/testing/index.ts" }, ["fast-check"]);
+ * ```
+ */
+export function framedPackage(extraEntries: Record<string, string> = {}, external: Options["external"] = []) {
+  return defineConfig({
+    entry: {
+      index: "src/index.ts",
+      node: "src/node.ts",
+      deno: "src/deno.ts",
+      browser: "src/browser.ts",
+      ...extraEntries,
+    },
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: "es2022",
+    external,
+  });
+}
