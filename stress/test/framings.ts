@@ -105,16 +105,3 @@ export const framingCases: FramingCase[] = [
     unfinishedFromServer: Uint8Array.of(0x82, 100, 1, 2, 3),
   },
 ];
-
-/** Settle `promise` or fail after `ms`, naming what was awaited. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -2,8 +2,9 @@
 // accepted by send, closes each open stream with the framing's own close (WebSocket 1001) and resolves when all
 // are closed.
 import type { CloseInfo, MessageStream } from "@framed/core";
+import { within } from "@framed/core/testing";
 import { describe, expect, it } from "vitest";
-import { framingCases, within } from "./framings.ts";
+import { framingCases } from "./framings.ts";
 
 const MESSAGES = 2000;
 // 2000 × 1 KiB is twice the default writableHighWaterMark: sends are still queued when close() is called.

@@ -2,8 +2,9 @@
 // TIMEOUT, while a connection that keeps talking past the same timeout is untouched.
 import { once } from "node:events";
 import type { CloseInfo, Listener } from "@framed/core";
+import { within } from "@framed/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { framingCases, within } from "./framings.ts";
+import { framingCases } from "./framings.ts";
 
 const IDLE_TIMEOUT = 300;
 

@@ -3,9 +3,9 @@
 // open, even when every chunk they send ends in the middle of a message.
 import { once } from "node:events";
 import type { CloseInfo, Listener } from "@framed/core";
-import { encodeMessages } from "@framed/core/testing";
+import { encodeMessages, within } from "@framed/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { framingCases, within } from "./framings.ts";
+import { framingCases } from "./framings.ts";
 
 const MESSAGE_TIMEOUT = 400;
 const IDLE_TIMEOUT = 250;

@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import * as net from "node:net";
 import type { CloseInfo, Listener } from "@framed/core";
+import { within } from "@framed/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, type HeaderKind, listen } from "../src/node.ts";
 
@@ -10,19 +11,6 @@ const listeners: Listener<Uint8Array>[] = [];
 afterEach(async () => {
   await Promise.all(listeners.splice(0).map((listener) => listener.close()));
 });
-
-/** Settle `promise` or fail after `ms`, naming what was awaited. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const TWO_TO_THE_40: Record<"uint64be" | "varint", number[]> = {
   uint64be: [0, 0, 0x01, 0, 0, 0, 0, 0],

@@ -6,3 +6,4 @@ export * from "./memory-pipe.ts";
 export * from "./mutations.ts";
 export * from "./session-harness.ts";
 export * from "./stream-pair.ts";
+export * from "./within.ts";

@@ -1,5 +1,6 @@
 // Helpers for the Deno runtime tests: an echo server on our Deno `listen`, a raw `Deno.connect` WebSocket
 // client for hand-built frames, and bounded waiters. Everything a test opens, it closes (sanitizers are on).
+import { within } from "@framed/core/testing";
 import { listen, type ServerOptions, type ServerWebSocketStream, type WebSocketListener } from "../../src/deno.ts";
 import {
   concat,
@@ -9,6 +10,8 @@ import {
   UPGRADE_REQUEST,
   type WireFrame,
 } from "../shared/wire.ts";
+
+export { within };
 
 /** Echo each message back with its type; resolves with the listener. */
 export function echoServer(
@@ -27,17 +30,6 @@ export function echoServer(
     },
     options,
   );
-}
-
-/** Reject after `ms` with a message naming what was awaited; the timer never outlives the promise. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
 }
 
 /** A WebSocket connection over a bare `Deno.connect`, for sending frames no real client would. */

@@ -3,6 +3,7 @@
 
 import { once } from "node:events";
 import * as net from "node:net";
+import { within } from "@framed/core/testing";
 import { listen, type ServerOptions, type ServerWebSocketStream, type WebSocketListener } from "../../src/node.ts";
 import type { RawPeer, WireFrame as SharedWireFrame } from "../shared/wire.ts";
 
@@ -25,18 +26,8 @@ export function echoServer(
   );
 }
 
-/** Reject after `ms` with a message naming what was awaited. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
-}
-
 export { closePayload, frame } from "../shared/wire.ts";
+export { within };
 
 /** One frame as read off the wire (Node: the payload is a Buffer). */
 export interface WireFrame extends SharedWireFrame {
