@@ -9,6 +9,11 @@ const run = (command, args, options = {}) => spawnSync(command, args, { stdio: "
 const ensure = run(process.execPath, ["scripts/ensure-system-deps.mjs"]);
 if (ensure.status !== 0) process.exit(ensure.status ?? 1);
 
+// Built packages first (turbo, cached: instant when nothing changed): the Chromium tests' fixture servers run
+// in vitest's global setup, which resolves our packages the way Node does, to their dist files.
+const build = run(process.execPath, ["node_modules/turbo/bin/turbo", "run", "build", "--output-logs=errors-only"]);
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const totals = [];
 
 // Node + Chromium: one vitest run over both projects, counted from its JSON report.
