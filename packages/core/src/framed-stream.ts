@@ -7,13 +7,15 @@
  */
 import { FramedError, toTransportError } from "./errors.ts";
 import type { Framing, FramingSession, Role, SessionEnd } from "./framing.ts";
+import { type CloseWatcher, watchClose } from "./listener.ts";
 import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 import type { MessageTransport } from "./message-transport.ts";
 import { SessionTransport } from "./session-transport.ts";
+import { type ClockedStream, StreamClock } from "./stream-clock.ts";
+import { DONE, StreamEvents, StreamIterator } from "./stream-events.ts";
 import type { ByteTransport } from "./transport.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 interface Waiter<V> {
   resolve(value: V): void;
@@ -28,41 +30,47 @@ interface Waiter<V> {
  * const stream = new TransportStream(nativeWebSocketTransport(socket), "websocket");
  * ```
  */
-export class TransportStream<T> implements MessageStream<T> {
+export class TransportStream<T> implements MessageStream<T>, ClockedStream {
   readonly framing: string;
-  readonly closed: Promise<CloseInfo>;
 
   private readonly transport: MessageTransport<T>;
   private readonly readableHighWaterMark: number;
   private readonly closeTimeout: number;
-  private readonly idleTimeout: number;
-  private readonly messageTimeout: number;
+  /** Only when `idleTimeout` or `messageTimeout` is set. */
+  private readonly clock: StreamClock | undefined;
 
-  private queue: T[] = [];
+  // Every open connection holds one stream, so what most connections never use is made when first needed.
+  private queue: T[] | undefined;
   private queueHead = 0;
-  private readers: Waiter<IteratorResult<T>>[] = [];
+  /**
+   * Readers waiting for a message, oldest first. `for await` keeps at most one waiting, so the first one's
+   * resolve and reject have their own fields and the array exists only for callers that ask for several
+   * messages at once.
+   */
+  private readerResolve: ((result: IteratorResult<T>) => void) | undefined;
+  private readerReject: ((error: unknown) => void) | undefined;
+  private moreReaders: Waiter<IteratorResult<T>>[] | undefined;
   private readEnded = false;
   private readError: FramedError | undefined;
   private iterationStarted = false;
   private paused = false;
 
   private writeBlocked = false;
-  private drainWaiters: Waiter<void>[] = [];
+  private drainWaiters: Waiter<void>[] | undefined;
 
   private state: "open" | "closing" | "closed" = "open";
   private sessionEnded = false;
   /** No more writes: `transport.end()` or `destroy()` was called. */
   private writeClosed = false;
   private outcome: CloseInfo | undefined;
-  private resolveClosed!: (info: CloseInfo) => void;
+  private closedPromise: Promise<CloseInfo> | undefined;
+  private resolveClosed: ((info: CloseInfo) => void) | undefined;
+  /** Told when the stream closes, instead of a `closed.then` (see `watchClose`). */
+  private closeWatcher: CloseWatcher | undefined;
+  private watchedAs: object | undefined;
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastDataAt = 0;
-  private messageTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When the message now arriving began (0: none is); `messagesAtStart` tells a later message from it. */
-  private messageStartedAt = 0;
-  private messagesAtStart = 0;
-  private messagesReceived = 0;
+  /** @internal */
+  messagesReceived = 0;
   private warningListeners: Set<(error: FramedError) => void> | undefined;
   private readableView: ReadableStream<T> | undefined;
   private writableView: WritableStream<T> | undefined;
@@ -72,25 +80,33 @@ export class TransportStream<T> implements MessageStream<T> {
     this.transport = transport;
     this.readableHighWaterMark = Math.max(1, options.readableHighWaterMark ?? 1024);
     this.closeTimeout = options.closeTimeout ?? 5000;
-    this.idleTimeout = options.idleTimeout ?? 0;
-    this.messageTimeout = options.messageTimeout ?? 0;
-    this.closed = new Promise((resolve) => {
-      this.resolveClosed = resolve;
-    });
-    if (this.idleTimeout > 0) this.armIdleTimer(this.idleTimeout);
-    this.transport.start({
-      message: (message) => this.deliver(message),
-      activity: () => {
-        if (this.idleTimeout > 0) this.lastDataAt = Date.now();
-        if (this.messageTimeout > 0) this.watchMessage();
-      },
-      warn: (error) => {
-        if (this.warningListeners) for (const listener of this.warningListeners) listener(error);
-      },
-      end: (outcome) => this.onSessionEnd(outcome),
-      drain: () => this.onDrain(),
-      close: (error) => this.onTransportClose(error),
-    });
+    const idleTimeout = options.idleTimeout ?? 0;
+    const messageTimeout = options.messageTimeout ?? 0;
+    if (idleTimeout > 0 || messageTimeout > 0) this.clock = new StreamClock(this, idleTimeout, messageTimeout);
+    this.transport.start(new StreamEvents(this));
+  }
+
+  /** Made when first asked for: most streams are never awaited this way. */
+  get closed(): Promise<CloseInfo> {
+    if (this.closedPromise === undefined) {
+      this.closedPromise =
+        this.state === "closed" && this.outcome
+          ? Promise.resolve(this.outcome)
+          : new Promise((resolve) => {
+              this.resolveClosed = resolve;
+            });
+    }
+    return this.closedPromise;
+  }
+
+  /** @internal `watcher.streamClosed(reportAs)` once this stream has closed (one watcher: a listener's registry). */
+  [watchClose](watcher: CloseWatcher, reportAs: object): void {
+    if (this.state === "closed") {
+      watcher.streamClosed(reportAs);
+      return;
+    }
+    this.closeWatcher = watcher;
+    this.watchedAs = reportAs;
   }
 
   // ---- sending ------------------------------------------------------------------------------
@@ -108,7 +124,9 @@ export class TransportStream<T> implements MessageStream<T> {
       return Promise.reject(error);
     }
     if (!this.writeBlocked) return RESOLVED;
-    return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      (this.drainWaiters ??= []).push({ resolve, reject });
+    });
   }
 
   close(options: CloseOptions = {}): Promise<CloseInfo> {
@@ -146,28 +164,23 @@ export class TransportStream<T> implements MessageStream<T> {
   // ---- receiving ----------------------------------------------------------------------------
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: () => this.next(),
-      return: () => {
-        this.close();
-        return Promise.resolve(DONE);
-      },
-    };
+    return new StreamIterator(this);
   }
 
-  private next(): Promise<IteratorResult<T>> {
+  /** @internal The next message, or the end: what the iterator and `readable` pull. */
+  read(): Promise<IteratorResult<T>> {
     this.iterationStarted = true;
-    if (this.queueHead < this.queue.length) {
-      const value = this.queue[this.queueHead++];
-      if (this.queueHead === this.queue.length) {
-        this.queue.length = 0;
+    const queue = this.queue;
+    if (queue !== undefined && this.queueHead < queue.length) {
+      const value = queue[this.queueHead++];
+      if (this.queueHead === queue.length) {
+        // Length 0 also lets V8 drop the backing store a burst grew.
+        queue.length = 0;
         this.queueHead = 0;
       }
-      if (this.paused && this.queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
+      if (this.paused && queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
         this.paused = false;
-        // The idle and message clocks restart: the peer could not send while we were not reading.
-        if (this.idleTimeout > 0) this.lastDataAt = Date.now();
-        if (this.messageStartedAt !== 0) this.messageStartedAt = Date.now();
+        this.clock?.resumed();
         this.transport.resume();
       }
       return Promise.resolve({ done: false, value });
@@ -178,14 +191,21 @@ export class TransportStream<T> implements MessageStream<T> {
       this.observeReadEnd();
       return error ? Promise.reject(error) : Promise.resolve(DONE);
     }
-    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      if (this.readerResolve === undefined) {
+        this.readerResolve = resolve;
+        this.readerReject = reject;
+      } else {
+        (this.moreReaders ??= []).push({ resolve, reject });
+      }
+    });
   }
 
   get readable(): ReadableStream<T> {
     this.readableView ??= new ReadableStream<T>(
       {
         pull: async (controller) => {
-          const result = await this.next();
+          const result = await this.read();
           if (result.done) controller.close();
           else controller.enqueue(result.value);
         },
@@ -215,23 +235,39 @@ export class TransportStream<T> implements MessageStream<T> {
     return () => this.warningListeners?.delete(listener);
   }
 
-  // ---- transport events -------------------------------------------------------------------
+  // ---- transport events (called through StreamEvents) --------------------------------------
 
-  private deliver(message: T): void {
+  /** @internal */
+  deliver(message: T): void {
     this.messagesReceived++;
-    const reader = this.readers.shift();
-    if (reader) {
-      reader.resolve({ done: false, value: message });
+    const resolve = this.readerResolve;
+    if (resolve) {
+      const next = this.moreReaders?.shift();
+      this.readerResolve = next?.resolve;
+      this.readerReject = next?.reject;
+      resolve({ done: false, value: message });
       return;
     }
-    this.queue.push(message);
-    if (!this.paused && this.queue.length - this.queueHead >= this.readableHighWaterMark) {
+    const queue = (this.queue ??= []);
+    queue.push(message);
+    if (!this.paused && queue.length - this.queueHead >= this.readableHighWaterMark) {
       this.paused = true;
       this.transport.pause();
     }
   }
 
-  private onSessionEnd(outcome: SessionEnd): void {
+  /** @internal Bytes arrived and were decoded, whether or not a message completed. */
+  onActivity(): void {
+    this.clock?.activity();
+  }
+
+  /** @internal */
+  onWarn(error: FramedError): void {
+    if (this.warningListeners) for (const listener of this.warningListeners) listener(error);
+  }
+
+  /** @internal */
+  onSessionEnd(outcome: SessionEnd): void {
     if (this.sessionEnded) return;
     this.sessionEnded = true;
     if (outcome.error) {
@@ -266,14 +302,17 @@ export class TransportStream<T> implements MessageStream<T> {
     this.transport.end();
   }
 
-  private onDrain(): void {
+  /** @internal */
+  onDrain(): void {
     this.writeBlocked = false;
     const waiters = this.drainWaiters;
-    this.drainWaiters = [];
+    if (waiters === undefined) return;
+    this.drainWaiters = undefined;
     for (const waiter of waiters) waiter.resolve();
   }
 
-  private onTransportClose(error?: unknown): void {
+  /** @internal */
+  onTransportClose(error?: unknown): void {
     if (this.state === "closed") return;
     if (!this.sessionEnded) {
       if (error !== undefined) {
@@ -291,7 +330,11 @@ export class TransportStream<T> implements MessageStream<T> {
     this.clearTimers();
     this.endRead();
     this.failWaitingSenders();
-    this.resolveClosed(this.outcome ?? { initiator: "remote" });
+    this.outcome ??= { initiator: "remote" };
+    const watcher = this.closeWatcher;
+    this.closeWatcher = undefined;
+    watcher?.streamClosed(this.watchedAs ?? this);
+    this.resolveClosed?.(this.outcome);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -310,8 +353,13 @@ export class TransportStream<T> implements MessageStream<T> {
     if (this.readEnded) return;
     this.readEnded = true;
     this.readError = error;
-    const readers = this.readers;
-    this.readers = [];
+    const readers: Waiter<IteratorResult<T>>[] = [];
+    if (this.readerResolve && this.readerReject)
+      readers.push({ resolve: this.readerResolve, reject: this.readerReject });
+    if (this.moreReaders) readers.push(...this.moreReaders);
+    this.readerResolve = undefined;
+    this.readerReject = undefined;
+    this.moreReaders = undefined;
     for (const reader of readers) {
       const failure = this.readError;
       if (failure) {
@@ -330,9 +378,9 @@ export class TransportStream<T> implements MessageStream<T> {
   }
 
   private failWaitingSenders(): void {
-    if (this.drainWaiters.length === 0) return;
     const waiters = this.drainWaiters;
-    this.drainWaiters = [];
+    if (waiters === undefined || waiters.length === 0) return;
+    this.drainWaiters = undefined;
     const error = this.closedError("send");
     for (const waiter of waiters) waiter.reject(error);
   }
@@ -357,58 +405,30 @@ export class TransportStream<T> implements MessageStream<T> {
     }, this.closeTimeout);
   }
 
-  private armIdleTimer(delay: number): void {
-    this.idleTimer = setTimeout(() => {
-      if (this.state === "closed") return;
-      // Silence while the transport is paused is our slow reader's backpressure, not an idle peer.
-      if (this.paused) {
-        this.armIdleTimer(this.idleTimeout);
-        return;
-      }
-      const idleFor = this.lastDataAt === 0 ? this.idleTimeout : Date.now() - this.lastDataAt;
-      if (idleFor < this.idleTimeout) {
-        this.armIdleTimer(this.idleTimeout - idleFor);
-        return;
-      }
-      this.failTimedOut(new FramedError("TIMEOUT", `${this.framing} stream idle for ${this.idleTimeout} ms`));
-    }, delay);
+  // ---- for the clock (ClockedStream) ---------------------------------------------------------
+
+  /** @internal */
+  get isClosed(): boolean {
+    return this.state === "closed";
   }
 
-  /** After decoding a chunk: start, restart or stop timing the message now arriving. */
-  private watchMessage(): void {
-    if (this.transport.midMessage !== true) {
-      this.messageStartedAt = 0;
-      return;
-    }
-    // A message that began in this chunk (the previous one finished) gets its own clock.
-    if (this.messageStartedAt === 0 || this.messagesReceived !== this.messagesAtStart) {
-      this.messageStartedAt = Date.now();
-      this.messagesAtStart = this.messagesReceived;
-    }
-    if (this.messageTimer === undefined) this.armMessageTimer(this.messageTimeout);
+  /** @internal */
+  get inputEnded(): boolean {
+    return this.sessionEnded;
   }
 
-  private armMessageTimer(delay: number): void {
-    this.messageTimer = setTimeout(() => {
-      this.messageTimer = undefined;
-      // The peer is done sending (EOF, its close, or bad input already reported): no message is arriving.
-      if (this.state === "closed" || this.sessionEnded || this.messageStartedAt === 0) return;
-      const elapsed = this.paused ? 0 : Date.now() - this.messageStartedAt;
-      if (elapsed < this.messageTimeout) {
-        this.armMessageTimer(this.messageTimeout - elapsed);
-        return;
-      }
-      this.failTimedOut(
-        new FramedError(
-          "TIMEOUT",
-          `${this.framing} message still incomplete after ${this.messageTimeout} ms (messageTimeout): the peer sends too slowly`,
-        ),
-      );
-    }, delay);
+  /** @internal */
+  get isPaused(): boolean {
+    return this.paused;
   }
 
-  /** A timer decided the peer is gone or too slow: fail the stream and drop the connection. */
-  private failTimedOut(error: FramedError): void {
+  /** @internal */
+  get midMessage(): boolean {
+    return this.transport.midMessage === true;
+  }
+
+  /** @internal A timer decided the peer is gone or too slow: fail the stream and drop the connection. */
+  timedOut(error: FramedError): void {
     this.decide({ initiator: "error", error });
     this.endRead(error);
     this.sessionEnded = true;
@@ -418,11 +438,8 @@ export class TransportStream<T> implements MessageStream<T> {
 
   private clearTimers(): void {
     if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
-    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    if (this.messageTimer !== undefined) clearTimeout(this.messageTimer);
     this.closeTimer = undefined;
-    this.idleTimer = undefined;
-    this.messageTimer = undefined;
+    this.clock?.stop();
   }
 }
 

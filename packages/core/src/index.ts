@@ -12,7 +12,14 @@ export {
 export { FramedStream, type FramedStreamSetup, TransportStream } from "./framed-stream.ts";
 export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionEnd, SessionSink } from "./framing.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
-export { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
+export {
+  type CloseWatcher,
+  type Listener,
+  type ListenOptions,
+  type StreamHandler,
+  StreamRegistry,
+  watchClose,
+} from "./listener.ts";
 export { asJson, asText, type MessageCodec, mapMessages } from "./map-messages.ts";
 export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";

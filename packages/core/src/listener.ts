@@ -33,8 +33,30 @@ export interface ListenOptions {
   onHandlerError?: (error: unknown) => void;
 }
 
+/** Told once when a watched stream has closed. */
+export interface CloseWatcher {
+  streamClosed(stream: object): void;
+}
+
+/**
+ * The method by which a stream reports its closing straight to one watcher (`stream[watchClose](watcher,
+ * reportAs)`), implemented by core's streams and by wrappers that forward to one. A registry watching
+ * thousands of idle streams this way holds no promise, reaction or closure per stream, as `closed.then`
+ * would; streams without it are watched through `closed`. A registered symbol, so copies of this module
+ * (each package entry is bundled on its own) agree on it.
+ */
+export const watchClose: unique symbol = Symbol.for("framed.watchClose");
+
+interface WatchableStream {
+  [watchClose](watcher: CloseWatcher, reportAs: object): void;
+}
+
+function isWatchable(stream: object): stream is WatchableStream {
+  return typeof (stream as Partial<WatchableStream>)[watchClose] === "function";
+}
+
 /** Keeps the set of open streams for a listener. */
-export class StreamRegistry<T> {
+export class StreamRegistry<T> implements CloseWatcher {
   readonly streams = new Set<MessageStream<T>>();
 
   constructor(private readonly options: ListenOptions = {}) {}
@@ -42,7 +64,8 @@ export class StreamRegistry<T> {
   /** Track `stream` until it closes, and run the handler on it. */
   accept<S extends MessageStream<T>, Extra>(stream: S, handler: StreamHandler<T, S, Extra>, extra: Extra): void {
     this.streams.add(stream);
-    stream.closed.then(() => this.streams.delete(stream));
+    if (isWatchable(stream)) stream[watchClose](this, stream);
+    else stream.closed.then(() => this.streams.delete(stream));
     let result: void | Promise<void>;
     try {
       result = handler(stream, extra);
@@ -52,6 +75,11 @@ export class StreamRegistry<T> {
     }
     if (result && typeof result.then === "function")
       result.then(undefined, (error) => this.handlerFailed(stream, error));
+  }
+
+  /** @internal A tracked stream closed. */
+  streamClosed(stream: object): void {
+    this.streams.delete(stream as MessageStream<T>);
   }
 
   /** Close every open stream and wait for all of them. */

@@ -2,9 +2,10 @@
  * `SessionTransport`: a ByteTransport plus a FramingSession seen as one MessageTransport. The only
  * place where bytes meet a framing session.
  */
-import type { Framing, FramingSession, Role } from "./framing.ts";
+import type { FramedError } from "./errors.ts";
+import type { Framing, FramingSession, Role, SessionEnd, SessionSink } from "./framing.ts";
 import type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
-import type { ByteTransport } from "./transport.ts";
+import type { ByteTransport, TransportEvents } from "./transport.ts";
 
 export interface SessionTransportSetup<T> {
   transport: ByteTransport;
@@ -18,28 +19,14 @@ export class SessionTransport<T> implements MessageTransport<T> {
   readonly session: FramingSession<T>;
   private events!: MessageTransportEvents<T>;
   private readonly bytes: ByteTransport;
-  private readonly head: Uint8Array | undefined;
+  private head: Uint8Array | undefined;
   private writeBlocked = false;
   private ended = false;
 
   constructor(setup: SessionTransportSetup<T>) {
     this.bytes = setup.transport;
     this.head = setup.head;
-    this.session = setup.framing.open(
-      {
-        message: (message) => this.events.message(message),
-        write: (chunk) => {
-          if (!this.bytes.write(chunk)) this.writeBlocked = true;
-        },
-        warn: (error) => this.events.warn(error),
-        end: (outcome) => {
-          if (this.ended) return;
-          this.ended = true;
-          this.events.end(outcome);
-        },
-      },
-      { role: setup.role },
-    );
+    this.session = setup.framing.open(new SinkToTransport(this), { role: setup.role });
   }
 
   get writable(): boolean {
@@ -52,28 +39,38 @@ export class SessionTransport<T> implements MessageTransport<T> {
 
   start(events: MessageTransportEvents<T>): void {
     this.events = events;
-    this.bytes.start({
-      data: (chunk) => {
-        if (!this.ended) this.session.receive(chunk);
-        // After decoding, so a message timer sees whether this chunk finished a message or began one.
-        events.activity();
-      },
-      end: () => this.receiveEnd(),
-      drain: () => {
-        this.writeBlocked = false;
-        events.drain();
-      },
-      close: (error) => {
-        // A transport that closed cleanly without an EOF first still ends the input, so the framing can
-        // report a cut-off message (TRUNCATED, WebSocket 1006).
-        if (error === undefined) this.receiveEnd();
-        events.close(error);
-      },
-    });
-    if (this.head && this.head.length > 0 && !this.ended) this.session.receive(this.head);
+    this.bytes.start(new BytesToSession(this));
+    const head = this.head;
+    // Dropped once decoded: it may be a view of a large read the connection should not keep alive.
+    this.head = undefined;
+    if (head && head.length > 0 && !this.ended) this.session.receive(head);
   }
 
-  private receiveEnd(): void {
+  // ---- from the byte transport (through BytesToSession) -------------------------------------
+
+  /** @internal */
+  onData(chunk: Uint8Array): void {
+    if (!this.ended) this.session.receive(chunk);
+    // After decoding, so a message timer sees whether this chunk finished a message or began one.
+    this.events.activity();
+  }
+
+  /** @internal */
+  onDrain(): void {
+    this.writeBlocked = false;
+    this.events.drain();
+  }
+
+  /** @internal */
+  onClose(error: unknown): void {
+    // A transport that closed cleanly without an EOF first still ends the input, so the framing can
+    // report a cut-off message (TRUNCATED, WebSocket 1006).
+    if (error === undefined) this.receiveEnd();
+    this.events.close(error);
+  }
+
+  /** @internal */
+  receiveEnd(): void {
     if (this.ended) return;
     this.session.receiveEnd();
     // A session must end at EOF; if one forgets, the stream still must not hang.
@@ -82,6 +79,32 @@ export class SessionTransport<T> implements MessageTransport<T> {
       this.events.end({});
     }
   }
+
+  // ---- from the session (through SinkToTransport) -------------------------------------------
+
+  /** @internal */
+  onMessage(message: T): void {
+    this.events.message(message);
+  }
+
+  /** @internal */
+  onWrite(chunk: Uint8Array): void {
+    if (!this.bytes.write(chunk)) this.writeBlocked = true;
+  }
+
+  /** @internal */
+  onWarn(error: FramedError): void {
+    this.events.warn(error);
+  }
+
+  /** @internal */
+  onSessionEnd(outcome: SessionEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.events.end(outcome);
+  }
+
+  // ---- from the stream ----------------------------------------------------------------------
 
   send(message: T): boolean {
     this.session.send(message);
@@ -106,5 +129,48 @@ export class SessionTransport<T> implements MessageTransport<T> {
 
   resume(): void {
     this.bytes.resume();
+  }
+}
+
+// Forwarders rather than object literals of arrow functions: every open connection holds one of each,
+// and a method costs nothing per connection where a closure costs ~56 bytes.
+
+class SinkToTransport<T> implements SessionSink<T> {
+  constructor(private readonly owner: SessionTransport<T>) {}
+
+  message(message: T): void {
+    this.owner.onMessage(message);
+  }
+
+  write(bytes: Uint8Array): void {
+    this.owner.onWrite(bytes);
+  }
+
+  warn(error: FramedError): void {
+    this.owner.onWarn(error);
+  }
+
+  end(outcome: SessionEnd): void {
+    this.owner.onSessionEnd(outcome);
+  }
+}
+
+class BytesToSession<T> implements TransportEvents {
+  constructor(private readonly owner: SessionTransport<T>) {}
+
+  data(chunk: Uint8Array): void {
+    this.owner.onData(chunk);
+  }
+
+  end(): void {
+    this.owner.receiveEnd();
+  }
+
+  drain(): void {
+    this.owner.onDrain();
+  }
+
+  close(error?: unknown): void {
+    this.owner.onClose(error);
   }
 }

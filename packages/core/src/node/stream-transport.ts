@@ -36,7 +36,8 @@ class NodeStreamTransport implements ByteTransport {
   readonly writable: boolean;
   private readonly highWaterMark: number;
   private events!: TransportEvents;
-  private pending: Uint8Array[] = [];
+  /** Writes of this tick, flushed on the next; none between ticks (an idle connection holds no array). */
+  private pending: Uint8Array[] | undefined;
   private pendingBytes = 0;
   private flushScheduled = false;
   private needDrain = false;
@@ -62,38 +63,33 @@ class NodeStreamTransport implements ByteTransport {
   start(events: TransportEvents): void {
     this.events = events;
     const { input, output } = this;
-    input.on("data", (chunk: Uint8Array | string) => {
-      events.data(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-    });
-    input.on("end", () => events.end());
-    input.on("error", (error) => this.fail(error));
-    if (output) output.on("drain", () => this.onOutputDrain());
+    (input as Tagged)[kTransport] = this;
+    input.on("data", onInputData);
+    input.on("end", onInputEnd);
+    input.on("error", onError);
+    if (output) {
+      (output as Tagged)[kTransport] = this;
+      output.on("drain", onOutputDrain);
+    }
     if (this.isDuplex) {
-      input.on("close", () => this.emitClose());
+      input.on("close", onDuplexClose);
       return;
     }
-    input.on("close", () => {
-      this.inputDone = true;
-      this.maybeClose();
-    });
+    input.on("close", onInputClose);
     if (output) {
-      output.on("error", (error) => this.fail(error));
-      const outputFinished = () => {
-        this.outputDone = true;
-        this.maybeClose();
-      };
-      output.on("finish", outputFinished);
-      output.on("close", outputFinished);
+      output.on("error", onError);
+      output.on("finish", onOutputFinished);
+      output.on("close", onOutputFinished);
     }
   }
 
   write(chunk: Uint8Array): boolean {
     if (this.closed || this.ending || !this.output) return false;
-    this.pending.push(chunk);
+    (this.pending ??= []).push(chunk);
     this.pendingBytes += chunk.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+      process.nextTick(flushTransport, this);
     }
     if (this.pendingBytes + this.output.writableLength >= this.highWaterMark) this.needDrain = true;
     return !this.needDrain;
@@ -118,19 +114,20 @@ class NodeStreamTransport implements ByteTransport {
   destroy(error?: unknown): void {
     if (this.closed) return;
     if (error !== undefined) this.error ??= error;
-    this.pending = [];
+    this.pending = undefined;
     this.pendingBytes = 0;
     this.input.destroy();
     if (this.output && !this.isDuplex) this.output.destroy();
   }
 
-  private flush(): void {
+  /** @internal */
+  flush(): void {
     this.flushScheduled = false;
     const output = this.output;
-    if (!output || this.pending.length === 0 || this.closed || output.destroyed) return;
     const pending = this.pending;
+    if (!output || pending === undefined || this.closed || output.destroyed) return;
     const size = this.pendingBytes;
-    this.pending = [];
+    this.pending = undefined;
     this.pendingBytes = 0;
     let hasRoom: boolean;
     if (pending.length === 1) {
@@ -149,13 +146,37 @@ class NodeStreamTransport implements ByteTransport {
     }
   }
 
-  private onOutputDrain(): void {
+  /** @internal */
+  onData(chunk: Uint8Array | string): void {
+    this.events.data(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  }
+
+  /** @internal */
+  onInputEnd(): void {
+    this.events.end();
+  }
+
+  /** @internal */
+  onInputClose(): void {
+    this.inputDone = true;
+    this.maybeClose();
+  }
+
+  /** @internal */
+  onOutputFinished(): void {
+    this.outputDone = true;
+    this.maybeClose();
+  }
+
+  /** @internal */
+  onOutputDrain(): void {
     if (!this.needDrain || this.pendingBytes > 0) return;
     this.needDrain = false;
     this.events.drain();
   }
 
-  private fail(error: unknown): void {
+  /** @internal */
+  fail(error: unknown): void {
     this.error ??= error;
     // A socket emits close after error; a stdio pair may not, so close both ends now.
     if (!this.isDuplex) this.destroy();
@@ -166,9 +187,48 @@ class NodeStreamTransport implements ByteTransport {
     else if (this.error !== undefined && (this.inputDone || this.outputDone)) this.emitClose();
   }
 
-  private emitClose(): void {
+  /** @internal */
+  emitClose(): void {
     if (this.closed) return;
     this.closed = true;
     this.events.close(this.error);
   }
+}
+
+// Socket listeners are module functions (`this` is the stream) that find their transport through a
+// symbol, as ws does: closures per connection would cost ~56 bytes each, for every idle connection.
+
+const kTransport = Symbol("framed.nodeStreamTransport");
+type Tagged = (Readable | Writable) & { [kTransport]: NodeStreamTransport };
+
+function onInputData(this: Tagged, chunk: Uint8Array | string): void {
+  this[kTransport].onData(chunk);
+}
+
+function onInputEnd(this: Tagged): void {
+  this[kTransport].onInputEnd();
+}
+
+function onError(this: Tagged, error: Error): void {
+  this[kTransport].fail(error);
+}
+
+function onOutputDrain(this: Tagged): void {
+  this[kTransport].onOutputDrain();
+}
+
+function onDuplexClose(this: Tagged): void {
+  this[kTransport].emitClose();
+}
+
+function onInputClose(this: Tagged): void {
+  this[kTransport].onInputClose();
+}
+
+function onOutputFinished(this: Tagged): void {
+  this[kTransport].onOutputFinished();
+}
+
+function flushTransport(transport: NodeStreamTransport): void {
+  transport.flush();
 }
