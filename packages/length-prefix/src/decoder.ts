@@ -19,8 +19,8 @@ type HeaderStatus = typeof INCOMPLETE | typeof FRAME | typeof DISCARD | typeof F
 
 export class LengthPrefixDecoder {
   private readonly queue = new ByteQueue();
-  /** Room for the longest header: the offset plus the length field. */
-  private readonly scratch: Uint8Array;
+  /** Room for the longest header (the offset plus the length field); made when a header first spans chunks. */
+  private headerScratch: Uint8Array | undefined;
   private readonly varint: VarintResult = { value: 0, length: 0, problem: "" };
   /** Bytes of an oversized frame still to skip (`oversize: "discard"`). */
   private discardRemaining = 0;
@@ -34,8 +34,11 @@ export class LengthPrefixDecoder {
   constructor(
     private readonly geometry: Geometry,
     private readonly sink: SessionSink<Uint8Array>,
-  ) {
-    this.scratch = new Uint8Array(geometry.offset + (geometry.fixedSize || MAX_VARINT_BYTES));
+  ) {}
+
+  private get scratch(): Uint8Array {
+    this.headerScratch ??= new Uint8Array(this.geometry.offset + (this.geometry.fixedSize || MAX_VARINT_BYTES));
+    return this.headerScratch;
   }
 
   /** Part of a header or body is held, or an oversized message is being skipped. */

@@ -4,7 +4,7 @@
 import type { Framing, FramingSession, SessionSink } from "@framed/core";
 import { LengthPrefixDecoder } from "./decoder.ts";
 import { LengthPrefixEncoder } from "./encoder.ts";
-import { type LengthPrefixOptions, resolveGeometry } from "./options.ts";
+import { type Geometry, type LengthPrefixOptions, resolveGeometry } from "./options.ts";
 
 /**
  * Length-prefixed framing: a length header, then that many bytes. Options are validated here, once.
@@ -22,18 +22,37 @@ export function lengthPrefix(options: LengthPrefixOptions = {}): Framing<Uint8Ar
   const geometry = resolveGeometry(options);
   return {
     name: "length-prefix",
-    open(sink: SessionSink<Uint8Array>): FramingSession<Uint8Array> {
-      const decoder = new LengthPrefixDecoder(geometry, sink);
-      const encoder = new LengthPrefixEncoder(geometry, sink);
-      return {
-        receive: (chunk) => decoder.receive(chunk),
-        receiveEnd: () => decoder.receiveEnd(),
-        send: (message) => encoder.send(message),
-        close: () => false,
-        get midMessage() {
-          return decoder.midMessage;
-        },
-      };
-    },
+    open: (sink) => new LengthPrefixSession(geometry, sink),
   };
+}
+
+/** One connection: a decoder for what arrives and an encoder for what is sent. Length prefixes have no close message. */
+class LengthPrefixSession implements FramingSession<Uint8Array> {
+  private readonly decoder: LengthPrefixDecoder;
+  private readonly encoder: LengthPrefixEncoder;
+
+  constructor(geometry: Geometry, sink: SessionSink<Uint8Array>) {
+    this.decoder = new LengthPrefixDecoder(geometry, sink);
+    this.encoder = new LengthPrefixEncoder(geometry, sink);
+  }
+
+  get midMessage(): boolean {
+    return this.decoder.midMessage;
+  }
+
+  receive(chunk: Uint8Array): void {
+    this.decoder.receive(chunk);
+  }
+
+  receiveEnd(): void {
+    this.decoder.receiveEnd();
+  }
+
+  send(message: Uint8Array | string): void {
+    this.encoder.send(message);
+  }
+
+  close(): boolean {
+    return false;
+  }
 }
