@@ -26,16 +26,16 @@ function endsWithCR(): FramedError {
   );
 }
 
+/** Where encoded lines go: the session's sink. */
+export interface LineWriter {
+  write(bytes: Uint8Array): void;
+}
+
 /**
  * Write `text` as one UTF-8 line. `checkDelimiter: false` skips the delimiter search when the caller
  * knows the text cannot contain it (JSON text never contains a raw control character).
  */
-export function encodeTextLine(
-  text: string,
-  settings: LineSettings,
-  write: (bytes: Uint8Array) => void,
-  checkDelimiter = true,
-): void {
+export function encodeTextLine(text: string, settings: LineSettings, out: LineWriter, checkDelimiter = true): void {
   // Every UTF-16 unit encodes to at least one byte, so this refuses a huge string before encoding it.
   if (text.length > settings.maxMessageSize) throw tooLarge(text.length, settings);
   const delimiter = settings.delimiter;
@@ -50,16 +50,16 @@ export function encodeTextLine(
       // A long line: its bytes, then the delimiter as a second write (the stream layer coalesces them).
       const bytes = encodeUtf8(text);
       if (bytes.length > settings.maxMessageSize) throw tooLarge(bytes.length, settings);
-      write(bytes);
-      write(delimiter.bytes);
+      out.write(bytes);
+      out.write(delimiter.bytes);
       return;
     }
     const size = line.length - delimiter.bytes.length;
     if (size > settings.maxMessageSize) throw tooLarge(size, settings);
-    write(line);
+    out.write(line);
     return;
   }
-  encodeBytesLine(encodeUtf8(text), settings, write, check);
+  encodeBytesLine(encodeUtf8(text), settings, out, check);
 }
 
 /** True when `text` followed by the delimiter would not read back as exactly one line. */
@@ -73,7 +73,7 @@ function hidesDelimiter(text: string, delimiterText: string): boolean {
 export function encodeBytesLine(
   bytes: Uint8Array,
   settings: LineSettings,
-  write: (bytes: Uint8Array) => void,
+  out: LineWriter,
   check = !settings.allowDelimiter,
 ): void {
   if (bytes.length > settings.maxMessageSize) throw tooLarge(bytes.length, settings);
@@ -83,8 +83,8 @@ export function encodeBytesLine(
     if (found !== -1 || runsIntoDelimiter(bytes, settings)) throw containsDelimiter(settings);
     if (settings.stripCR && bytes.length > 0 && bytes[bytes.length - 1] === CR) throw endsWithCR();
   }
-  if (bytes.length > 0) write(bytes);
-  write(delimiter);
+  if (bytes.length > 0) out.write(bytes);
+  out.write(delimiter);
 }
 
 /** True when the end of `bytes` and the delimiter together hold an earlier delimiter ("a-" then "--"). */

@@ -2,7 +2,7 @@
  * `ndjson()`: newline-delimited JSON, one JSON value per line (`Framing<T>`, `T` defaulting to `unknown`).
  */
 import { FramedError, type Framing } from "@framed/core";
-import { encodeTextLine } from "./line-encoder.ts";
+import { encodeTextLine, type LineWriter } from "./line-encoder.ts";
 import {
   type LineSettings,
   type NdjsonOptions,
@@ -59,29 +59,11 @@ class JsonLineCodec<T> implements LineCodec<T> {
     this.checkDelimiter = !jsonNeverContains(settings);
   }
 
-  createHandler(output: LineOutput<T>): TextLineDecoder {
-    const skipEmpty = this.settings.skipEmpty;
-    const skipInvalid = this.skipInvalidJson;
-    return new TextLineDecoder(this.settings, this.invalidUtf8, output as LineOutput<unknown>, (text, lineNumber) => {
-      if (skipEmpty && text.length === 0) return;
-      let value: T;
-      try {
-        value = JSON.parse(text);
-      } catch (cause) {
-        const error = new FramedError(
-          "INVALID_JSON",
-          `line ${lineNumber} is not JSON (${(cause as Error).message})${skipInvalid ? "; skipped" : ""}`,
-          { messageNumber: lineNumber, cause },
-        );
-        if (skipInvalid) output.warn(error);
-        else output.fail(error);
-        return;
-      }
-      output.message(value);
-    });
+  createHandler(output: LineOutput<T>): TextLineDecoder<T> {
+    return new JsonLines(this.settings, this.invalidUtf8, output, this.skipInvalidJson);
   }
 
-  encode(message: T, write: (bytes: Uint8Array) => void): void {
+  encode(message: T, out: LineWriter): void {
     let text: string | undefined;
     try {
       text = JSON.stringify(message);
@@ -91,6 +73,36 @@ class JsonLineCodec<T> implements LineCodec<T> {
     if (text === undefined) {
       throw new FramedError("INVALID_MESSAGE", `cannot send ${typeof message} as JSON: JSON.stringify gave nothing`);
     }
-    encodeTextLine(text, this.settings, write, this.checkDelimiter);
+    encodeTextLine(text, this.settings, out, this.checkDelimiter);
+  }
+}
+
+/** Each line is parsed as JSON. */
+class JsonLines<T> extends TextLineDecoder<T> {
+  constructor(
+    settings: LineSettings,
+    invalidUtf8: "error" | "replace" | "skip",
+    output: LineOutput<T>,
+    private readonly skipInvalid: boolean,
+  ) {
+    super(settings, invalidUtf8, output);
+  }
+
+  protected deliver(text: string, lineNumber: number): void {
+    if (this.settings.skipEmpty && text.length === 0) return;
+    let value: T;
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      const error = new FramedError(
+        "INVALID_JSON",
+        `line ${lineNumber} is not JSON (${(cause as Error).message})${this.skipInvalid ? "; skipped" : ""}`,
+        { messageNumber: lineNumber, cause },
+      );
+      if (this.skipInvalid) this.output.warn(error);
+      else this.output.fail(error);
+      return;
+    }
+    this.output.message(value);
   }
 }

@@ -2,7 +2,7 @@
  * `newlineBytes()`: delimiter-terminated records as raw bytes (`Framing<Uint8Array>`).
  */
 import { FramedError, type Framing } from "@framed/core";
-import { describeType, encodeBytesLine } from "./line-encoder.ts";
+import { describeType, encodeBytesLine, type LineWriter } from "./line-encoder.ts";
 import type { LineHandler } from "./line-splitter.ts";
 import { type LineOptions, type LineSettings, resolveLineSettings } from "./options.ts";
 import { type LineCodec, type LineOutput, lineFraming } from "./session.ts";
@@ -48,10 +48,10 @@ class ByteLineCodec implements LineCodec<Uint8Array> {
     };
   }
 
-  encode(message: Uint8Array, write: (bytes: Uint8Array) => void): void {
+  encode(message: Uint8Array, out: LineWriter): void {
     if (!(message instanceof Uint8Array)) {
       throw new FramedError("INVALID_MESSAGE", `newline-bytes sends Uint8Array records, got ${describeType(message)}`);
     }
-    encodeBytesLine(message, this.settings, write);
+    encodeBytesLine(message, this.settings, out);
   }
 }

@@ -2,9 +2,9 @@
  * `newline()`: lines of text, the default framing of this package (`Framing<string>`).
  */
 import { FramedError, type Framing } from "@framed/core";
-import { describeType, encodeTextLine } from "./line-encoder.ts";
+import { describeType, encodeTextLine, type LineWriter } from "./line-encoder.ts";
 import { type LineSettings, resolveInvalidUtf8, resolveLineSettings, type TextLineOptions } from "./options.ts";
-import { type LineCodec, lineFraming } from "./session.ts";
+import { type LineCodec, type LineOutput, lineFraming } from "./session.ts";
 import { TextLineDecoder } from "./text-lines.ts";
 
 /**
@@ -45,17 +45,21 @@ class TextLineCodec implements LineCodec<string> {
     private readonly invalidUtf8: "error" | "replace" | "skip",
   ) {}
 
-  createHandler(output: Parameters<LineCodec<string>["createHandler"]>[0]): TextLineDecoder {
-    const skipEmpty = this.settings.skipEmpty;
-    return new TextLineDecoder(this.settings, this.invalidUtf8, output, (text) => {
-      if (!skipEmpty || text.length > 0) output.message(text);
-    });
+  createHandler(output: LineOutput<string>): TextLineDecoder<string> {
+    return new PlainTextLines(this.settings, this.invalidUtf8, output);
   }
 
-  encode(message: string, write: (bytes: Uint8Array) => void): void {
+  encode(message: string, out: LineWriter): void {
     if (typeof message !== "string") {
       throw new FramedError("INVALID_MESSAGE", `newline sends strings, got ${describeType(message)}`);
     }
-    encodeTextLine(message, this.settings, write);
+    encodeTextLine(message, this.settings, out);
+  }
+}
+
+/** Each line is the message, as is. */
+class PlainTextLines extends TextLineDecoder<string> {
+  protected deliver(text: string): void {
+    if (text.length > 0 || !this.settings.skipEmpty) this.output.message(text);
   }
 }

@@ -3,6 +3,7 @@
  * line becomes (string, bytes, JSON value) and how a message is encoded.
  */
 import { FramedError, type Framing, type FramingSession, type SessionSink } from "@framed/core";
+import type { LineWriter } from "./line-encoder.ts";
 import { type LineHandler, LineSplitter } from "./line-splitter.ts";
 import type { LineSettings } from "./options.ts";
 
@@ -23,21 +24,19 @@ export interface LineCodec<T> {
   readonly settings: LineSettings;
   /** The line handler for one session. */
   createHandler(output: LineOutput<T>): LineHandler;
-  /** Write one message and its delimiter through `write`, or throw `INVALID_MESSAGE`/`MESSAGE_TOO_LARGE`. */
-  encode(message: T, write: (bytes: Uint8Array) => void): void;
+  /** Write one message and its delimiter to `out`, or throw `INVALID_MESSAGE`/`MESSAGE_TOO_LARGE`. */
+  encode(message: T, out: LineWriter): void;
 }
 
 export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
   ended = false;
   private closing = false;
   private readonly splitter: LineSplitter;
-  private readonly write: (bytes: Uint8Array) => void;
 
   constructor(
     private readonly sink: SessionSink<T>,
     private readonly codec: LineCodec<T>,
   ) {
-    this.write = (bytes) => sink.write(bytes);
     this.splitter = new LineSplitter(codec.settings, codec.createHandler(this));
   }
 
@@ -83,7 +82,7 @@ export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
    */
   send(message: T): void {
     if (this.closing) throw new FramedError("CLOSED", `cannot send: the ${this.codec.name} session is closing`);
-    this.codec.encode(message, this.write);
+    this.codec.encode(message, this.sink);
   }
 
   /** Lines have no close message: the transport can close once writes are flushed. */

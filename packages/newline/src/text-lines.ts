@@ -15,28 +15,25 @@ import type { LineOutput } from "./session.ts";
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const replacingDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
-/** Receives each decoded line (the framing turns it into a message: as is, or parsed as JSON). */
-export type TextLineSink = (text: string, lineNumber: number) => void;
-
-export class TextLineDecoder implements LineHandler {
-  /** Present only when the delimiter is text, so the splitter knows whether to offer batches. */
-  readonly lines?: (span: Uint8Array, firstLineNumber: number) => number;
+/**
+ * The framing's subclass says what a decoded line becomes (`deliver`): the string itself, or a parsed
+ * JSON value. A subclass rather than a callback: one lives per connection, and a method costs nothing.
+ */
+export abstract class TextLineDecoder<T = unknown> implements LineHandler {
   /** Lines are decoded to strings before `line` returns, so their bytes may be lent. */
   readonly consumesLine = true;
   private readonly decoder: TextDecoder;
 
   constructor(
-    settings: LineSettings,
+    protected readonly settings: LineSettings,
     private readonly invalidUtf8: "error" | "replace" | "skip",
-    private readonly output: LineOutput<unknown>,
-    private readonly deliver: TextLineSink,
+    protected readonly output: LineOutput<T>,
   ) {
     this.decoder = invalidUtf8 === "replace" ? replacingDecoder : strictDecoder;
-    const delimiterText = settings.delimiter.text;
-    if (delimiterText !== undefined) {
-      this.lines = (span, first) => this.decodeSpan(span, first, delimiterText, settings.stripCR);
-    }
   }
+
+  /** Turn one decoded line into a message (or a warning, or a failure) through `output`. */
+  protected abstract deliver(text: string, lineNumber: number): void;
 
   line(bytes: Uint8Array, lineNumber: number): void {
     let text: string;
@@ -57,7 +54,11 @@ export class TextLineDecoder implements LineHandler {
     this.output.warn(error);
   }
 
-  private decodeSpan(span: Uint8Array, first: number, delimiter: string, stripCR: boolean): number {
+  /** A span of whole lines in one decode; 0 (one by one instead) when the delimiter is not text or the span not UTF-8. */
+  lines(span: Uint8Array, first: number): number {
+    const delimiter = this.settings.delimiter.text;
+    if (delimiter === undefined) return 0;
+    const stripCR = this.settings.stripCR;
     let text: string;
     try {
       text = this.decoder.decode(span);
