@@ -15,8 +15,12 @@ const KEY_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
 
 /** Standard base64 of `bytes` (btoa exists on Node ≥ 16, Deno and browsers). */
 export function encodeBase64(bytes: Uint8Array): string {
+  if (bytes.length <= 4096) return btoa(String.fromCharCode.apply(null, bytes as unknown as number[]));
   let binary = "";
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+  // In slices, so the argument list stays small.
+  for (let i = 0; i < bytes.length; i += 4096) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  }
   return btoa(binary);
 }
 

@@ -50,8 +50,37 @@ export function splitList(value: string): string[] {
 export function hasToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
   const wanted = token.toLowerCase();
-  for (const item of splitList(value)) if (item.toLowerCase() === wanted) return true;
+  // Scanned in place: every handshake asks this twice, and splitting would allocate each element.
+  let start = 0;
+  while (start <= value.length) {
+    let end = value.indexOf(",", start);
+    if (end === -1) end = value.length;
+    let from = start;
+    let to = end;
+    while (from < to && isSpaceOrTab(value.charCodeAt(from))) from++;
+    while (to > from && isSpaceOrTab(value.charCodeAt(to - 1))) to--;
+    if (to - from === wanted.length && equalsIgnoringCase(value, from, wanted)) return true;
+    start = end + 1;
+  }
   return false;
+}
+
+/**
+ * True when `text` from `offset` matches the lower-case ASCII `lower` ignoring ASCII case, without making
+ * a lower-case copy. `text` must have `lower.length` characters from `offset`.
+ */
+export function equalsIgnoringCase(text: string, offset: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let code = text.charCodeAt(offset + i);
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** HTTP optional whitespace (RFC 9110 §5.6.3). */
+export function isSpaceOrTab(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 /**

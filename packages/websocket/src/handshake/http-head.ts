@@ -10,7 +10,7 @@
  * ```
  */
 import { ByteQueue, FramedError } from "@framed/core";
-import { hasControlChar, isToken } from "./header-values.ts";
+import { hasControlChar, isSpaceOrTab, isToken } from "./header-values.ts";
 import { HttpHeaders } from "./http-headers.ts";
 
 /** Default cap on a handshake head, terminator included: 16 KiB (Node's own default is the same). */
@@ -55,7 +55,8 @@ const LF = 0x0a;
  * ```
  */
 export class HttpHeadReader {
-  private readonly queue = new ByteQueue();
+  /** A head that arrives in several reads is gathered here (made at the first such read). */
+  private queue: ByteQueue | undefined;
   private scanned = 0;
   private done = false;
 
@@ -76,26 +77,36 @@ export class HttpHeadReader {
    */
   push(chunk: Uint8Array): RawHead | undefined {
     if (this.done) throw new Error("HttpHeadReader.push called after the head was complete");
-    this.queue.push(chunk);
-    const limit = Math.min(this.queue.length, this.maxSize);
-    let lineFeed = this.queue.indexOf(LF, this.scanned);
+    // The usual case, a whole head in one read, is cut straight out of the chunk.
+    if (this.queue === undefined) {
+      const end = headEnd(chunk, Math.min(chunk.length, this.maxSize));
+      if (end !== -1) {
+        this.done = true;
+        return { text: latin1(chunk.subarray(0, end)), rest: chunk.subarray(end + 4) };
+      }
+      this.queue = new ByteQueue();
+    }
+    const queue = this.queue;
+    queue.push(chunk);
+    const limit = Math.min(queue.length, this.maxSize);
+    let lineFeed = queue.indexOf(LF, this.scanned);
     while (lineFeed !== -1 && lineFeed < limit) {
       if (
         lineFeed >= 3 &&
-        this.queue.byteAt(lineFeed - 1) === CR &&
-        this.queue.byteAt(lineFeed - 2) === LF &&
-        this.queue.byteAt(lineFeed - 3) === CR
+        queue.byteAt(lineFeed - 1) === CR &&
+        queue.byteAt(lineFeed - 2) === LF &&
+        queue.byteAt(lineFeed - 3) === CR
       ) {
         this.done = true;
-        const text = latin1(this.queue.take(lineFeed - 3));
-        this.queue.skip(4);
-        const rest = this.queue.take(this.queue.length);
+        const text = latin1(queue.take(lineFeed - 3));
+        queue.skip(4);
+        const rest = queue.take(queue.length);
         return { text, rest };
       }
-      lineFeed = this.queue.indexOf(LF, lineFeed + 1);
+      lineFeed = queue.indexOf(LF, lineFeed + 1);
     }
     this.scanned = limit;
-    if (this.queue.length >= this.maxSize) {
+    if (queue.length >= this.maxSize) {
       const what = this.kind === "request" ? "request" : "response";
       throw new FramedError("HANDSHAKE_FAILED", `the handshake ${what} head is larger than ${this.maxSize} bytes`, {
         status: this.kind === "request" ? 431 : undefined,
@@ -105,8 +116,32 @@ export class HttpHeadReader {
   }
 }
 
-/** Bytes as Latin-1 text (one char per byte), in slices so the argument list stays small. */
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
+  return true;
+}
+
+/** Where the blank line ending a head (CR LF CR LF) starts in `bytes`, looking only before `limit`; -1: not there. */
+function headEnd(bytes: Uint8Array, limit: number): number {
+  let lineFeed = bytes.indexOf(LF);
+  while (lineFeed !== -1 && lineFeed < limit) {
+    if (lineFeed >= 3 && bytes[lineFeed - 1] === CR && bytes[lineFeed - 2] === LF && bytes[lineFeed - 3] === CR) {
+      return lineFeed - 3;
+    }
+    lineFeed = bytes.indexOf(LF, lineFeed + 1);
+  }
+  return -1;
+}
+
+const ascii = new TextDecoder();
+
+/**
+ * Bytes as Latin-1 text (one char per byte). A head is nearly always ASCII, which the native UTF-8 decoder
+ * turns into the same string without the argument list `fromCharCode` needs; other bytes go in slices
+ * so that list stays small (WHATWG's "latin1" decoder is windows-1252, which differs in 0x80–0x9F).
+ */
 function latin1(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return ascii.decode(bytes);
   let text = "";
   for (let i = 0; i < bytes.length; i += 4096) {
     text += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
@@ -153,13 +188,23 @@ function parseFields(lines: readonly string[], status: number | undefined): Http
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon) : "";
     // No colon, an empty or non-token name (which also rules out obs-fold and space before the colon).
-    if (colon <= 0 || !isToken(line.slice(0, colon))) throw malformed(`malformed header line "${clip(line)}"`, status);
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-    if (hasControlChar(value)) throw malformed(`control character in header ${line.slice(0, colon)}`, status);
-    headers.append(line.slice(0, colon), value);
+    if (!isToken(name)) throw malformed(`malformed header line "${clip(line)}"`, status);
+    const value = trimSpaces(line, colon + 1);
+    if (hasControlChar(value)) throw malformed(`control character in header ${name}`, status);
+    headers.append(name, value);
   }
   return headers;
+}
+
+/** `line` from `start`, without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3). */
+function trimSpaces(line: string, start: number): string {
+  let from = start;
+  let to = line.length;
+  while (from < to && isSpaceOrTab(line.charCodeAt(from))) from++;
+  while (to > from && isSpaceOrTab(line.charCodeAt(to - 1))) to--;
+  return line.slice(from, to);
 }
 
 function malformed(message: string, status: number | undefined): FramedError {

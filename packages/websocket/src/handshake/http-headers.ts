@@ -1,6 +1,7 @@
 /**
  * `HttpHeaders`: the header fields of one HTTP/1.1 message head, looked up case-insensitively.
  */
+import { equalsIgnoringCase } from "./header-values.ts";
 
 /**
  * Header fields in arrival order, with case-insensitive lookup. Values are kept as sent (without the
@@ -32,9 +33,14 @@ export class HttpHeaders {
 
   /** All values of a field joined with ", " (RFC 9110 §5.3), or undefined when absent. */
   get(name: string): string | undefined {
-    const values = this.getAll(name);
-    if (values.length === 0) return undefined;
-    return values.length === 1 ? values[0] : values.join(", ");
+    const key = name.toLowerCase();
+    const pairs = this.pairs;
+    let joined: string | undefined;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (!sameName(pairs[i], key)) continue;
+      joined = joined === undefined ? pairs[i + 1] : `${joined}, ${pairs[i + 1]}`;
+    }
+    return joined;
   }
 
   /** Each occurrence of a field, in order. */
@@ -42,9 +48,7 @@ export class HttpHeaders {
     const key = name.toLowerCase();
     const values: string[] = [];
     const pairs = this.pairs;
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (pairs[i].length === key.length && pairs[i].toLowerCase() === key) values.push(pairs[i + 1]);
-    }
+    for (let i = 0; i < pairs.length; i += 2) if (sameName(pairs[i], key)) values.push(pairs[i + 1]);
     return values;
   }
 
@@ -54,7 +58,11 @@ export class HttpHeaders {
 
   /** How many times a field occurs. */
   count(name: string): number {
-    return this.getAll(name).length;
+    const key = name.toLowerCase();
+    const pairs = this.pairs;
+    let count = 0;
+    for (let i = 0; i < pairs.length; i += 2) if (sameName(pairs[i], key)) count++;
+    return count;
   }
 
   /** Every field as `[name, value]`, in arrival order, names as sent. */
@@ -66,4 +74,9 @@ export class HttpHeaders {
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
   }
+}
+
+/** `name` equals the lower-case `key`, ignoring case (no lower-case copy per comparison). */
+function sameName(name: string, key: string): boolean {
+  return name.length === key.length && (name === key || equalsIgnoringCase(name, 0, key));
 }

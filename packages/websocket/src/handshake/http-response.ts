@@ -48,20 +48,38 @@ export function checkHeaderField(name: string, value: string): void {
   if (hasControlChar(value)) throw new TypeError(`header ${name} contains a control character (CR, LF, NUL…)`);
 }
 
-/** Encode a head (and body) as bytes: the head is ASCII/Latin-1, the body UTF-8. */
-function encodeMessage(startLine: string, headers: Iterable<readonly [string, string]>, body = ""): Uint8Array {
-  let head = `${startLine}\r\n`;
-  for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
-  head += "\r\n";
-  const bodyBytes = new TextEncoder().encode(body);
-  const bytes = new Uint8Array(head.length + bodyBytes.length);
-  for (let i = 0; i < head.length; i++) bytes[i] = head.charCodeAt(i) & 0xff;
-  bytes.set(bodyBytes, head.length);
+const utf8 = new TextEncoder();
+const NO_BODY = new Uint8Array(0);
+
+/**
+ * Encode a head (and body) as bytes: the head is ASCII/Latin-1, the body UTF-8. Written straight into
+ * the result, so a handshake leaves no concatenated strings behind.
+ */
+function encodeMessage(startLine: string, headers: ReadonlyArray<readonly [string, string]>, body = ""): Uint8Array {
+  let headSize = startLine.length + 4; // its CRLF and the blank line's
+  for (const [name, value] of headers) headSize += name.length + value.length + 4; // ": " and CRLF
+  const bodyBytes = body === "" ? NO_BODY : utf8.encode(body);
+  const bytes = new Uint8Array(headSize + bodyBytes.length);
+  let at = writeLatin1(bytes, 0, startLine);
+  at = writeLatin1(bytes, at, "\r\n");
+  for (const [name, value] of headers) {
+    at = writeLatin1(bytes, at, name);
+    at = writeLatin1(bytes, at, ": ");
+    at = writeLatin1(bytes, at, value);
+    at = writeLatin1(bytes, at, "\r\n");
+  }
+  at = writeLatin1(bytes, at, "\r\n");
+  bytes.set(bodyBytes, at);
   return bytes;
 }
 
+function writeLatin1(bytes: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) bytes[at + i] = text.charCodeAt(i) & 0xff;
+  return at + text.length;
+}
+
 /** Encode a request or response head without a body. */
-export function encodeHead(startLine: string, headers: Iterable<readonly [string, string]>): Uint8Array {
+export function encodeHead(startLine: string, headers: ReadonlyArray<readonly [string, string]>): Uint8Array {
   return encodeMessage(startLine, headers);
 }
 
@@ -112,7 +130,7 @@ export function refusal(status: number, message: string, extra?: HeaderInit): Ui
   const headers: Array<readonly [string, string]> = [
     ["Connection", "close"],
     ["Content-Type", "text/plain; charset=utf-8"],
-    ["Content-Length", String(new TextEncoder().encode(body).length)],
+    ["Content-Length", String(utf8.encode(body).length)],
   ];
   if (status === 426) headers.push(["Upgrade", "websocket"], ["Sec-WebSocket-Version", "13"]);
   if (status === 405) headers.push(["Allow", "GET"]);

@@ -72,9 +72,9 @@ function refuse(status: number, message: string): never {
 
 /** The one value of a field that must not repeat, or undefined when absent. */
 function single(headers: HttpHeaders, name: string): string | undefined {
-  const values = headers.getAll(name);
-  if (values.length > 1) refuse(400, `the ${name} header appears ${values.length} times`);
-  return values[0];
+  const count = headers.count(name);
+  if (count > 1) refuse(400, `the ${name} header appears ${count} times`);
+  return count === 1 ? headers.get(name) : undefined;
 }
 
 /**

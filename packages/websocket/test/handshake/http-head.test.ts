@@ -56,6 +56,15 @@ describe("HttpHeadReader", () => {
     expect(statusOf(() => reader.push(new Uint8Array(100).fill(0x41)))).toBeUndefined();
   });
 
+  it("reads bytes 0x80-0xff of a head one character each (Latin-1), in one read or across two", () => {
+    const bytes = requestBytes({ "X-Name": "caf\u00e9 \u0080\u00ff" });
+    const whole = new HttpHeadReader("request").push(bytes);
+    expect(whole?.text).toBe(requestText({ "X-Name": "caf\u00e9 \u0080\u00ff" }));
+    const reader = new HttpHeadReader("request");
+    expect(reader.push(bytes.subarray(0, 20))).toBeUndefined();
+    expect(reader.push(bytes.subarray(20))?.text).toBe(whole?.text);
+  });
+
   it("does not treat bare line feeds as the end of the head", () => {
     const reader = new HttpHeadReader("request", 256);
     expect(reader.push(latin1Bytes("GET / HTTP/1.1\n\n\n\n"))).toBeUndefined();
@@ -63,6 +72,15 @@ describe("HttpHeadReader", () => {
 });
 
 describe("parseRequestHead", () => {
+  it("trims only spaces and tabs around a field value", () => {
+    const head = parseRequestHead("GET / HTTP/1.1\r\nA: \t x y \t\r\nB:\r\nC:   ");
+    expect([...head.headers]).toEqual([
+      ["A", "x y"],
+      ["B", ""],
+      ["C", ""],
+    ]);
+  });
+
   it("reads the request line and the header fields, keeping repeated fields", () => {
     const head = parseRequestHead(`${requestText()}\r\nX-Seen: a\r\nx-seen:b  `);
     expect(head).toMatchObject({ method: "GET", target: "/chat", version: "1.1" });

@@ -39,6 +39,12 @@ describe("validateUpgradeRequest", () => {
     });
   });
 
+  it("finds a token among empty list elements and spaces or tabs, and never by prefix", () => {
+    expect(() => validate({ Connection: " , ,\tUpgrade\t," })).not.toThrow();
+    expect(refusedWith({ Connection: "upgrades, upgrade-insecure" }).status).toBe(400);
+    expect(refusedWith({ Upgrade: "websocket2, web socket" }).status).toBe(400);
+  });
+
   it("matches Upgrade and Connection tokens case-insensitively inside comma lists", () => {
     expect(() => validate({ Upgrade: "WebSocket", Connection: "keep-alive, UPGRADE" })).not.toThrow();
     expect(() => validate({ Upgrade: "h2c, websocket", Connection: "Upgrade,keep-alive" })).not.toThrow();
