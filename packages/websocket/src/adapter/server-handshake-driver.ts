@@ -3,16 +3,17 @@
  * options once, match the path, run `verify`, and decide between a 101 and a refusal with its status.
  * The runtime adapters (Node `net`/`http`, Deno `Deno.listen`) only write the answer and wrap the socket.
  */
-import { FramedError, isFramedError } from "@framed/core";
-import { checkDeflateOptions } from "../deflate/params.ts";
+import { FramedError, isFramedError, type StreamOptions } from "@framed/core";
+import { checkDeflateOptions, type DeflateParams } from "../deflate/params.ts";
 import { acceptUpgrade, type ServerHandshake, type UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { Sha1 } from "../handshake/sha1.ts";
-import { websocketFraming } from "../index.ts";
+import { type WebSocketFraming, websocketFraming } from "../index.ts";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   framingOptions,
   keepAliveSettings,
   type ServerOptions,
+  streamOptions,
   timeoutOption,
   type VerifyResult,
 } from "./options.ts";
@@ -22,18 +23,29 @@ export interface UpgradeSettings {
   options: ServerOptions;
   handshakeTimeout: number;
   keepAlive: ReturnType<typeof keepAliveSettings>;
+  /** The framing of every connection that agreed no permessage-deflate: options are checked once, not per connection. */
+  framing: WebSocketFraming;
+  /** The stream options picked out of the server's options, once. */
+  streamOptions: StreamOptions;
 }
 
 /** Check the server options once; throws RangeError/TypeError naming a bad one. */
 export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
   // Bad options fail here, at listen/attach time, not as a 500 on each upgrade.
-  websocketFraming(framingOptions(options));
+  const framing = websocketFraming(framingOptions(options));
   if (typeof options.deflate === "object") checkDeflateOptions(options.deflate, "server");
   return {
     options,
+    framing,
+    streamOptions: streamOptions(options),
     handshakeTimeout: timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT),
     keepAlive: keepAliveSettings(options.keepAlive),
   };
+}
+
+/** The framing for a connection that agreed `deflate` (null: none, the server's shared framing). */
+export function framingFor(settings: UpgradeSettings, deflate: DeflateParams | null): WebSocketFraming {
+  return deflate ? websocketFraming({ ...framingOptions(settings.options), deflate }) : settings.framing;
 }
 
 /** True when `url`'s path (query ignored) is `path`. */
@@ -56,39 +68,18 @@ function verifyRefusal(result: Exclude<VerifyResult, true>): FramedError {
 export type UpgradeDecision = { handshake: ServerHandshake } | { refusal: FramedError };
 
 /**
- * Run `verify` (through `guard`, which races it against the adapter's deadline and the client leaving,
- * and throws `TIMEOUT` or `CONNECTION_RESET` itself) and build the 101. A verify that throws, or an
- * answer that cannot be built, is a 500 refusal.
+ * Build the 101 for a request that needs no (more) verifying: synchronous, so a server without `verify`
+ * answers in the tick the request head arrived. An answer that cannot be built is a 500 refusal.
  *
  * @example
  * ```ts
- * const decision = await decideUpgrade(request, settings, sha1, (verifying) => verifying);
+ * const decision = answerUpgrade(request, settings, sha1);
  * if ("refusal" in decision) writeRefusal(decision.refusal);
  * else write(decision.handshake.response);
  * ```
  */
-export async function decideUpgrade(
-  request: UpgradeRequest,
-  settings: UpgradeSettings,
-  sha1: Sha1,
-  guard: (verifying: Promise<VerifyResult>) => Promise<VerifyResult>,
-): Promise<UpgradeDecision> {
+export function answerUpgrade(request: UpgradeRequest, settings: UpgradeSettings, sha1: Sha1): UpgradeDecision {
   const { options } = settings;
-  let result: VerifyResult = true;
-  if (options.verify) {
-    try {
-      result = await guard(Promise.resolve(options.verify(request)));
-    } catch (error) {
-      if (isFramedError(error, "TIMEOUT") || isFramedError(error, "CONNECTION_RESET")) throw error;
-      return {
-        refusal: new FramedError("HANDSHAKE_FAILED", "the server failed while verifying the request", {
-          status: 500,
-          cause: error,
-        }),
-      };
-    }
-  }
-  if (result !== true) return { refusal: verifyRefusal(result) };
   try {
     return {
       handshake: acceptUpgrade(request, {
@@ -106,4 +97,55 @@ export async function decideUpgrade(
       }),
     };
   }
+}
+
+/**
+ * Run the server's `verify` (through `guard`, which races it against the adapter's deadline and the
+ * client leaving, and throws `TIMEOUT` or `CONNECTION_RESET` itself). Resolves with the refusal, or
+ * undefined when the request may proceed. A verify that throws is a 500 refusal.
+ */
+export async function verifyUpgrade(
+  request: UpgradeRequest,
+  verify: NonNullable<ServerOptions["verify"]>,
+  guard: (verifying: Promise<VerifyResult>) => Promise<VerifyResult>,
+): Promise<FramedError | undefined> {
+  let result: VerifyResult;
+  try {
+    result = await guard(Promise.resolve(verify(request)));
+  } catch (error) {
+    if (isFramedError(error, "TIMEOUT") || isFramedError(error, "CONNECTION_RESET")) throw error;
+    return new FramedError("HANDSHAKE_FAILED", "the server failed while verifying the request", {
+      status: 500,
+      cause: error,
+    });
+  }
+  return result === true ? undefined : verifyRefusal(result);
+}
+
+/**
+ * `verify` when the server has one, then the 101 or the refusal.
+ *
+ * @example
+ * ```ts
+ * const decision = await decideUpgrade(request, settings, sha1, (verifying) => verifying);
+ * ```
+ */
+export async function decideUpgrade(
+  request: UpgradeRequest,
+  settings: UpgradeSettings,
+  sha1: Sha1,
+  guard: (verifying: Promise<VerifyResult>) => Promise<VerifyResult>,
+): Promise<UpgradeDecision> {
+  const { verify } = settings.options;
+  const refusal = verify ? await verifyUpgrade(request, verify, guard) : undefined;
+  return refusal ? { refusal } : answerUpgrade(request, settings, sha1);
+}
+
+/**
+ * Whether code outside this package saw the parsed request during the handshake (`verify`, a protocol
+ * selector): then the stream keeps that very object, since a caller may have attached something to it.
+ * Otherwise only the head's text needs keeping, and `stream.request` parses it again when asked.
+ */
+export function requestWasShared(settings: UpgradeSettings): boolean {
+  return settings.options.verify !== undefined || typeof settings.options.protocols === "function";
 }

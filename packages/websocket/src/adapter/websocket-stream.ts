@@ -2,9 +2,18 @@
  * The MessageStream a WebSocket connection over our own protocol core is (Node and Deno sockets alike):
  * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`) and `ping()`.
  */
-import type { CloseInfo, CloseOptions, FramedError, FramedStream, MessageStream } from "@framed/core";
+import {
+  type CloseInfo,
+  type CloseOptions,
+  type CloseWatcher,
+  type FramedError,
+  type FramedStream,
+  type MessageStream,
+  watchClose,
+} from "@framed/core";
 import type { DeflateParams } from "../deflate/params.ts";
-import type { UpgradeRequest } from "../handshake/server-handshake.ts";
+import { parseRequestHead } from "../handshake/http-head.ts";
+import { type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
 import type { WebSocketSession } from "../protocol/session.ts";
 
 /** A WebSocket message: text as a string, binary as bytes. */
@@ -43,6 +52,7 @@ export interface Agreement {
  * @example
  * ```ts
  * const stream = new WebSocketStream(wrap(socket, framing, { role: "server", head }), agreement, request);
+ * const lean = new WebSocketStream(wrap(socket, framing, { role: "server", head }), agreement, headText);
  * ```
  */
 export class WebSocketStream implements ServerWebSocketStream {
@@ -50,23 +60,37 @@ export class WebSocketStream implements ServerWebSocketStream {
   readonly protocol: string;
   readonly extensions: string;
   readonly deflate: DeflateParams | null;
-  readonly closed: Promise<CloseInfo>;
 
   constructor(
     private readonly inner: FramedStream<WebSocketMessage>,
     agreement: Agreement,
-    private readonly upgradeRequest?: UpgradeRequest,
+    /**
+     * The upgrade request, or the text of its head when nothing outside the handshake saw the parsed
+     * request: an idle connection then keeps one string instead of a header list (see `requestWasShared`).
+     */
+    private upgradeRequest?: UpgradeRequest | string,
   ) {
     this.framing = inner.framing;
     this.protocol = agreement.protocol;
     this.extensions = agreement.extensions;
     this.deflate = agreement.deflate;
-    this.closed = inner.closed;
+  }
+
+  get closed(): Promise<CloseInfo> {
+    return this.inner.closed;
+  }
+
+  /** @internal A listener's registry watches the inner stream, which reports this one. */
+  [watchClose](watcher: CloseWatcher, reportAs: object): void {
+    this.inner[watchClose](watcher, reportAs);
   }
 
   /** The upgrade request (server side). Throws on a client stream, which has none. */
   get request(): UpgradeRequest {
-    if (!this.upgradeRequest) throw new TypeError("a client WebSocket stream has no upgrade request");
+    if (this.upgradeRequest === undefined) throw new TypeError("a client WebSocket stream has no upgrade request");
+    // The head was validated during the handshake, so parsing it again cannot fail.
+    if (typeof this.upgradeRequest === "string")
+      this.upgradeRequest = validateUpgradeRequest(parseRequestHead(this.upgradeRequest));
     return this.upgradeRequest;
   }
 

@@ -5,10 +5,12 @@
  */
 import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
 import { wrap } from "@framed/core/deno";
-import { framingOptions, type ServerOptions, streamOptions } from "../adapter/options.ts";
+import type { ServerOptions } from "../adapter/options.ts";
 import {
   decideUpgrade,
+  framingFor,
   pathMatches,
+  requestWasShared,
   type UpgradeSettings,
   upgradeSettings,
 } from "../adapter/server-handshake-driver.ts";
@@ -16,7 +18,6 @@ import { type ServerWebSocketStream, WebSocketStream } from "../adapter/websocke
 import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
 import { type ServerHandshake, type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
 import { sha1 } from "../handshake/sha1.ts";
-import { websocketFraming } from "../index.ts";
 import { closeQuietly, readHead, refuseConn, writeAll } from "./conn-io.ts";
 import { type DenoConn, type DenoListener, denoRuntime } from "./deno-api.ts";
 import { WatchedConn } from "./keep-alive.ts";
@@ -149,11 +150,13 @@ async function upgradeConn(
   try {
     let request: UpgradeRequest;
     let rest: Uint8Array;
+    let headText: string;
     let answer: Awaited<ReturnType<typeof decideUpgrade>>;
     try {
       const head = await readHead(conn, new HttpHeadReader("request", options.maxHeaderSize));
       if (!head) throw new FramedError("CONNECTION_RESET", "the client left before finishing its upgrade request");
-      const requestHead = parseRequestHead(head.text);
+      headText = head.text;
+      const requestHead = parseRequestHead(headText);
       if (!pathMatches(requestHead.target, options.path)) {
         throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
       }
@@ -175,7 +178,7 @@ async function upgradeConn(
     if (cancelledWith) throw cancelledWith;
     handshaking.delete(self);
     clearTimeout(timer);
-    return wrapServerConn(conn, answer.handshake, request, rest, settings);
+    return wrapServerConn(conn, answer.handshake, requestWasShared(settings) ? request : headText, rest, settings);
   } catch (error) {
     // Reported at once, like on Node; the refusal is then written while the connection is still tracked.
     options.onHandshakeError?.(error);
@@ -195,14 +198,15 @@ async function upgradeConn(
 function wrapServerConn(
   conn: DenoConn,
   handshake: ServerHandshake,
-  request: UpgradeRequest,
+  /** The request, or its head's text when no callback saw it (see `requestWasShared`). */
+  request: UpgradeRequest | string,
   rest: Uint8Array,
   settings: UpgradeSettings,
 ): ServerWebSocketStream {
-  const { options, keepAlive } = settings;
-  const framing = websocketFraming({ ...framingOptions(options), deflate: handshake.deflate });
+  const { keepAlive } = settings;
+  const framing = framingFor(settings, handshake.deflate);
   const watched = keepAlive ? new WatchedConn(conn) : undefined;
-  const inner = wrap(watched ?? conn, framing, { ...streamOptions(options), role: "server", head: rest });
+  const inner = wrap(watched ?? conn, framing, { ...settings.streamOptions, role: "server", head: rest });
   const stream = new WebSocketStream(inner, handshake, request);
   if (watched && keepAlive) {
     const stop = watched.keepAlive(() => stream.ping(), keepAlive);

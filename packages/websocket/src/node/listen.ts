@@ -4,12 +4,10 @@
  */
 import * as net from "node:net";
 import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import { pathMatches } from "../adapter/server-handshake-driver.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
-import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
-import { validateUpgradeRequest } from "../handshake/server-handshake.ts";
 import type { ServerOptions } from "./options.ts";
-import { completeUpgrade, refuseHandshake, upgradeSettings } from "./upgrade.ts";
+import { beginUpgrade, type UpgradeServer } from "./pending-upgrade.ts";
+import { upgradeSettings } from "./upgrade.ts";
 
 /** Where to listen: `host` defaults to 127.0.0.1, `port` 0 picks a free port. */
 export interface ListenAddress {
@@ -51,63 +49,9 @@ export function listen(
   }
   const registry = new StreamRegistry<string | Uint8Array>(options);
   const handshaking = new Set<net.Socket>();
+  const upgrades: UpgradeServer = { settings, registry, onStream, handshaking };
 
-  const accept = (socket: net.Socket) => {
-    handshaking.add(socket);
-    const deadline = settings.handshakeTimeout > 0 ? Date.now() + settings.handshakeTimeout : 0;
-    const reader = new HttpHeadReader("request", options.maxHeaderSize);
-    const ignoreError = () => {};
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const done = () => {
-      handshaking.delete(socket);
-      if (timer !== undefined) clearTimeout(timer);
-      socket.off("data", onData);
-      socket.off("close", done);
-      socket.off("error", ignoreError);
-    };
-    const fail = (error: unknown) => {
-      done();
-      options.onHandshakeError?.(error);
-    };
-    const onData = (chunk: Buffer) => {
-      let request: ReturnType<typeof validateUpgradeRequest>;
-      let rest: Uint8Array;
-      try {
-        const head = reader.push(chunk);
-        if (!head) return;
-        // From here completeUpgrade owns the deadline (verify may be slow).
-        if (timer !== undefined) clearTimeout(timer);
-        timer = undefined;
-        socket.pause();
-        socket.off("data", onData);
-        const requestHead = parseRequestHead(head.text);
-        if (!pathMatches(requestHead.target, options.path)) {
-          throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
-        }
-        request = validateUpgradeRequest(requestHead);
-        rest = head.rest;
-      } catch (error) {
-        fail(error instanceof FramedError ? refuseHandshake(socket, error) : error);
-        if (!(error instanceof FramedError)) socket.destroy();
-        return;
-      }
-      completeUpgrade(socket, request, rest, settings, deadline).then((stream) => {
-        done();
-        registry.accept(stream, onStream, socket);
-      }, fail);
-    };
-    socket.on("error", ignoreError);
-    socket.on("data", onData);
-    socket.once("close", done);
-    if (deadline > 0) {
-      timer = setTimeout(() => {
-        fail(new FramedError("TIMEOUT", `no WebSocket handshake within ${settings.handshakeTimeout} ms`));
-        socket.destroy();
-      }, settings.handshakeTimeout);
-    }
-  };
-
-  const server = net.createServer({ allowHalfOpen: true }, accept);
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => beginUpgrade(socket, upgrades));
   return new Promise((resolve, reject) => {
     const host = address.host ?? "127.0.0.1";
     server.once("error", (error) =>

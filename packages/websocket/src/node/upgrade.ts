@@ -2,21 +2,30 @@
  * The server side of a Node upgrade, after the request head is read: verify, answer 101 (or refuse),
  * and wrap the socket as a WebSocket stream. Shared by `handleUpgrade` (http servers) and `listen`.
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import type { Duplex } from "node:stream";
 import { FramedError } from "@framed/core";
 import { wrap } from "@framed/core/node";
-import { decideUpgrade, type UpgradeSettings } from "../adapter/server-handshake-driver.ts";
+import {
+  answerUpgrade,
+  framingFor,
+  requestWasShared,
+  type UpgradeSettings,
+  verifyUpgrade,
+} from "../adapter/server-handshake-driver.ts";
 import { type ServerWebSocketStream, WebSocketStream } from "../adapter/websocket-stream.ts";
 import { refusal } from "../handshake/http-response.ts";
 import type { UpgradeRequest } from "../handshake/server-handshake.ts";
-import { websocketFraming } from "../index.ts";
 import { startKeepAlive } from "./keep-alive.ts";
-import { framingOptions, streamOptions } from "./options.ts";
 
 export { type UpgradeSettings, upgradeSettings } from "../adapter/server-handshake-driver.ts";
+
+// `crypto.hash` (Node 20.12+) digests in one call without a Hash object per handshake; older 20.x fall back.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "buffer") => Buffer }).hash;
+
 /** SHA-1 through node:crypto, for Sec-WebSocket-Accept. */
-export const nodeSha1 = (bytes: Uint8Array): Uint8Array => createHash("sha1").update(bytes).digest();
+export const nodeSha1 = (bytes: Uint8Array): Uint8Array =>
+  oneShotHash ? oneShotHash("sha1", bytes, "buffer") : crypto.createHash("sha1").update(bytes).digest();
 
 /**
  * Refuse a handshake on `socket`: write the response, close, and return the error to reject with.
@@ -37,35 +46,54 @@ export function refuseHandshake(socket: Duplex, error: FramedError): FramedError
 
 /**
  * Finish an upgrade whose request is valid: run `verify`, write the 101, and wrap the socket with the
- * agreed framing. `head` holds bytes already read past the request head (frames sent eagerly).
- * Refusals are written to the socket and rejected with as `HANDSHAKE_FAILED` carrying the status;
- * a client that leaves first rejects with `CONNECTION_RESET`.
+ * agreed framing. `head` holds bytes already read past the request head (frames sent eagerly);
+ * `headText` is the request head's text, kept instead of the parsed request when no callback saw it.
+ * Refusals are written to the socket and thrown (or rejected, after `verify`) as `HANDSHAKE_FAILED`
+ * carrying the status; a client that leaves first fails with `CONNECTION_RESET`.
  *
- * `deadline` is the `Date.now()` by which the 101 must be sent (0: none).
+ * Without `verify` it all happens synchronously: no promise per connection. `deadline` is the
+ * `Date.now()` by which the 101 must be sent (0: none).
  */
-export async function completeUpgrade(
+export function completeUpgrade(
   socket: Duplex,
   request: UpgradeRequest,
   head: Uint8Array,
   settings: UpgradeSettings,
   deadline: number,
-): Promise<ServerWebSocketStream> {
-  const decision = await decideUpgrade(request, settings, nodeSha1, (verifying) =>
-    withDeadline(verifying, deadline, socket),
-  );
+  headText?: string,
+): ServerWebSocketStream | Promise<ServerWebSocketStream> {
+  const { verify } = settings.options;
+  if (!verify) return finishUpgrade(socket, request, head, settings, headText);
+  // Nothing may be read while verify runs: frames sent eagerly wait in the socket until the stream exists.
+  socket.pause();
+  return verifyUpgrade(request, verify, (verifying) => withDeadline(verifying, deadline, socket)).then((refusal) => {
+    if (refusal) throw refuseHandshake(socket, refusal);
+    return finishUpgrade(socket, request, head, settings, headText);
+  });
+}
+
+function finishUpgrade(
+  socket: Duplex,
+  request: UpgradeRequest,
+  head: Uint8Array,
+  settings: UpgradeSettings,
+  headText: string | undefined,
+): ServerWebSocketStream {
+  const decision = answerUpgrade(request, settings, nodeSha1);
   if ("refusal" in decision) throw refuseHandshake(socket, decision.refusal);
   if (socket.destroyed || !socket.writable) {
     socket.destroy();
     throw new FramedError("CONNECTION_RESET", "the client went away during the WebSocket handshake");
   }
-  const { options } = settings;
   const answer = decision.handshake;
   socket.write(answer.response);
-  const framing = websocketFraming({ ...framingOptions(options), deflate: answer.deflate });
-  // resume() takes effect on the next tick, after wrap has added its listener; wrap may pause again.
+  // After verify (or an http server's upgrade) the socket is paused; resume() takes effect on the next tick,
+  // after wrap has added its listener; wrap may pause again.
   socket.resume();
-  const inner = wrap(socket, framing, { ...streamOptions(options), role: "server", head });
-  const stream = new WebSocketStream(inner, answer, request);
+  const framing = framingFor(settings, answer.deflate);
+  const inner = wrap(socket, framing, { ...settings.streamOptions, role: "server", head });
+  const kept = headText !== undefined && !requestWasShared(settings) ? headText : request;
+  const stream = new WebSocketStream(inner, answer, kept);
   if (settings.keepAlive) startKeepAlive(socket, () => stream.ping(), settings.keepAlive);
   return stream;
 }

@@ -50,6 +50,7 @@ const GET_DATA = 4;
 
 const TWO_POW_32 = 2 ** 32;
 const EMPTY = new Uint8Array(0);
+const NO_MASK = new Uint8Array(0);
 
 export class FrameReader {
   private readonly queue = new ByteQueue();
@@ -63,7 +64,8 @@ export class FrameReader {
   private remaining = 0;
   /** Payload bytes of the current frame already handed out (the mask key's phase). */
   private consumed = 0;
-  private readonly mask = new Uint8Array(4);
+  /** The current frame's key; made at the first masked frame (a client's reader never needs one). */
+  private mask: Uint8Array = NO_MASK;
 
   /**
    * @param handler where frames go
@@ -209,6 +211,7 @@ export class FrameReader {
   private readMask(): boolean {
     const queue = this.queue;
     if (queue.length < 4) return false;
+    if (this.mask === NO_MASK) this.mask = new Uint8Array(4);
     const mask = this.mask;
     mask[0] = queue.byteAt(0);
     mask[1] = queue.byteAt(1);

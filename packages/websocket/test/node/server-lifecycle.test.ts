@@ -251,6 +251,72 @@ describe("handleUpgrade on an http server", () => {
   });
 });
 
+describe("what an accepted stream keeps", () => {
+  const CHAT_REQUEST =
+    "GET /chat?room=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Token: abc\r\n" +
+    "Sec-WebSocket-Protocol: chat.v2, chat.v1\r\n\r\n";
+
+  function firstStream(options: Parameters<typeof echoServer>[0] = {}) {
+    let resolveStream!: (stream: ServerWebSocketStream) => void;
+    const accepted = new Promise<ServerWebSocketStream>((resolve) => {
+      resolveStream = resolve;
+    });
+    return { accepted, listening: server(options, (stream) => resolveStream(stream)) };
+  }
+
+  it("stream.request reads the upgrade request back, parsed, long after the handshake", async () => {
+    const { accepted, listening } = firstStream();
+    const raw = await RawClient.open((await listening).address.port, { request: CHAT_REQUEST });
+    cleanups.push(() => raw.destroy());
+    const stream = await within(accepted, 5000, "the stream");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stream.request.url).toBe("/chat?room=1");
+    expect(stream.request.method).toBe("GET");
+    expect(stream.request.headers.get("x-token")).toBe("abc");
+    expect(stream.request.protocols).toEqual(["chat.v2", "chat.v1"]);
+    expect(stream.request).toBe(stream.request);
+  });
+
+  it("with verify, stream.request is the very object verify saw (what it attached stays)", async () => {
+    let seen: object | undefined;
+    const { accepted, listening } = firstStream({
+      verify: (request) => {
+        seen = request;
+        (request as unknown as { user: string }).user = "ada";
+        return true;
+      },
+    });
+    const raw = await RawClient.open((await listening).address.port, { request: CHAT_REQUEST });
+    cleanups.push(() => raw.destroy());
+    const stream = await within(accepted, 5000, "the stream");
+    expect(stream.request).toBe(seen);
+    expect((stream.request as unknown as { user: string }).user).toBe("ada");
+  });
+
+  it("with an async verify, frames sent in the request's packet are read once the stream exists", async () => {
+    const listener = await server({
+      verify: () => new Promise<true>((resolve) => setTimeout(() => resolve(true), 50)),
+    });
+    const raw = await RawClient.open(listener.address.port, { extra: frame(0x1, "sent with the request") });
+    cleanups.push(() => raw.destroy());
+    expect((await raw.read()).payload.toString()).toBe("sent with the request");
+  });
+
+  it("listener.streams forgets a stream by the time its closed promise resolves", async () => {
+    const { accepted, listening } = firstStream();
+    const listener = await listening;
+    const raw = await RawClient.open(listener.address.port);
+    cleanups.push(() => raw.destroy());
+    const stream = await within(accepted, 5000, "the stream");
+    expect(listener.streams.has(stream)).toBe(true);
+    raw.destroy();
+    await within(stream.closed, 5000, "the stream to close");
+    expect(listener.streams.has(stream)).toBe(false);
+    expect(listener.streams.size).toBe(0);
+  });
+});
+
 describe("listen", () => {
   it.each([
     ["a negative maxMessageSize", { maxMessageSize: -1 }],
