@@ -2,8 +2,8 @@
 // measured in one run by one load client and reported as ratios; then codec-only and idle-memory runs.
 //
 //   --quick              64 B and 64 KiB, one connection, 1 s per case, no memory run (under a minute)
-//   --json FILE          where the JSON report goes (default bench/results/latest.json, relative to the
-//                        repo root); the SVG chart is written next to it (same name, .svg)
+//   --json FILE          where the JSON report goes (default: bench/results/latest.json for a complete run,
+//                        partial.json otherwise; relative to the repo root); the SVG chart goes next to it
 //   --profile CASE       one case with the server under `node --cpu-prof`, e.g. framed-newline-node@64
 //   --only FRAMINGS      length-prefix,newline,websocket (comma-separated)
 //   --servers IDS        only these servers (the ceiling always runs), e.g. framed-websocket-node,ws
@@ -180,17 +180,18 @@ const report = {
   memory,
   seconds: Math.round((Date.now() - started) / 1000),
 };
+// Only a complete default run is committed (latest.json) and quoted in the package READMEs; partial and quick
+// runs are for development and go to partial.json unless --json says otherwise.
+const completeRun = !quick && !values.only && !values.servers && !values.sizes && !values.conns && plan.skip.size === 0;
 const jsonPath = values.json
   ? isAbsolute(values.json)
     ? values.json
     : resolve(repoRoot, values.json)
-  : resolve(repoRoot, "bench/results/latest.json");
+  : resolve(repoRoot, completeRun ? "bench/results/latest.json" : "bench/results/partial.json");
 mkdirSync(dirname(jsonPath), { recursive: true });
 writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
 const svgPath = `${jsonPath.replace(/\.json$/, "")}.svg`;
 writeFileSync(svgPath, renderChart(report, nameOf));
 console.log(`\n${report.seconds} s. Results: ${jsonPath}\n           chart: ${svgPath}`);
-// Only a complete default run is quoted in the package READMEs; partial and quick runs are for development.
-const completeRun = !quick && !values.only && !values.servers && !values.sizes && !values.conns && plan.skip.size === 0;
 if (completeRun) for (const file of writeReadmes(report)) console.log(`README: ${file}`);
 process.exit(0);
