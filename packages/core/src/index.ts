@@ -9,7 +9,7 @@ export {
   isFramedError,
   toTransportError,
 } from "./errors.ts";
-export { FramedStream, type FramedStreamSetup, TransportStream } from "./framed-stream.ts";
+export { FramedStream, type FramedStreamSetup } from "./framed-stream.ts";
 export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionEnd, SessionSink } from "./framing.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export {
@@ -25,4 +25,5 @@ export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./me
 export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
+export { TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";

@@ -4,9 +4,9 @@
  * connection holds one of each: a closure costs ~56 bytes plus a shared context, a method nothing.
  */
 import type { FramedError } from "./errors.ts";
-import type { TransportStream } from "./framed-stream.ts";
 import type { SessionEnd } from "./framing.ts";
 import type { MessageTransportEvents } from "./message-transport.ts";
+import type { TransportStream } from "./transport-stream.ts";
 
 export const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 

@@ -1,0 +1,444 @@
+/**
+ * `TransportStream`: the MessageStream implementation over any MessageTransport (`FramedStream` is the
+ * usual case of a ByteTransport joined to a FramingSession).
+ *
+ * Messages flow up (transport.message → queue → reader) and down (send → transport.send). This file owns
+ * backpressure both ways, the close sequence and the one place where an outcome is decided.
+ */
+import { FramedError, toTransportError } from "./errors.ts";
+import type { SessionEnd } from "./framing.ts";
+import { type CloseWatcher, watchClose } from "./listener.ts";
+import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
+import type { MessageTransport } from "./message-transport.ts";
+import { type ClockedStream, StreamClock } from "./stream-clock.ts";
+import { DONE, StreamEvents, StreamIterator } from "./stream-events.ts";
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+interface Waiter<V> {
+  resolve(value: V): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A MessageStream over any {@link MessageTransport}: the runtime adapters' common implementation.
+ *
+ * @example
+ * ```ts
+ * const stream = new TransportStream(nativeWebSocketTransport(socket), "websocket");
+ * ```
+ */
+export class TransportStream<T> implements MessageStream<T>, ClockedStream {
+  readonly framing: string;
+
+  private readonly transport: MessageTransport<T>;
+  private readonly readableHighWaterMark: number;
+  private readonly closeTimeout: number;
+  /** Only when `idleTimeout` or `messageTimeout` is set. */
+  private readonly clock: StreamClock | undefined;
+
+  // Every open connection holds one stream, so what most connections never use is made when first needed.
+  private queue: T[] | undefined;
+  private queueHead = 0;
+  /**
+   * Readers waiting for a message, oldest first. `for await` keeps at most one waiting, so the first one's
+   * resolve and reject have their own fields and the array exists only for callers that ask for several
+   * messages at once.
+   */
+  private readerResolve: ((result: IteratorResult<T>) => void) | undefined;
+  private readerReject: ((error: unknown) => void) | undefined;
+  private moreReaders: Waiter<IteratorResult<T>>[] | undefined;
+  private readEnded = false;
+  private readError: FramedError | undefined;
+  private iterationStarted = false;
+  private paused = false;
+
+  private writeBlocked = false;
+  private drainWaiters: Waiter<void>[] | undefined;
+
+  private state: "open" | "closing" | "closed" = "open";
+  private sessionEnded = false;
+  /** No more writes: `transport.end()` or `destroy()` was called. */
+  private writeClosed = false;
+  private outcome: CloseInfo | undefined;
+  private closedPromise: Promise<CloseInfo> | undefined;
+  private resolveClosed: ((info: CloseInfo) => void) | undefined;
+  /** Told when the stream closes, instead of a `closed.then` (see `watchClose`). */
+  private closeWatcher: CloseWatcher | undefined;
+  private watchedAs: object | undefined;
+  private closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** @internal */
+  messagesReceived = 0;
+  private warningListeners: Set<(error: FramedError) => void> | undefined;
+  private readableView: ReadableStream<T> | undefined;
+  private writableView: WritableStream<T> | undefined;
+
+  constructor(transport: MessageTransport<T>, framingName: string, options: StreamOptions = {}) {
+    this.framing = framingName;
+    this.transport = transport;
+    this.readableHighWaterMark = Math.max(1, options.readableHighWaterMark ?? 1024);
+    this.closeTimeout = options.closeTimeout ?? 5000;
+    const idleTimeout = options.idleTimeout ?? 0;
+    const messageTimeout = options.messageTimeout ?? 0;
+    if (idleTimeout > 0 || messageTimeout > 0) this.clock = new StreamClock(this, idleTimeout, messageTimeout);
+    this.transport.start(new StreamEvents(this));
+  }
+
+  /** Made when first asked for: most streams are never awaited this way. */
+  get closed(): Promise<CloseInfo> {
+    if (this.closedPromise === undefined) {
+      this.closedPromise =
+        this.state === "closed" && this.outcome
+          ? Promise.resolve(this.outcome)
+          : new Promise((resolve) => {
+              this.resolveClosed = resolve;
+            });
+    }
+    return this.closedPromise;
+  }
+
+  /** @internal `watcher.streamClosed(reportAs)` once this stream has closed (one watcher: a listener's registry). */
+  [watchClose](watcher: CloseWatcher, reportAs: object): void {
+    if (this.state === "closed") {
+      watcher.streamClosed(reportAs);
+      return;
+    }
+    this.closeWatcher = watcher;
+    this.watchedAs = reportAs;
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+
+  send(message: T): Promise<void> {
+    if (this.writeClosed || this.state === "closed" || (this.state === "closing" && !this.sessionEnded)) {
+      return Promise.reject(this.closedError("send"));
+    }
+    if (!this.transport.writable) {
+      return Promise.reject(new FramedError("CLOSED", `cannot send on a read-only ${this.framing} stream`));
+    }
+    try {
+      if (!this.transport.send(message)) this.writeBlocked = true;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.writeBlocked) return RESOLVED;
+    return new Promise((resolve, reject) => {
+      (this.drainWaiters ??= []).push({ resolve, reject });
+    });
+  }
+
+  close(options: CloseOptions = {}): Promise<CloseInfo> {
+    if (this.state !== "open") {
+      // The peer already ended and we were only keeping the write side open for replies: done now.
+      if (this.state === "closing" && this.sessionEnded) this.endTransport();
+      return this.closed;
+    }
+    let awaitPeer = false;
+    if (!this.sessionEnded) {
+      try {
+        awaitPeer = this.transport.close(options.code, options.reason);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.state = "closing";
+    this.decide({ initiator: "local", code: options.code, reason: options.reason });
+    this.startCloseTimer();
+    if (!awaitPeer) this.endTransport();
+    return this.closed;
+  }
+
+  abort(reason?: unknown): void {
+    if (this.state === "closed") return;
+    const detail = reason === undefined ? "" : `: ${reason instanceof Error ? reason.message : String(reason)}`;
+    const error = new FramedError("CLOSED", `${this.framing} stream aborted${detail}`, { cause: reason });
+    this.decide({ initiator: "local" });
+    this.endRead(error);
+    this.sessionEnded = true;
+    this.writeClosed = true;
+    this.transport.destroy();
+  }
+
+  // ---- receiving ----------------------------------------------------------------------------
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return new StreamIterator(this);
+  }
+
+  /** @internal The next message, or the end: what the iterator and `readable` pull. */
+  read(): Promise<IteratorResult<T>> {
+    this.iterationStarted = true;
+    const queue = this.queue;
+    if (queue !== undefined && this.queueHead < queue.length) {
+      const value = queue[this.queueHead++];
+      if (this.queueHead === queue.length) {
+        // Length 0 also lets V8 drop the backing store a burst grew.
+        queue.length = 0;
+        this.queueHead = 0;
+      }
+      if (this.paused && queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
+        this.paused = false;
+        this.clock?.resumed();
+        this.transport.resume();
+      }
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.readEnded) {
+      const error = this.readError;
+      this.readError = undefined;
+      this.observeReadEnd();
+      return error ? Promise.reject(error) : Promise.resolve(DONE);
+    }
+    return new Promise((resolve, reject) => {
+      if (this.readerResolve === undefined) {
+        this.readerResolve = resolve;
+        this.readerReject = reject;
+      } else {
+        (this.moreReaders ??= []).push({ resolve, reject });
+      }
+    });
+  }
+
+  get readable(): ReadableStream<T> {
+    this.readableView ??= new ReadableStream<T>(
+      {
+        pull: async (controller) => {
+          const result = await this.read();
+          if (result.done) controller.close();
+          else controller.enqueue(result.value);
+        },
+        cancel: () => {
+          this.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return this.readableView;
+  }
+
+  get writable(): WritableStream<T> {
+    this.writableView ??= new WritableStream<T>({
+      write: (message) => this.send(message),
+      close: async () => {
+        await this.close();
+      },
+      abort: (reason) => this.abort(reason),
+    });
+    return this.writableView;
+  }
+
+  onWarning(listener: (error: FramedError) => void): () => void {
+    this.warningListeners ??= new Set();
+    this.warningListeners.add(listener);
+    return () => this.warningListeners?.delete(listener);
+  }
+
+  // ---- transport events (called through StreamEvents) --------------------------------------
+
+  /** @internal */
+  deliver(message: T): void {
+    this.messagesReceived++;
+    const resolve = this.readerResolve;
+    if (resolve) {
+      const next = this.moreReaders?.shift();
+      this.readerResolve = next?.resolve;
+      this.readerReject = next?.reject;
+      resolve({ done: false, value: message });
+      return;
+    }
+    const queue = (this.queue ??= []);
+    queue.push(message);
+    if (!this.paused && queue.length - this.queueHead >= this.readableHighWaterMark) {
+      this.paused = true;
+      this.transport.pause();
+    }
+  }
+
+  /** @internal Bytes arrived and were decoded, whether or not a message completed. */
+  onActivity(): void {
+    this.clock?.activity();
+  }
+
+  /** @internal */
+  onWarn(error: FramedError): void {
+    if (this.warningListeners) for (const listener of this.warningListeners) listener(error);
+  }
+
+  /** @internal */
+  onSessionEnd(outcome: SessionEnd): void {
+    if (this.sessionEnded) return;
+    this.sessionEnded = true;
+    if (outcome.error) {
+      this.decide({ initiator: "error", error: outcome.error, code: outcome.code, reason: outcome.reason });
+    } else if (this.outcome?.initiator === "local") {
+      // The peer answered our close: report the peer's code and reason.
+      this.outcome = {
+        initiator: "local",
+        code: outcome.code ?? this.outcome.code,
+        reason: outcome.reason ?? this.outcome.reason,
+      };
+    } else {
+      this.decide({ initiator: "remote", code: outcome.code, reason: outcome.reason });
+    }
+    if (this.state === "open") this.state = "closing";
+    this.startCloseTimer();
+    this.endRead(outcome.error);
+    // Replies to messages already delivered may still be sent: the write side closes once the reader has
+    // seen the end (see observeReadEnd), or at closeTimeout for a reader that never comes back.
+    // After our own close() nothing is left to reply to (send already rejects): end at once.
+    if (!this.iterationStarted || this.outcome?.initiator === "local") this.observeReadEnd();
+  }
+
+  /** The reader reached the end of the messages: nothing more will be answered, so end the write side. */
+  private observeReadEnd(): void {
+    if (this.sessionEnded) this.endTransport();
+  }
+
+  private endTransport(): void {
+    if (this.writeClosed) return;
+    this.writeClosed = true;
+    this.transport.end();
+  }
+
+  /** @internal */
+  onDrain(): void {
+    this.writeBlocked = false;
+    const waiters = this.drainWaiters;
+    if (waiters === undefined) return;
+    this.drainWaiters = undefined;
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  /** @internal */
+  onTransportClose(error?: unknown): void {
+    if (this.state === "closed") return;
+    if (!this.sessionEnded) {
+      if (error !== undefined) {
+        this.sessionEnded = true;
+        const failure = toTransportError(error);
+        this.decide({ initiator: "error", error: failure });
+        this.endRead(failure);
+      } else {
+        // Closed without EOF or a close handshake: report it as the end the framing never saw.
+        this.onSessionEnd({});
+      }
+    }
+    this.state = "closed";
+    this.writeClosed = true;
+    this.clearTimers();
+    this.endRead();
+    this.failWaitingSenders();
+    this.outcome ??= { initiator: "remote" };
+    const watcher = this.closeWatcher;
+    const reportAs = this.watchedAs ?? this;
+    this.closeWatcher = undefined;
+    this.watchedAs = undefined;
+    watcher?.streamClosed(reportAs);
+    this.resolveClosed?.(this.outcome);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** The first decisive event names the outcome; later ones don't overwrite it. */
+  private decide(info: CloseInfo): void {
+    if (this.outcome) return;
+    const outcome: CloseInfo = { initiator: info.initiator };
+    if (info.code !== undefined) outcome.code = info.code;
+    if (info.reason !== undefined) outcome.reason = info.reason;
+    if (info.error !== undefined) outcome.error = info.error;
+    this.outcome = outcome;
+  }
+
+  private endRead(error?: FramedError): void {
+    if (this.readEnded) return;
+    this.readEnded = true;
+    this.readError = error;
+    const readers: Waiter<IteratorResult<T>>[] = [];
+    if (this.readerResolve && this.readerReject)
+      readers.push({ resolve: this.readerResolve, reject: this.readerReject });
+    if (this.moreReaders) readers.push(...this.moreReaders);
+    this.readerResolve = undefined;
+    this.readerReject = undefined;
+    this.moreReaders = undefined;
+    for (const reader of readers) {
+      const failure = this.readError;
+      if (failure) {
+        this.readError = undefined;
+        reader.reject(failure);
+      } else {
+        reader.resolve(DONE);
+      }
+    }
+    if (readers.length > 0) this.observeReadEnd();
+    if (this.paused) {
+      // Keep reading so the peer's close or EOF can arrive; input is discarded by the ended session.
+      this.paused = false;
+      this.transport.resume();
+    }
+  }
+
+  private failWaitingSenders(): void {
+    const waiters = this.drainWaiters;
+    if (waiters === undefined || waiters.length === 0) return;
+    this.drainWaiters = undefined;
+    const error = this.closedError("send");
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
+  private closedError(action: string): FramedError {
+    const why = this.outcome?.error ? `: ${this.outcome.error.message}` : "";
+    return new FramedError("CLOSED", `cannot ${action}: the ${this.framing} stream is closed${why}`, {
+      cause: this.outcome?.error,
+    });
+  }
+
+  private startCloseTimer(): void {
+    if (this.closeTimer !== undefined || this.state === "closed") return;
+    this.closeTimer = setTimeout(() => {
+      this.decide({
+        initiator: "error",
+        error: new FramedError("TIMEOUT", `${this.framing} close did not complete within ${this.closeTimeout} ms`),
+      });
+      this.sessionEnded = true;
+      this.writeClosed = true;
+      this.transport.destroy();
+    }, this.closeTimeout);
+  }
+
+  // ---- for the clock (ClockedStream) ---------------------------------------------------------
+
+  /** @internal */
+  get isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  /** @internal */
+  get inputEnded(): boolean {
+    return this.sessionEnded;
+  }
+
+  /** @internal */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** @internal */
+  get midMessage(): boolean {
+    return this.transport.midMessage === true;
+  }
+
+  /** @internal A timer decided the peer is gone or too slow: fail the stream and drop the connection. */
+  timedOut(error: FramedError): void {
+    this.decide({ initiator: "error", error });
+    this.endRead(error);
+    this.sessionEnded = true;
+    this.writeClosed = true;
+    this.transport.destroy();
+  }
+
+  private clearTimers(): void {
+    if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
+    this.clock?.stop();
+  }
+}
