@@ -51,6 +51,23 @@ export interface MessageStream<T> extends AsyncIterable<T> {
   abort(reason?: unknown): void;
   /** Resolves once the stream is fully closed, with why. Never rejects. */
   readonly closed: Promise<CloseInfo>;
+  /**
+   * Call `handler` with each message, in order, one at a time: when it returns a promise, the next message
+   * waits for it (backpressure, as in a `for await` loop). Resolves once the peer is done sending; rejects
+   * with the stream's error (bad input, a reset, a timeout) after the messages before it. When `handler`
+   * throws or rejects, the stream is closed, as leaving a `for await` loop closes it, and the promise rejects
+   * with that error. A stream is read one way: `forEach`, iteration or `readable`.
+   *
+   * Lighter than `for await` for servers that hold many connections: no suspended async function per
+   * idle connection, and no promise per message while `handler` returns nothing or the promise of a
+   * `send` that went out at once.
+   *
+   * @example
+   * ```ts
+   * await listen({ port: 9000 }, (stream) => stream.forEach((message) => stream.send(message)));
+   * ```
+   */
+  forEach(handler: (message: T) => unknown): Promise<void>;
   /** A WHATWG view of incoming messages (shares the queue with async iteration: use one or the other). */
   readonly readable: ReadableStream<T>;
   /** A WHATWG view for sending; closing it closes the stream. */

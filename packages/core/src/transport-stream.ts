@@ -8,12 +8,11 @@
 import { FramedError, toTransportError } from "./errors.ts";
 import type { SessionEnd } from "./framing.ts";
 import { type CloseWatcher, watchClose } from "./listener.ts";
+import { type ConsumedStream, MessageConsumer, NOTHING, SENT } from "./message-consumer.ts";
 import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 import type { MessageTransport } from "./message-transport.ts";
 import { type ClockedStream, StreamClock } from "./stream-clock.ts";
 import { DONE, StreamEvents, StreamIterator } from "./stream-events.ts";
-
-const RESOLVED: Promise<void> = Promise.resolve();
 
 interface Waiter<V> {
   resolve(value: V): void;
@@ -28,7 +27,7 @@ interface Waiter<V> {
  * const stream = new TransportStream(nativeWebSocketTransport(socket), "websocket");
  * ```
  */
-export class TransportStream<T> implements MessageStream<T>, ClockedStream {
+export class TransportStream<T> implements MessageStream<T>, ClockedStream, ConsumedStream<T> {
   readonly framing: string;
 
   private readonly transport: MessageTransport<T>;
@@ -50,7 +49,9 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream {
   private moreReaders: Waiter<IteratorResult<T>>[] | undefined;
   private readEnded = false;
   private readError: FramedError | undefined;
+  /** Reading began: by iteration, `readable`, or `forEach`. */
   private iterationStarted = false;
+  private consumer: MessageConsumer<T> | undefined;
   private paused = false;
 
   private writeBlocked = false;
@@ -121,7 +122,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.writeBlocked) return RESOLVED;
+    if (!this.writeBlocked) return SENT;
     return new Promise((resolve, reject) => {
       (this.drainWaiters ??= []).push({ resolve, reject });
     });
@@ -165,28 +166,27 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream {
     return new StreamIterator(this);
   }
 
+  forEach(handler: (message: T) => unknown): Promise<void> {
+    if (this.iterationStarted) {
+      return Promise.reject(new TypeError(`forEach on a ${this.framing} stream that is already being read`));
+    }
+    this.iterationStarted = true;
+    return new Promise((resolve, reject) => {
+      this.consumer = new MessageConsumer(this, handler, resolve, reject);
+      this.consumer.schedule();
+    });
+  }
+
   /** @internal The next message, or the end: what the iterator and `readable` pull. */
   read(): Promise<IteratorResult<T>> {
-    this.iterationStarted = true;
-    const queue = this.queue;
-    if (queue !== undefined && this.queueHead < queue.length) {
-      const value = queue[this.queueHead++];
-      if (this.queueHead === queue.length) {
-        // Length 0 also lets V8 drop the backing store a burst grew.
-        queue.length = 0;
-        this.queueHead = 0;
-      }
-      if (this.paused && queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
-        this.paused = false;
-        this.clock?.resumed();
-        this.transport.resume();
-      }
-      return Promise.resolve({ done: false, value });
+    if (this.consumer) {
+      return Promise.reject(new TypeError(`a ${this.framing} stream read by forEach cannot also be iterated`));
     }
+    this.iterationStarted = true;
+    const value = this.takeQueued();
+    if (value !== NOTHING) return Promise.resolve({ done: false, value });
     if (this.readEnded) {
-      const error = this.readError;
-      this.readError = undefined;
-      this.observeReadEnd();
+      const error = this.finishReading();
       return error ? Promise.reject(error) : Promise.resolve(DONE);
     }
     return new Promise((resolve, reject) => {
@@ -197,6 +197,37 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream {
         (this.moreReaders ??= []).push({ resolve, reject });
       }
     });
+  }
+
+  /** @internal */
+  takeQueued(): T | typeof NOTHING {
+    const queue = this.queue;
+    if (queue === undefined || this.queueHead === queue.length) return NOTHING;
+    const value = queue[this.queueHead++];
+    if (this.queueHead === queue.length) {
+      // Length 0 also lets V8 drop the backing store a burst grew.
+      queue.length = 0;
+      this.queueHead = 0;
+    }
+    if (this.paused && queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
+      this.paused = false;
+      this.clock?.resumed();
+      this.transport.resume();
+    }
+    return value;
+  }
+
+  /** @internal */
+  get readingOver(): boolean {
+    return this.readEnded;
+  }
+
+  /** @internal */
+  finishReading(): FramedError | undefined {
+    const error = this.readError;
+    this.readError = undefined;
+    this.observeReadEnd();
+    return error;
   }
 
   get readable(): ReadableStream<T> {
@@ -252,6 +283,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream {
       this.paused = true;
       this.transport.pause();
     }
+    this.consumer?.schedule();
   }
 
   /** @internal Bytes arrived and were decoded, whether or not a message completed. */
@@ -370,6 +402,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream {
       }
     }
     if (readers.length > 0) this.observeReadEnd();
+    this.consumer?.schedule();
     if (this.paused) {
       // Keep reading so the peer's close or EOF can arrive; input is discarded by the ended session.
       this.paused = false;

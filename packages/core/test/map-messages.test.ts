@@ -32,6 +32,21 @@ describe("message views", () => {
     client.abort();
   });
 
+  it("forEach on a JSON view hands over values, and a non-JSON message closes the stream and rejects with INVALID_JSON", async () => {
+    const { client, server } = streamPair(tinyFraming());
+    const json = asJson<{ n: number }>(server);
+    const values: Array<{ n: number }> = [];
+    const done = json.forEach((value) => {
+      values.push(value);
+    });
+    await client.send(JSON.stringify({ n: 1 }));
+    await client.send("not json");
+    const failure = await done.catch((error) => error);
+    expect(values).toEqual([{ n: 1 }]);
+    expect(failure).toMatchObject({ code: "INVALID_JSON", messageNumber: 2 });
+    expect((await server.closed).initiator).toBe("local");
+  });
+
   it("asText decodes byte messages as strict UTF-8 and fails invalid bytes with INVALID_UTF8", async () => {
     const messages = [new TextEncoder().encode("héllo"), Uint8Array.of(0xff, 0xfe)];
     const fake = {

@@ -1,0 +1,101 @@
+/**
+ * `stream.forEach(handler)`: messages pushed to a callback instead of pulled by a `for await` loop. A
+ * waiting loop holds a suspended async function, a pending promise and the reactions awaiting it for
+ * every idle connection, and allocates a promise and an iterator result per message; a consumer holds
+ * one small object and, while the handler returns nothing or a send that went out at once, allocates
+ * nothing per message.
+ */
+import type { FramedError } from "./errors.ts";
+
+/** What `send` returns when the message went out at once: a handler returning it needs no waiting. */
+export const SENT: Promise<void> = Promise.resolve();
+
+/** Returned by {@link ConsumedStream.takeQueued} when no message is waiting. */
+export const NOTHING: unique symbol = Symbol("framed.nothing");
+
+/** What a consumer needs from its stream. */
+export interface ConsumedStream<T> {
+  /** The oldest queued message (resuming the transport once the queue is short), or NOTHING. */
+  takeQueued(): T | typeof NOTHING;
+  /** The peer is done sending (or the stream failed): once the queue is empty there will be no more. */
+  readonly readingOver: boolean;
+  /** The consumer saw the end: the error to report, if any (once), and the write side may now close. */
+  finishReading(): FramedError | undefined;
+  close(): Promise<unknown>;
+}
+
+export class MessageConsumer<T> {
+  private scheduled = false;
+  /** The handler returned a promise that has not settled: the next message waits for it. */
+  private busy = false;
+  private done = false;
+
+  constructor(
+    private readonly stream: ConsumedStream<T>,
+    private readonly handler: (message: T) => unknown,
+    private readonly resolve: () => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /**
+   * Messages (or the end) are waiting: hand them over in a microtask, in one batch per decoded chunk.
+   * Never synchronously, so a handler never runs inside the framing's decode loop.
+   */
+  schedule(): void {
+    if (this.scheduled || this.busy || this.done) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (!this.busy && !this.done) {
+      const message = this.stream.takeQueued();
+      if (message === NOTHING) {
+        if (this.stream.readingOver) this.finish();
+        return;
+      }
+      this.call(message);
+    }
+  }
+
+  private call(message: T): void {
+    let result: unknown;
+    try {
+      result = this.handler(message);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (result === undefined || result === SENT || !isThenable(result)) return;
+    this.busy = true;
+    result.then(
+      () => {
+        this.busy = false;
+        this.pump();
+      },
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  private finish(): void {
+    this.done = true;
+    const error = this.stream.finishReading();
+    if (error) this.reject(error);
+    else this.resolve();
+  }
+
+  /** The handler threw or rejected: close the stream, as leaving a `for await` loop does, and report it. */
+  private fail(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.stream.close().then(undefined, () => {});
+    this.reject(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}
