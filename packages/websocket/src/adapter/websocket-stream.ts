@@ -2,15 +2,7 @@
  * The MessageStream a WebSocket connection over our own protocol core is (Node and Deno sockets alike):
  * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`) and `ping()`.
  */
-import {
-  type CloseInfo,
-  type CloseOptions,
-  type CloseWatcher,
-  type FramedError,
-  type FramedStream,
-  type MessageStream,
-  watchClose,
-} from "@framed/core";
+import { FramedStream, type FramedStreamSetup, type MessageStream } from "@framed/core";
 import type { DeflateParams } from "../deflate/params.ts";
 import { parseRequestHead } from "../handshake/http-head.ts";
 import { type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
@@ -47,22 +39,22 @@ export interface Agreement {
 }
 
 /**
- * Forwards the MessageStream members to core's stream and adds the handshake's results.
+ * Core's framed stream over a socket or `Deno.Conn`, plus the handshake's results and `ping()`. A
+ * subclass rather than a wrapper: one object per connection, and nothing to forward.
  *
  * @example
  * ```ts
- * const stream = new WebSocketStream(wrap(socket, framing, { role: "server", head }), agreement, request);
- * const lean = new WebSocketStream(wrap(socket, framing, { role: "server", head }), agreement, headText);
+ * const setup = { transport: nodeStreamTransport(socket, socket), framing, role: "server", head } as const;
+ * const stream = new WebSocketStream(setup, agreement, request);
  * ```
  */
-export class WebSocketStream implements ServerWebSocketStream {
-  readonly framing: string;
+export class WebSocketStream extends FramedStream<WebSocketMessage> implements ServerWebSocketStream {
   readonly protocol: string;
   readonly extensions: string;
   readonly deflate: DeflateParams | null;
 
   constructor(
-    private readonly inner: FramedStream<WebSocketMessage>,
+    setup: FramedStreamSetup<WebSocketMessage>,
     agreement: Agreement,
     /**
      * The upgrade request, or the text of its head when nothing outside the handshake saw the parsed
@@ -70,19 +62,10 @@ export class WebSocketStream implements ServerWebSocketStream {
      */
     private upgradeRequest?: UpgradeRequest | string,
   ) {
-    this.framing = inner.framing;
+    super(setup);
     this.protocol = agreement.protocol;
     this.extensions = agreement.extensions;
     this.deflate = agreement.deflate;
-  }
-
-  get closed(): Promise<CloseInfo> {
-    return this.inner.closed;
-  }
-
-  /** @internal A listener's registry watches the inner stream, which reports this one. */
-  [watchClose](watcher: CloseWatcher, reportAs: object): void {
-    this.inner[watchClose](watcher, reportAs);
   }
 
   /** The upgrade request (server side). Throws on a client stream, which has none. */
@@ -94,35 +77,7 @@ export class WebSocketStream implements ServerWebSocketStream {
     return this.upgradeRequest;
   }
 
-  send(message: WebSocketMessage): Promise<void> {
-    return this.inner.send(message);
-  }
-
-  close(options?: CloseOptions): Promise<CloseInfo> {
-    return this.inner.close(options);
-  }
-
-  abort(reason?: unknown): void {
-    this.inner.abort(reason);
-  }
-
   ping(payload?: Uint8Array | string): void {
-    (this.inner.session as WebSocketSession).ping(payload);
-  }
-
-  get readable(): ReadableStream<WebSocketMessage> {
-    return this.inner.readable;
-  }
-
-  get writable(): WritableStream<WebSocketMessage> {
-    return this.inner.writable;
-  }
-
-  onWarning(listener: (error: FramedError) => void): () => void {
-    return this.inner.onWarning(listener);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
-    return this.inner[Symbol.asyncIterator]();
+    (this.session as WebSocketSession).ping(payload);
   }
 }

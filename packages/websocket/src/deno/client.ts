@@ -4,7 +4,6 @@
  * handshake, and wraps the connection as a WebSocket stream. The same flow as the Node `connect`.
  */
 import { FramedError } from "@framed/core";
-import { wrap } from "@framed/core/deno";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   framingOptions,
@@ -13,12 +12,13 @@ import {
   timeoutOption,
 } from "../adapter/options.ts";
 import { parseTarget, requestHeaders, type Target } from "../adapter/target.ts";
-import { type WebSocketMessageStream, WebSocketStream } from "../adapter/websocket-stream.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
 import { sha1 } from "../handshake/sha1.ts";
 import { websocketFraming } from "../index.ts";
 import { closeQuietly, readHead, writeAll } from "./conn-io.ts";
+import { connStream } from "./conn-stream.ts";
 import { type DenoConn, denoRuntime } from "./deno-api.ts";
 import { WatchedConn } from "./keep-alive.ts";
 import type { ConnectOptions } from "./options.ts";
@@ -100,12 +100,13 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
     if (timedOut) throw timedOut;
     clearTimeout(timer);
     const watched = keepAlive ? new WatchedConn(conn) : undefined;
-    const inner = wrap(watched ?? conn, websocketFraming({ ...framing, deflate: result.deflate }), {
-      ...streamOptions(options),
+    const setup = {
+      framing: websocketFraming({ ...framing, deflate: result.deflate }),
       role: "client",
+      options: streamOptions(options),
       head: rest,
-    });
-    const stream = new WebSocketStream(inner, result);
+    } as const;
+    const stream = connStream(watched ?? conn, setup, result);
     if (watched && keepAlive) {
       const stop = watched.keepAlive(() => stream.ping(), keepAlive);
       stream.closed.then(stop, stop);

@@ -4,7 +4,6 @@
  * flow as the Node `listen`, with a `Deno.Conn` instead of a `net.Socket`.
  */
 import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import { wrap } from "@framed/core/deno";
 import type { ServerOptions } from "../adapter/options.ts";
 import {
   decideUpgrade,
@@ -14,11 +13,12 @@ import {
   type UpgradeSettings,
   upgradeSettings,
 } from "../adapter/server-handshake-driver.ts";
-import { type ServerWebSocketStream, WebSocketStream } from "../adapter/websocket-stream.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
 import { type ServerHandshake, type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
 import { sha1 } from "../handshake/sha1.ts";
 import { closeQuietly, readHead, refuseConn, writeAll } from "./conn-io.ts";
+import { connStream } from "./conn-stream.ts";
 import { type DenoConn, type DenoListener, denoRuntime } from "./deno-api.ts";
 import { WatchedConn } from "./keep-alive.ts";
 
@@ -206,8 +206,8 @@ function wrapServerConn(
   const { keepAlive } = settings;
   const framing = framingFor(settings, handshake.deflate);
   const watched = keepAlive ? new WatchedConn(conn) : undefined;
-  const inner = wrap(watched ?? conn, framing, { ...settings.streamOptions, role: "server", head: rest });
-  const stream = new WebSocketStream(inner, handshake, request);
+  const setup = { framing, role: "server", options: settings.streamOptions, head: rest } as const;
+  const stream = connStream(watched ?? conn, setup, handshake, request);
   if (watched && keepAlive) {
     const stop = watched.keepAlive(() => stream.ping(), keepAlive);
     stream.closed.then(stop, stop);

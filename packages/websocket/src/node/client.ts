@@ -5,9 +5,8 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { FramedError } from "@framed/core";
-import { wrap } from "@framed/core/node";
 import { parseTarget, requestHeaders, type Target } from "../adapter/target.ts";
-import { type WebSocketMessageStream, WebSocketStream } from "../adapter/websocket-stream.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
 import { websocketFraming } from "../index.ts";
@@ -20,6 +19,7 @@ import {
   streamOptions,
   timeoutOption,
 } from "./options.ts";
+import { socketStream } from "./socket-stream.ts";
 import { nodeSha1 } from "./upgrade.ts";
 
 /**
@@ -116,10 +116,13 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         return;
       }
       cleanup();
-      // Still inside this 'data' event: wrap adds its listener before the socket emits anything else.
+      // Still inside this 'data' event: the stream adds its listener before the socket emits anything else.
       const framing = websocketFraming({ ...framingOptions(options), deflate: result.deflate });
-      const inner = wrap(socket, framing, { ...streamOptions(options), role: "client", head: rest });
-      const stream = new WebSocketStream(inner, result);
+      const stream = socketStream(
+        socket,
+        { framing, role: "client", options: streamOptions(options), head: rest },
+        result,
+      );
       if (keepAlive) startKeepAlive(socket, () => stream.ping(), keepAlive);
       resolve(stream);
     };

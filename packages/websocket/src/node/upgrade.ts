@@ -5,7 +5,6 @@
 import * as crypto from "node:crypto";
 import type { Duplex } from "node:stream";
 import { FramedError } from "@framed/core";
-import { wrap } from "@framed/core/node";
 import {
   answerUpgrade,
   framingFor,
@@ -13,10 +12,11 @@ import {
   type UpgradeSettings,
   verifyUpgrade,
 } from "../adapter/server-handshake-driver.ts";
-import { type ServerWebSocketStream, WebSocketStream } from "../adapter/websocket-stream.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import { refusal } from "../handshake/http-response.ts";
 import type { UpgradeRequest } from "../handshake/server-handshake.ts";
 import { startKeepAlive } from "./keep-alive.ts";
+import { socketStream } from "./socket-stream.ts";
 
 export { type UpgradeSettings, upgradeSettings } from "../adapter/server-handshake-driver.ts";
 
@@ -91,9 +91,8 @@ function finishUpgrade(
   // after wrap has added its listener; wrap may pause again.
   socket.resume();
   const framing = framingFor(settings, answer.deflate);
-  const inner = wrap(socket, framing, { ...settings.streamOptions, role: "server", head });
   const kept = headText !== undefined && !requestWasShared(settings) ? headText : request;
-  const stream = new WebSocketStream(inner, answer, kept);
+  const stream = socketStream(socket, { framing, role: "server", options: settings.streamOptions, head }, answer, kept);
   if (settings.keepAlive) startKeepAlive(socket, () => stream.ping(), settings.keepAlive);
   return stream;
 }

@@ -1,0 +1,27 @@
+/**
+ * A WebSocket stream over a Node socket: what core's `wrap` does (no Nagle delay, the socket as the byte
+ * transport), building the WebSocket stream itself so that one object per connection serves as both.
+ */
+import * as net from "node:net";
+import type { Duplex } from "node:stream";
+import type { FramedStreamSetup } from "@framed/core";
+import { nodeStreamTransport } from "@framed/core/node";
+import { type Agreement, type WebSocketMessage, WebSocketStream } from "../adapter/websocket-stream.ts";
+import type { UpgradeRequest } from "../handshake/server-handshake.ts";
+
+/**
+ * @example
+ * ```ts
+ * const stream = socketStream(socket, { framing, role: "server", options, head }, agreement, headText);
+ * ```
+ */
+export function socketStream(
+  socket: Duplex,
+  setup: Omit<FramedStreamSetup<WebSocketMessage>, "transport">,
+  agreement: Agreement,
+  request?: UpgradeRequest | string,
+): WebSocketStream {
+  if (socket instanceof net.Socket) socket.setNoDelay(true);
+  const transport = nodeStreamTransport(socket, socket, setup.options);
+  return new WebSocketStream({ ...setup, transport }, agreement, request);
+}
