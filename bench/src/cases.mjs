@@ -19,6 +19,19 @@ function denoServer(file, ...args) {
   };
 }
 
+/** Servers only the memory bench runs: another way of writing one of ours. */
+export const memoryOnlyServers = [
+  {
+    id: "framed-websocket-node-foreach",
+    name: "framed websocket (node, forEach)",
+    role: "ours",
+    package: "@framed/websocket",
+    entry: "./node",
+    handshake: true,
+    ...nodeServer("framed-websocket.mjs", "for-each"),
+  },
+];
+
 /** The ceiling: bytes in, the same bytes out, no framing. Never does a WebSocket handshake. */
 export const ceiling = { id: "plain-tcp", name: "plain TCP", role: "ceiling", ...nodeServer("plain-tcp.mjs") };
 

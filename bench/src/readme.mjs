@@ -86,15 +86,18 @@ function codecLines(report, framing) {
 }
 
 function memoryLines(report, framing) {
+  // The framing's Node server, and other ways of writing it (`-foreach`).
   const server = `framed-${framing}-node`;
   const rows = report.memory?.rows ?? [];
   return (report.memory?.comparisons ?? [])
-    .filter((c) => c.ours === server)
+    .filter((c) => c.ours === server || c.ours.startsWith(`${server}-`))
     .map((c) => {
       const ours = rows.find((r) => r.server === c.ours);
       const other = rows.find((r) => r.server === c.against);
+      const variant = ours.name.replace(/^.*\(node, (.*)\)$/, "$1");
+      const how = c.ours === server ? " (`for await` handler)" : ` (\`${variant}\` handler)`;
       return (
-        `- ${report.memory.connections} idle connections: ${(ours.rssBytesPerConnection / 1024).toFixed(1)} KiB RSS ` +
+        `- ${report.memory.connections} idle connections${how}: ${(ours.rssBytesPerConnection / 1024).toFixed(1)} KiB RSS ` +
         `(${(ours.heapBytesPerConnection / 1024).toFixed(1)} KiB heap) per connection, ${other.name} ` +
         `${(other.rssBytesPerConnection / 1024).toFixed(1)} KiB (${(other.heapBytesPerConnection / 1024).toFixed(1)} KiB heap): ${ratio(c.ratio)}`
       );
