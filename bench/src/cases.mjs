@@ -22,13 +22,13 @@ function denoServer(file, ...args) {
 /** Servers only the memory bench runs: another way of writing one of ours. */
 export const memoryOnlyServers = [
   {
-    id: "framed-websocket-node-foreach",
-    name: "framed websocket (node, forEach)",
+    id: "framed-websocket-node-consume",
+    name: "framed websocket (node, consume)",
     role: "ours",
     package: "@framed/websocket",
     entry: "./node",
     handshake: true,
-    ...nodeServer("framed-websocket.mjs", "for-each"),
+    ...nodeServer("framed-websocket.mjs", "consume"),
   },
 ];
 

@@ -16,11 +16,11 @@ const serverById = (id) =>
 
 /**
  * Pairs compared: ours and the library (or ceiling) it is measured against; issue 5 sets the one target, on
- * the server written with `for await`. The forEach row shows what a handler without a waiting loop costs.
+ * the server written with `for await`. The `consume` row shows what a handler without a waiting loop costs.
  */
 export const memoryPairs = [
   { ours: "framed-websocket-node", against: "ws", atMost: 1, issue: 5 },
-  { ours: "framed-websocket-node-foreach", against: "ws" },
+  { ours: "framed-websocket-node-consume", against: "ws" },
   { ours: "framed-length-prefix-node", against: "plain-tcp" },
 ];
 

@@ -86,7 +86,7 @@ function codecLines(report, framing) {
 }
 
 function memoryLines(report, framing) {
-  // The framing's Node server, and other ways of writing it (`-foreach`).
+  // The framing's Node server, and other ways of writing it (`-consume`).
   const server = `framed-${framing}-node`;
   const rows = report.memory?.rows ?? [];
   return (report.memory?.comparisons ?? [])

@@ -51,9 +51,9 @@ class MappedStream<A, B> implements MessageStream<B> {
     return this.inner.onWarning(listener);
   }
 
-  forEach(handler: (message: B) => unknown): Promise<void> {
-    // A decode error is the handler's error: the stream closes and forEach rejects with it.
-    return this.inner.forEach((message) => handler(this.codec.decode(message)));
+  consume(handler: (message: B) => unknown): Promise<void> {
+    // A decode error is the handler's error: the stream closes and consume rejects with it.
+    return this.inner.consume((message) => handler(this.codec.decode(message)));
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {

@@ -1,5 +1,5 @@
 /**
- * `stream.forEach(handler)`: messages pushed to a callback instead of pulled by a `for await` loop. A
+ * `stream.consume(handler)`: messages pushed to a callback instead of pulled by a `for await` loop. A
  * waiting loop holds a suspended async function, a pending promise and the reactions awaiting it for
  * every idle connection, and allocates a promise and an iterator result per message; a consumer holds
  * one small object and, while the handler returns nothing or a send that went out at once, allocates

@@ -56,18 +56,19 @@ export interface MessageStream<T> extends AsyncIterable<T> {
    * waits for it (backpressure, as in a `for await` loop). Resolves once the peer is done sending; rejects
    * with the stream's error (bad input, a reset, a timeout) after the messages before it. When `handler`
    * throws or rejects, the stream is closed, as leaving a `for await` loop closes it, and the promise rejects
-   * with that error. A stream is read one way: `forEach`, iteration or `readable`.
+   * with that error. A stream is read one way: `consume`, iteration or `readable`.
    *
    * Lighter than `for await` for servers that hold many connections: no suspended async function per
    * idle connection, and no promise per message while `handler` returns nothing or the promise of a
-   * `send` that went out at once.
+   * `send` that went out at once. (Not named `forEach`: linters flag a `forEach` callback that returns a
+   * value, and returning `send`'s promise is how a handler gets backpressure.)
    *
    * @example
    * ```ts
-   * await listen({ port: 9000 }, (stream) => stream.forEach((message) => stream.send(message)));
+   * await listen({ port: 9000 }, (stream) => stream.consume((message) => stream.send(message)));
    * ```
    */
-  forEach(handler: (message: T) => unknown): Promise<void>;
+  consume(handler: (message: T) => unknown): Promise<void>;
   /** A WHATWG view of incoming messages (shares the queue with async iteration: use one or the other). */
   readonly readable: ReadableStream<T>;
   /** A WHATWG view for sending; closing it closes the stream. */

@@ -49,7 +49,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
   private moreReaders: Waiter<IteratorResult<T>>[] | undefined;
   private readEnded = false;
   private readError: FramedError | undefined;
-  /** Reading began: by iteration, `readable`, or `forEach`. */
+  /** Reading began: by iteration, `readable`, or `consume`. */
   private iterationStarted = false;
   private consumer: MessageConsumer<T> | undefined;
   private paused = false;
@@ -166,9 +166,9 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
     return new StreamIterator(this);
   }
 
-  forEach(handler: (message: T) => unknown): Promise<void> {
+  consume(handler: (message: T) => unknown): Promise<void> {
     if (this.iterationStarted) {
-      return Promise.reject(new TypeError(`forEach on a ${this.framing} stream that is already being read`));
+      return Promise.reject(new TypeError(`cannot consume a ${this.framing} stream that is already being read`));
     }
     this.iterationStarted = true;
     return new Promise((resolve, reject) => {
@@ -180,7 +180,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
   /** @internal The next message, or the end: what the iterator and `readable` pull. */
   read(): Promise<IteratorResult<T>> {
     if (this.consumer) {
-      return Promise.reject(new TypeError(`a ${this.framing} stream read by forEach cannot also be iterated`));
+      return Promise.reject(new TypeError(`a ${this.framing} stream being consumed cannot also be iterated`));
     }
     this.iterationStarted = true;
     const value = this.takeQueued();

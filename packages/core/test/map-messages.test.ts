@@ -32,11 +32,11 @@ describe("message views", () => {
     client.abort();
   });
 
-  it("forEach on a JSON view hands over values, and a non-JSON message closes the stream and rejects with INVALID_JSON", async () => {
+  it("consume on a JSON view hands over values, and a non-JSON message closes the stream and rejects with INVALID_JSON", async () => {
     const { client, server } = streamPair(tinyFraming());
     const json = asJson<{ n: number }>(server);
     const values: Array<{ n: number }> = [];
-    const done = json.forEach((value) => {
+    const done = json.consume((value) => {
       values.push(value);
     });
     await client.send(JSON.stringify({ n: 1 }));
