@@ -19,19 +19,6 @@ function denoServer(file, ...args) {
   };
 }
 
-/** Servers only the memory bench runs: another way of writing one of ours. */
-export const memoryOnlyServers = [
-  {
-    id: "framed-websocket-node-consume",
-    name: "framed websocket (node, consume)",
-    role: "ours",
-    package: "@framed/websocket",
-    entry: "./node",
-    handshake: true,
-    ...nodeServer("framed-websocket.mjs", "consume"),
-  },
-];
-
 /** The ceiling: bytes in, the same bytes out, no framing. Never does a WebSocket handshake. */
 export const ceiling = { id: "plain-tcp", name: "plain TCP", role: "ceiling", ...nodeServer("plain-tcp.mjs") };
 
@@ -51,6 +38,15 @@ export const groups = [
         package: "@framed/length-prefix",
         entry: "./node",
         ...nodeServer("framed-length-prefix.mjs", "varint"),
+      },
+      {
+        id: "framed-length-prefix-node-await",
+        name: "framed length-prefix (node, for await)",
+        variant: "for await",
+        role: "ours",
+        package: "@framed/length-prefix",
+        entry: "./node",
+        ...nodeServer("framed-length-prefix.mjs", "varint", "for-await"),
       },
       {
         id: "framed-length-prefix-deno",
@@ -88,6 +84,15 @@ export const groups = [
         ...nodeServer("framed-newline.mjs"),
       },
       {
+        id: "framed-newline-node-await",
+        name: "framed newline (node, for await)",
+        variant: "for await",
+        role: "ours",
+        package: "@framed/newline",
+        entry: "./node",
+        ...nodeServer("framed-newline.mjs", "for-await"),
+      },
+      {
         id: "framed-newline-deno",
         name: "framed newline (deno)",
         role: "ours",
@@ -117,6 +122,16 @@ export const groups = [
         entry: "./node",
         handshake: true,
         ...nodeServer("framed-websocket.mjs"),
+      },
+      {
+        id: "framed-websocket-node-await",
+        name: "framed websocket (node, for await)",
+        variant: "for await",
+        role: "ours",
+        package: "@framed/websocket",
+        entry: "./node",
+        handshake: true,
+        ...nodeServer("framed-websocket.mjs", "for-await"),
       },
       {
         // Runs once @framed/websocket has a ./deno entry (the Deno and browser issue adds it); until then the

@@ -46,6 +46,7 @@ export async function measureBlock(entries, { framing, wire, size, conns, plan }
     name: server.name,
     role: server.role,
     runtime: server.runtime,
+    ...(server.variant ? { variant: server.variant } : {}),
     status: running ? "ok" : status,
     ...(detail ? { detail } : {}),
     messagesPerSecond: 0,

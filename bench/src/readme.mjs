@@ -47,7 +47,7 @@ function echoTable(report, framing) {
       return `${c?.noisy ? "~" : ""}${ratio(c?.ratio)}`;
     });
     lines.push(
-      `| ${formatSize(ours.size)} | ${ours.conns} | ${ours.runtime} | ${rate(ours.messagesPerSecond)} | ${cells.join(" | ")} |`,
+      `| ${formatSize(ours.size)} | ${ours.conns} | ${ours.runtime}${ours.variant ? ` (${ours.variant})` : ""} | ${rate(ours.messagesPerSecond)} | ${cells.join(" | ")} |`,
     );
   }
   return lines;
@@ -86,7 +86,7 @@ function codecLines(report, framing) {
 }
 
 function memoryLines(report, framing) {
-  // The framing's Node server, and other ways of writing it (`-consume`).
+  // The framing's Node server, and the same server written with `for await` (`-await`).
   const server = `framed-${framing}-node`;
   const rows = report.memory?.rows ?? [];
   return (report.memory?.comparisons ?? [])
@@ -94,8 +94,7 @@ function memoryLines(report, framing) {
     .map((c) => {
       const ours = rows.find((r) => r.server === c.ours);
       const other = rows.find((r) => r.server === c.against);
-      const variant = ours.name.replace(/^.*\(node, (.*)\)$/, "$1");
-      const how = c.ours === server ? " (`for await` handler)" : ` (\`${variant}\` handler)`;
+      const how = c.ours === server ? " (`consume` handler)" : " (`for await` handler)";
       return (
         `- ${report.memory.connections} idle connections${how}: ${(ours.rssBytesPerConnection / 1024).toFixed(1)} KiB RSS ` +
         `(${(ours.heapBytesPerConnection / 1024).toFixed(1)} KiB heap) per connection, ${other.name} ` +

@@ -1,15 +1,12 @@
-// framed: @framed/length-prefix/node as a user writes it (for await + await send). Args: [port] [header].
-import { announce, importBuilt, MAX_MESSAGE_SIZE, portArg } from "./serve.mjs";
+// framed: @framed/length-prefix/node echo. Args: [port] [header] [for-await]. Written with
+// `stream.consume((message) => stream.send(message))`, the handler the core README recommends for servers;
+// with "for-await", as a loop (`for await` + `await send`) instead, to show what the loop costs.
+import { announce, echoHandler, importBuilt, MAX_MESSAGE_SIZE, portArg } from "./serve.mjs";
 
 const { listen } = await importBuilt("@framed/length-prefix/node");
 const header = process.argv[3] ?? "varint";
-const server = await listen(
-  { host: "127.0.0.1", port: portArg() },
-  async (stream) => {
-    try {
-      for await (const message of stream) await stream.send(message);
-    } catch {}
-  },
-  { header, maxMessageSize: MAX_MESSAGE_SIZE },
-);
+const server = await listen({ host: "127.0.0.1", port: portArg() }, echoHandler(process.argv[4]), {
+  header,
+  maxMessageSize: MAX_MESSAGE_SIZE,
+});
 announce(server.address.port);

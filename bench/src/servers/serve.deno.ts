@@ -25,3 +25,14 @@ export function announce(port: number): void {
     Deno.exit(0);
   })();
 }
+
+/** What our echo handler needs of a stream. */
+interface EchoStream<T> {
+  send(message: T): Promise<void>;
+  consume(handler: (message: T) => unknown): Promise<void>;
+}
+
+/** Our echo handler, as on Node (see serve.mjs): `stream.consume((message) => stream.send(message))`. */
+export function echoHandler<T>(): (stream: EchoStream<T>) => Promise<void> {
+  return (stream) => stream.consume((message) => stream.send(message));
+}

@@ -36,3 +36,19 @@ export async function importBuilt(specifier) {
     throw error;
   }
 }
+
+/**
+ * Our echo handler. By default `stream.consume((message) => stream.send(message))`: no promise per message
+ * while sends go out at once, and one small object per idle connection. With `style` "for-await", the loop a
+ * user may write instead (`for await` + `await send`), measured next to it to show what the loop costs.
+ */
+export function echoHandler(style) {
+  if (style === "for-await") {
+    return async (stream) => {
+      try {
+        for await (const message of stream) await stream.send(message);
+      } catch {}
+    };
+  }
+  return (stream) => stream.consume((message) => stream.send(message));
+}
