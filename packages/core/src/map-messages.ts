@@ -3,6 +3,7 @@
  */
 import { FramedError } from "./errors.ts";
 import type { CloseInfo, CloseOptions, MessageStream } from "./message-stream.ts";
+import { writableTo } from "./web-streams.ts";
 
 /** How to turn one message type into another and back. */
 export interface MessageCodec<A, B> {
@@ -69,13 +70,7 @@ class MappedStream<A, B> implements MessageStream<B> {
   }
 
   get writable(): WritableStream<B> {
-    this.writableView ??= new WritableStream<B>({
-      write: (message) => this.send(message),
-      close: async () => {
-        await this.close();
-      },
-      abort: (reason) => this.abort(reason),
-    });
+    this.writableView ??= writableTo(this);
     return this.writableView;
   }
 }

@@ -13,6 +13,7 @@ import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./me
 import type { MessageTransport } from "./message-transport.ts";
 import { type ClockedStream, StreamClock } from "./stream-clock.ts";
 import { DONE, StreamEvents, StreamIterator } from "./stream-events.ts";
+import { readableFrom, writableTo } from "./web-streams.ts";
 
 interface Waiter<V> {
   resolve(value: V): void;
@@ -166,6 +167,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
     return new StreamIterator(this);
   }
 
+  /** See {@link MessageStream.consume}. */
   consume(handler: (message: T) => unknown): Promise<void> {
     if (this.iterationStarted) {
       return Promise.reject(new TypeError(`cannot consume a ${this.framing} stream that is already being read`));
@@ -231,30 +233,12 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
   }
 
   get readable(): ReadableStream<T> {
-    this.readableView ??= new ReadableStream<T>(
-      {
-        pull: async (controller) => {
-          const result = await this.read();
-          if (result.done) controller.close();
-          else controller.enqueue(result.value);
-        },
-        cancel: () => {
-          this.close();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    this.readableView ??= readableFrom(() => this.read(), this);
     return this.readableView;
   }
 
   get writable(): WritableStream<T> {
-    this.writableView ??= new WritableStream<T>({
-      write: (message) => this.send(message),
-      close: async () => {
-        await this.close();
-      },
-      abort: (reason) => this.abort(reason),
-    });
+    this.writableView ??= writableTo(this);
     return this.writableView;
   }
 
