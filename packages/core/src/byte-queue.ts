@@ -1,13 +1,12 @@
-type AllocUnsafeSlow = (size: number) => Uint8Array;
-const nodeAllocUnsafeSlow = (globalThis as { Buffer?: { allocUnsafeSlow?: AllocUnsafeSlow } }).Buffer?.allocUnsafeSlow;
+import { nativeBuffer } from "./native-buffer.ts";
 
 /**
  * Memory that is about to be overwritten whole: skip the zero-fill where the runtime allows it (Node's
  * `Buffer.allocUnsafeSlow`, unpooled), which halves the cost of joining a large message.
  */
 function allocateUninitialized(size: number): Uint8Array {
-  if (nodeAllocUnsafeSlow === undefined || size < 1024) return new Uint8Array(size);
-  const buffer = nodeAllocUnsafeSlow(size);
+  if (nativeBuffer === undefined || size < 1024) return new Uint8Array(size);
+  const buffer = nativeBuffer.allocUnsafeSlow(size);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
 }
 

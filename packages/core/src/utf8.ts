@@ -5,6 +5,8 @@
  * Node 20; `encodeInto` a shared slab costs about 0.2 µs. Handed-out views are never rewritten (a full slab
  * is replaced, not reused), so they stay valid while queued for writing.
  */
+import { nativeBuffer } from "./native-buffer.ts";
+
 const encoder = new TextEncoder();
 const SLAB_SIZE = 64 * 1024;
 /** Strings longer than this (in UTF-16 units) get their own buffer. */
@@ -12,23 +14,14 @@ const SLAB_STRING_LIMIT = 2048;
 let slab = new Uint8Array(SLAB_SIZE);
 let used = 0;
 
-interface NodeBuffer extends Uint8Array {
-  write(text: string, offset: number, length: number, encoding: "latin1" | "utf8"): number;
-}
-interface NodeBufferClass {
-  byteLength(text: string, encoding: "utf8"): number;
-  allocUnsafeSlow(size: number): NodeBuffer;
-}
-const nodeBuffer = (globalThis as unknown as { Buffer?: NodeBufferClass }).Buffer;
-
 /**
  * A long string's bytes. On Node, an all-ASCII string (its UTF-8 length equals its length) is copied byte
  * for byte, about 4× faster than `TextEncoder.encode` for 64 KiB; anything else is encoded as UTF-8.
  */
 function encodeLong(text: string): Uint8Array {
-  if (nodeBuffer === undefined) return encoder.encode(text);
-  const size = nodeBuffer.byteLength(text, "utf8");
-  const bytes = nodeBuffer.allocUnsafeSlow(size);
+  if (nativeBuffer === undefined) return encoder.encode(text);
+  const size = nativeBuffer.byteLength(text, "utf8");
+  const bytes = nativeBuffer.allocUnsafeSlow(size);
   bytes.write(text, 0, size, size === text.length ? "latin1" : "utf8");
   return new Uint8Array(bytes.buffer, bytes.byteOffset, size);
 }

@@ -2,6 +2,8 @@
 
 import { connect, listen } from "../src/deno.ts";
 import { FramedError } from "../src/errors.ts";
+import { nativeBuffer } from "../src/native-buffer.ts";
+import { encodeUtf8 } from "../src/utf8.ts";
 import { check, checkEqual } from "./fixtures/check.ts";
 import { streamSemantics } from "./fixtures/stream-semantics.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
@@ -70,4 +72,10 @@ Deno.test("Deno TCP: connect to a closed port rejects with CONNECT_FAILED", asyn
     failure = error;
   }
   check(failure instanceof FramedError && failure.code === "CONNECT_FAILED", `got ${String(failure)}`);
+});
+
+Deno.test("Deno's Buffer polyfill is not taken for Node's: long strings are encoded with TextEncoder", () => {
+  check(nativeBuffer === undefined, "no native Buffer on Deno");
+  const text = `${"a".repeat(40_000)}é€😀`;
+  checkEqual([...encodeUtf8(text)], [...new TextEncoder().encode(text)], "the UTF-8 bytes");
 });

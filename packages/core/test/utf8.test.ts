@@ -1,13 +1,19 @@
 // encodeUtf8: the same bytes as TextEncoder on every path (slab, suffix, long ASCII copy, long UTF-8).
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeUtf8 } from "../src/index.ts";
+import { nativeBuffer } from "../src/native-buffer.ts";
 
 const reference = new TextEncoder();
 const NEWLINE = new Uint8Array([10]);
 const CRLF = new Uint8Array([13, 10]);
 
 describe("encodeUtf8", () => {
+  it("takes Node's native Buffer for long strings on Node (Deno's polyfill is refused, see core.deno.test.ts)", () => {
+    expect(nativeBuffer).toBe(globalThis.Buffer);
+  });
+
   it.each([
     ["short ASCII", "hello"],
     ["short multi-byte", "héllo wörld 😀"],
