@@ -22,6 +22,11 @@ const replacingDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 export abstract class TextLineDecoder<T = unknown> implements LineHandler {
   /** Lines are decoded to strings before `line` returns, so their bytes may be lent. */
   readonly consumesLine = true;
+  /**
+   * The batch path, offered only when the delimiter is text (a span is cut after one decode); without it the
+   * splitter does not look for spans at all. The method itself, not a closure over this instance.
+   */
+  readonly lines?: (span: Uint8Array, firstLineNumber: number) => number;
   private readonly decoder: TextDecoder;
 
   constructor(
@@ -30,6 +35,7 @@ export abstract class TextLineDecoder<T = unknown> implements LineHandler {
     protected readonly output: LineOutput<T>,
   ) {
     this.decoder = invalidUtf8 === "replace" ? replacingDecoder : strictDecoder;
+    if (settings.delimiter.text !== undefined) this.lines = this.decodeSpan;
   }
 
   /** Turn one decoded line into a message (or a warning, or a failure) through `output`. */
@@ -54,10 +60,10 @@ export abstract class TextLineDecoder<T = unknown> implements LineHandler {
     this.output.warn(error);
   }
 
-  /** A span of whole lines in one decode; 0 (one by one instead) when the delimiter is not text or the span not UTF-8. */
-  lines(span: Uint8Array, first: number): number {
+  /** A span of whole lines in one decode; 0 (one by one instead) when the span is not UTF-8. */
+  private decodeSpan(span: Uint8Array, first: number): number {
     const delimiter = this.settings.delimiter.text;
-    if (delimiter === undefined) return 0;
+    if (delimiter === undefined) return 0; // not offered then (see `lines`)
     const stripCR = this.settings.stripCR;
     let text: string;
     try {

@@ -1,7 +1,18 @@
 // UTF-8 decoding of text lines: split characters, invalid bytes, and the batch path agreeing with the per-line path.
 import { describe, expect, it } from "vitest";
 import { newline } from "../src/index.ts";
+import { type LineSettings, resolveLineSettings } from "../src/options.ts";
+import { TextLineDecoder } from "../src/text-lines.ts";
 import { bytes, decode, everySplit, utf8 } from "./helpers.ts";
+
+/** The text decoder with a no-op output, to look at what it offers the splitter. */
+class TextLines extends TextLineDecoder<string> {
+  constructor(settings: LineSettings) {
+    super(settings, "error", { message() {}, warn() {}, fail() {}, ended: false });
+  }
+
+  protected deliver(): void {}
+}
 
 const MIXED = "héllo\nwörld ✓\n日本語\r\n😀 emoji\n\nend";
 
@@ -18,6 +29,17 @@ describe("UTF-8 text lines", () => {
     const batch = decode(newline(), [input]).messages;
     const perLine = decode(newline({ maxMessageSize: 20 }), [input]).messages;
     expect(perLine).toEqual(batch);
+  });
+
+  it("offers the batch path only when the delimiter is text, and splits text lines at a non-UTF-8 delimiter", () => {
+    const record = decode(newline({ delimiter: Uint8Array.of(0xff) }), [
+      bytes("one", 0xff, "two", 0xff, "thr"),
+      bytes("ee", 0xff),
+    ]);
+    expect(record.messages).toEqual(["one", "two", "three"]);
+    const defaults = { skipEmpty: false, stripBom: true };
+    expect(new TextLines(resolveLineSettings({ delimiter: Uint8Array.of(0xff) }, defaults)).lines).toBeUndefined();
+    expect(new TextLines(resolveLineSettings({}, defaults)).lines).toBeTypeOf("function");
   });
 
   it("invalid UTF-8 ends the stream with INVALID_UTF8 naming the line, after the lines before it", () => {
