@@ -142,10 +142,15 @@ export async function decideUpgrade(
 }
 
 /**
- * Whether code outside this package saw the parsed request during the handshake (`verify`, a protocol
- * selector): then the stream keeps that very object, since a caller may have attached something to it.
- * Otherwise only the head's text needs keeping, and `stream.request` parses it again when asked.
+ * What an accepted stream keeps of its request: the parsed request when code outside this package saw it
+ * during the handshake (`verify`, a protocol selector), since a caller may have attached something to that
+ * very object; otherwise only the head's text, which `stream.request` parses again when asked.
  */
-export function requestWasShared(settings: UpgradeSettings): boolean {
-  return settings.options.verify !== undefined || typeof settings.options.protocols === "function";
+export function requestToKeep(
+  settings: UpgradeSettings,
+  request: UpgradeRequest,
+  headText: string | undefined,
+): UpgradeRequest | string {
+  const shared = settings.options.verify !== undefined || typeof settings.options.protocols === "function";
+  return shared || headText === undefined ? request : headText;
 }

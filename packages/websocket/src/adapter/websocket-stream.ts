@@ -58,7 +58,7 @@ export class WebSocketStream extends FramedStream<WebSocketMessage> implements S
     agreement: Agreement,
     /**
      * The upgrade request, or the text of its head when nothing outside the handshake saw the parsed
-     * request: an idle connection then keeps one string instead of a header list (see `requestWasShared`).
+     * request: an idle connection then keeps one string instead of a header list (see `requestToKeep`).
      */
     private upgradeRequest?: UpgradeRequest | string,
   ) {

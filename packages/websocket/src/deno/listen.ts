@@ -9,7 +9,7 @@ import {
   decideUpgrade,
   framingFor,
   pathMatches,
-  requestWasShared,
+  requestToKeep,
   type UpgradeSettings,
   upgradeSettings,
 } from "../adapter/server-handshake-driver.ts";
@@ -178,7 +178,7 @@ async function upgradeConn(
     if (cancelledWith) throw cancelledWith;
     handshaking.delete(self);
     clearTimeout(timer);
-    return wrapServerConn(conn, answer.handshake, requestWasShared(settings) ? request : headText, rest, settings);
+    return wrapServerConn(conn, answer.handshake, requestToKeep(settings, request, headText), rest, settings);
   } catch (error) {
     // Reported at once, like on Node; the refusal is then written while the connection is still tracked.
     options.onHandshakeError?.(error);
@@ -198,7 +198,7 @@ async function upgradeConn(
 function wrapServerConn(
   conn: DenoConn,
   handshake: ServerHandshake,
-  /** The request, or its head's text when no callback saw it (see `requestWasShared`). */
+  /** The request, or its head's text when no callback saw it (see `requestToKeep`). */
   request: UpgradeRequest | string,
   rest: Uint8Array,
   settings: UpgradeSettings,

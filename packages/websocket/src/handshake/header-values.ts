@@ -55,10 +55,8 @@ export function hasToken(value: string | undefined, token: string): boolean {
   while (start <= value.length) {
     let end = value.indexOf(",", start);
     if (end === -1) end = value.length;
-    let from = start;
-    let to = end;
-    while (from < to && isSpaceOrTab(value.charCodeAt(from))) from++;
-    while (to > from && isSpaceOrTab(value.charCodeAt(to - 1))) to--;
+    const from = skipSpaces(value, start, end);
+    const to = trimmedEnd(value, from, end);
     if (to - from === wanted.length && equalsIgnoringCase(value, from, wanted)) return true;
     start = end + 1;
   }
@@ -79,8 +77,22 @@ export function equalsIgnoringCase(text: string, offset: number, lower: string):
 }
 
 /** HTTP optional whitespace (RFC 9110 §5.6.3). */
-export function isSpaceOrTab(code: number): boolean {
+function isSpaceOrTab(code: number): boolean {
   return code === 0x20 || code === 0x09;
+}
+
+/** The first index in `text[from, to)` that is not a space or tab (`to` when all are). */
+export function skipSpaces(text: string, from: number, to: number): number {
+  let at = from;
+  while (at < to && isSpaceOrTab(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** The end of `text[from, to)` without its trailing spaces and tabs. */
+export function trimmedEnd(text: string, from: number, to: number): number {
+  let at = to;
+  while (at > from && isSpaceOrTab(text.charCodeAt(at - 1))) at--;
+  return at;
 }
 
 /**

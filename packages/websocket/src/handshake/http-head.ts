@@ -10,7 +10,7 @@
  * ```
  */
 import { ByteQueue, FramedError } from "@framed/core";
-import { hasControlChar, isSpaceOrTab, isToken } from "./header-values.ts";
+import { hasControlChar, isToken, skipSpaces, trimmedEnd } from "./header-values.ts";
 import { HttpHeaders } from "./http-headers.ts";
 
 /** Default cap on a handshake head, terminator included: 16 KiB (Node's own default is the same). */
@@ -191,20 +191,12 @@ function parseFields(lines: readonly string[], status: number | undefined): Http
     const name = colon > 0 ? line.slice(0, colon) : "";
     // No colon, an empty or non-token name (which also rules out obs-fold and space before the colon).
     if (!isToken(name)) throw malformed(`malformed header line "${clip(line)}"`, status);
-    const value = trimSpaces(line, colon + 1);
+    const from = skipSpaces(line, colon + 1, line.length);
+    const value = line.slice(from, trimmedEnd(line, from, line.length));
     if (hasControlChar(value)) throw malformed(`control character in header ${name}`, status);
     headers.append(name, value);
   }
   return headers;
-}
-
-/** `line` from `start`, without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3). */
-function trimSpaces(line: string, start: number): string {
-  let from = start;
-  let to = line.length;
-  while (from < to && isSpaceOrTab(line.charCodeAt(from))) from++;
-  while (to > from && isSpaceOrTab(line.charCodeAt(to - 1))) to--;
-  return line.slice(from, to);
 }
 
 function malformed(message: string, status: number | undefined): FramedError {

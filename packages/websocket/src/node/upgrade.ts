@@ -8,7 +8,7 @@ import { FramedError } from "@framed/core";
 import {
   answerUpgrade,
   framingFor,
-  requestWasShared,
+  requestToKeep,
   type UpgradeSettings,
   verifyUpgrade,
 } from "../adapter/server-handshake-driver.ts";
@@ -91,7 +91,7 @@ function finishUpgrade(
   // after wrap has added its listener; wrap may pause again.
   socket.resume();
   const framing = framingFor(settings, answer.deflate);
-  const kept = headText !== undefined && !requestWasShared(settings) ? headText : request;
+  const kept = requestToKeep(settings, request, headText);
   const stream = socketStream(socket, { framing, role: "server", options: settings.streamOptions, head }, answer, kept);
   if (settings.keepAlive) startKeepAlive(socket, () => stream.ping(), settings.keepAlive);
   return stream;
