@@ -35,7 +35,6 @@ export interface DenoWrapOptions extends StreamOptions {
  * ```
  */
 export function wrap<T>(conn: DenoConn, framing: Framing<T>, options: DenoWrapOptions = {}): FramedStream<T> {
-  conn.setNoDelay?.(true);
   return new FramedStream({
     transport: denoConnTransport(conn, options),
     framing,

@@ -4,7 +4,7 @@ import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { FramedError } from "../src/errors.ts";
-import { childProcess, connect, listen, type NodeListener, wrap } from "../src/node.ts";
+import { childProcess, connect, listen, type NodeListener, nodeStreamTransport, wrap } from "../src/node.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 const listeners: NodeListener<string>[] = [];
@@ -148,6 +148,20 @@ describe("Node TCP transport", () => {
     expect((await other[Symbol.asyncIterator]().next()).value).toBe("ok");
     expect(reported).toHaveLength(1);
     await other.close();
+  });
+
+  it("the transport of a socket turns Nagle's delay off, once: it coalesces writes itself", async () => {
+    const listener = await echoServer();
+    const socket = await rawConnect(listener.address.port);
+    const calls: unknown[] = [];
+    const setNoDelay = socket.setNoDelay.bind(socket);
+    socket.setNoDelay = (noDelay?: boolean) => {
+      calls.push(noDelay);
+      return setNoDelay(noDelay);
+    };
+    nodeStreamTransport(socket, socket);
+    expect(calls).toEqual([true]);
+    socket.destroy();
   });
 
   it("childProcess frames a child's stdin/stdout", async () => {

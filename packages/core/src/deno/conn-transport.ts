@@ -24,6 +24,8 @@ function isLocalClose(error: unknown): boolean {
  * ```
  */
 export function denoConnTransport(conn: DenoConn, options: { writableHighWaterMark?: number } = {}): ByteTransport {
+  // Writes are coalesced while one is in flight, so Nagle's delay would only add latency.
+  conn.setNoDelay?.(true);
   return new DenoConnTransport(conn, options.writableHighWaterMark ?? 1024 * 1024);
 }
 

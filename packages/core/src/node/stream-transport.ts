@@ -4,6 +4,7 @@
  * No WHATWG streams and no promise per chunk: `data` events go straight to the session, and all
  * writes made in one tick leave in one `write` (small batches concatenated, large ones corked).
  */
+import * as net from "node:net";
 import type { Readable, Writable } from "node:stream";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
 
@@ -29,6 +30,8 @@ export function nodeStreamTransport(
   output: Writable | null,
   options: NodeTransportOptions = {},
 ): ByteTransport {
+  // Writes are coalesced per tick here, so Nagle's delay would only add latency to a socket.
+  if ((output as unknown) === input && input instanceof net.Socket) input.setNoDelay(true);
   return new NodeStreamTransport(input, output, options);
 }
 

@@ -30,7 +30,6 @@ export interface WrapOptions extends StreamOptions {
  * ```
  */
 export function wrap<T>(socket: Duplex, framing: Framing<T>, options: WrapOptions = {}): FramedStream<T> {
-  if (socket instanceof net.Socket) socket.setNoDelay(true);
   return new FramedStream({
     transport: nodeStreamTransport(socket, socket, options),
     framing,

@@ -1,6 +1,6 @@
 /**
- * A WebSocket stream over a `Deno.Conn`: what core's Deno `wrap` does (no Nagle delay, the connection as
- * the byte transport), building the WebSocket stream itself so that one object per connection serves as both.
+ * A WebSocket stream over a `Deno.Conn`: what core's Deno `wrap` does (the connection as the byte
+ * transport), building the WebSocket stream itself so that one object per connection serves as both.
  */
 import type { FramedStreamSetup } from "@framed/core";
 import { type DenoConn, denoConnTransport } from "@framed/core/deno";
@@ -19,7 +19,6 @@ export function connStream(
   agreement: Agreement,
   request?: UpgradeRequest | string,
 ): WebSocketStream {
-  conn.setNoDelay?.(true);
   const transport = denoConnTransport(conn, setup.options);
   return new WebSocketStream({ ...setup, transport }, agreement, request);
 }

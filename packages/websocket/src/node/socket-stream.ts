@@ -1,8 +1,7 @@
 /**
- * A WebSocket stream over a Node socket: what core's `wrap` does (no Nagle delay, the socket as the byte
- * transport), building the WebSocket stream itself so that one object per connection serves as both.
+ * A WebSocket stream over a Node socket: what core's `wrap` does (the socket as the byte transport),
+ * building the WebSocket stream itself so that one object per connection serves as both.
  */
-import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import type { FramedStreamSetup } from "@framed/core";
 import { nodeStreamTransport } from "@framed/core/node";
@@ -21,7 +20,6 @@ export function socketStream(
   agreement: Agreement,
   request?: UpgradeRequest | string,
 ): WebSocketStream {
-  if (socket instanceof net.Socket) socket.setNoDelay(true);
   const transport = nodeStreamTransport(socket, socket, setup.options);
   return new WebSocketStream({ ...setup, transport }, agreement, request);
 }
