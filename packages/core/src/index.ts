@@ -27,3 +27,4 @@ export { SessionTransport, type SessionTransportSetup } from "./session-transpor
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";
+export { takeSlabBytes, WRITE_SLAB_SIZE } from "./write-slab.ts";

@@ -1,32 +1,18 @@
 /**
  * `LengthPrefixEncoder`: writes a header and then the payload. A small payload is copied next to its
  * header (one write); a larger one goes out as a second write, never copied (the stream layer coalesces
- * them). Headers come from a shared slab so small messages cost no allocation.
+ * them). Headers come from core's write slab, so a tick's small messages leave as one view of it.
  */
-import { encodeUtf8, FramedError, type SessionSink } from "@framed/core";
+import { encodeUtf8, FramedError, type SessionSink, takeSlabBytes } from "@framed/core";
 import { maxUint, writeUint } from "./fixed-int.ts";
 import type { Geometry } from "./options.ts";
 import { varintLength, writeVarint } from "./varint.ts";
 
-const SLAB_SIZE = 16 * 1024;
 /**
  * Payloads up to this size are copied next to their header so the message is one write: for small
  * messages a second write (and a second piece in the tick's coalesced write) costs more than the copy.
  */
 const SMALL_PAYLOAD = 256;
-let slab = new Uint8Array(SLAB_SIZE);
-let slabUsed = 0;
-
-/** `size` fresh bytes. A used slab is never rewritten, so handed-out headers stay valid while queued. */
-function headerBytes(size: number): Uint8Array {
-  if (slabUsed + size > SLAB_SIZE) {
-    slab = new Uint8Array(SLAB_SIZE);
-    slabUsed = 0;
-  }
-  const view = slab.subarray(slabUsed, slabUsed + size);
-  slabUsed += size;
-  return view;
-}
 
 export class LengthPrefixEncoder {
   /** Why this geometry cannot encode, if it cannot. */
@@ -78,7 +64,7 @@ export class LengthPrefixEncoder {
     }
     const headerSize = fixedSize === 0 ? varintLength(value) : fixedSize;
     const small = payload.length <= SMALL_PAYLOAD;
-    const frame = headerBytes(small ? headerSize + payload.length : headerSize);
+    const frame = takeSlabBytes(small ? headerSize + payload.length : headerSize);
     if (fixedSize === 0) writeVarint(value, frame, 0);
     else writeUint(value, frame, 0, fixedSize, littleEndian);
     if (small) {

@@ -2,10 +2,12 @@
  * ByteTransport over Node streams: a `net.Socket` (or any Duplex), or a Readable + Writable pair (stdio).
  *
  * No WHATWG streams and no promise per chunk: `data` events go straight to the session, and all
- * writes made in one tick leave in one `write` (small batches concatenated, large ones corked).
+ * writes made in one tick leave in one `write` (a run of write-slab frames as one view, other small
+ * batches concatenated, large ones corked).
  */
 import * as net from "node:net";
 import type { Readable, Writable } from "node:stream";
+import { PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
 
 /** Batches up to this size are concatenated into one buffer; larger ones are corked instead of copied. */
@@ -39,9 +41,8 @@ class NodeStreamTransport implements ByteTransport {
   readonly writable: boolean;
   private readonly highWaterMark: number;
   private events!: TransportEvents;
-  /** Writes of this tick, flushed on the next; none between ticks (an idle connection holds no array). */
-  private pending: Uint8Array[] | undefined;
-  private pendingBytes = 0;
+  /** Writes of this tick, flushed on the next; none between ticks (an idle connection holds nothing). */
+  private pending: PendingWrites | undefined;
   private flushScheduled = false;
   private needDrain = false;
   private ending = false;
@@ -88,13 +89,13 @@ class NodeStreamTransport implements ByteTransport {
 
   write(chunk: Uint8Array): boolean {
     if (this.closed || this.ending || !this.output) return false;
-    (this.pending ??= []).push(chunk);
-    this.pendingBytes += chunk.length;
+    const pending = (this.pending ??= new PendingWrites());
+    pending.add(chunk);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(flushTransport, this);
     }
-    if (this.pendingBytes + this.output.writableLength >= this.highWaterMark) this.needDrain = true;
+    if (pending.size + this.output.writableLength >= this.highWaterMark) this.needDrain = true;
     return !this.needDrain;
   }
 
@@ -118,7 +119,6 @@ class NodeStreamTransport implements ByteTransport {
     if (this.closed) return;
     if (error !== undefined) this.error ??= error;
     this.pending = undefined;
-    this.pendingBytes = 0;
     this.input.destroy();
     if (this.output && !this.isDuplex) this.output.destroy();
   }
@@ -129,18 +129,17 @@ class NodeStreamTransport implements ByteTransport {
     const output = this.output;
     const pending = this.pending;
     if (!output || pending === undefined || this.closed || output.destroyed) return;
-    const size = this.pendingBytes;
     this.pending = undefined;
-    this.pendingBytes = 0;
-    let hasRoom: boolean;
-    if (pending.length === 1) {
-      hasRoom = output.write(pending[0]);
-    } else if (size <= CONCAT_LIMIT) {
-      hasRoom = output.write(Buffer.concat(pending, size));
-    } else {
+    const size = pending.size;
+    const pieces = pending.take();
+    let hasRoom = true;
+    if (pieces.length === 1) {
+      hasRoom = output.write(pieces[0]);
+    } else if (pieces.length > 1 && size <= CONCAT_LIMIT) {
+      hasRoom = output.write(Buffer.concat(pieces, size));
+    } else if (pieces.length > 1) {
       output.cork();
-      hasRoom = true;
-      for (const chunk of pending) hasRoom = output.write(chunk);
+      for (const chunk of pieces) hasRoom = output.write(chunk);
       output.uncork();
     }
     if (this.needDrain && hasRoom && output.writableLength < this.highWaterMark) {
@@ -173,7 +172,7 @@ class NodeStreamTransport implements ByteTransport {
 
   /** @internal */
   onOutputDrain(): void {
-    if (!this.needDrain || this.pendingBytes > 0) return;
+    if (!this.needDrain || this.pending !== undefined) return;
     this.needDrain = false;
     this.events.drain();
   }

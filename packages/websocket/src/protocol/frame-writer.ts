@@ -3,7 +3,7 @@
  * payload passed through untouched (server), or copied once and masked (client: the caller's bytes are
  * never changed).
  */
-import type { SessionSink } from "@framed/core";
+import { type SessionSink, takeSlabBytes } from "@framed/core";
 import { frameHeaderSize, writeFrameHeader } from "./frame-header.ts";
 import { MaskKeySource, maskInPlace } from "./mask.ts";
 
@@ -12,26 +12,16 @@ import { MaskKeySource, maskInPlace } from "./mask.ts";
  * a second write call costs more than the copy.
  */
 const SMALL_PAYLOAD = 256;
-/** One pool serves every session: all writing is synchronous, and handed-out regions are never reused. */
-const POOL_SIZE = 16 * 1024;
 
 /** Shared by every client session: keys stay unpredictable, and idle clients hold no batch of their own. */
 const maskKeys = new MaskKeySource();
 
-let pool = new Uint8Array(POOL_SIZE);
-let poolOffset = 0;
-
-/** `size` fresh bytes, carved from the shared pool (like Node's Buffer pool) when small. */
-function allocate(size: number): Uint8Array {
-  if (size > SMALL_PAYLOAD + 14) return new Uint8Array(size);
-  if (poolOffset + size > POOL_SIZE) {
-    pool = new Uint8Array(POOL_SIZE);
-    poolOffset = 0;
-  }
-  const region = pool.subarray(poolOffset, poolOffset + size);
-  // Keep regions 8-byte aligned so masking can use whole words from the start of most payloads.
-  poolOffset = (poolOffset + size + 7) & ~7;
-  return region;
+/**
+ * `size` fresh bytes: from core's write slab when small, so a tick's frames leave as one view of it. A
+ * client keeps its regions 8-byte aligned so masking can use whole words from the start of most payloads.
+ */
+function allocate(size: number, masking: boolean): Uint8Array {
+  return size > SMALL_PAYLOAD + 14 ? new Uint8Array(size) : takeSlabBytes(size, masking);
 }
 
 export class FrameWriter {
@@ -51,13 +41,13 @@ export class FrameWriter {
     const keys = this.keys;
     const headerSize = frameHeaderSize(length, keys !== null);
     if (keys === null && length > SMALL_PAYLOAD) {
-      const header = allocate(headerSize);
+      const header = allocate(headerSize, false);
       writeFrameHeader(header, opcode, length, true, rsv1);
       this.sink.write(header);
       this.sink.write(payload);
       return;
     }
-    const frame = allocate(headerSize + length);
+    const frame = allocate(headerSize + length, keys !== null);
     const key = keys === null ? undefined : keys.next();
     writeFrameHeader(frame, opcode, length, true, rsv1, key);
     frame.set(payload, headerSize);
