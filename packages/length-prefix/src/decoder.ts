@@ -90,6 +90,9 @@ export class LengthPrefixDecoder {
   /** Decode frames straight from `bytes`; keep an unfinished tail in the queue. */
   private decodeChunk(bytes: Uint8Array): void {
     const end = bytes.length;
+    // Read once per chunk: `.buffer` is a call into the runtime, about a third of a view's cost.
+    const buffer = bytes.buffer;
+    const base = bytes.byteOffset;
     let position = 0;
     while (position < end) {
       const status = this.parseHeader(bytes, position, end);
@@ -114,7 +117,7 @@ export class LengthPrefixDecoder {
       this.frames++;
       // A plain Uint8Array view of the chunk: Buffer#subarray is several times slower on Node.
       const start = position + this.stripBytes;
-      this.sink.message(new Uint8Array(bytes.buffer, bytes.byteOffset + start, frameEnd - start));
+      this.sink.message(new Uint8Array(buffer, base + start, frameEnd - start));
       position = frameEnd;
     }
   }
