@@ -29,6 +29,12 @@ export interface SessionSink<T> {
   message(message: T): void;
   /** Bytes to write to the peer, in order (a frame header, a payload, a pong, a close reply). */
   write(bytes: Uint8Array): void;
+  /**
+   * Like `write`, for the `size` bytes the session just wrote in place into the write slab (`reserveSlab`,
+   * `currentSlab`): no view per frame, and a tick's frames leave as one write. Call it through
+   * `sendFromSlab`, which falls back to `write` for a sink without it (a hand-written test sink).
+   */
+  writeSlab?(size: number): void;
   /** Input was refused but the session recovered and stays in sync (for example an oversized message skipped). */
   warn(error: FramedError): void;
   /**

@@ -6,13 +6,16 @@
  * slab: no copy. Concatenating them instead copied every byte and cost about 100 ns per piece, as much as
  * encoding the message.
  */
-import { slabGenerationOf } from "./write-slab.ts";
+import { slabBuffer, slabGeneration, slabGenerationOf, takeSlabRegion } from "./write-slab.ts";
 
 export class PendingWrites {
-  /** Finished pieces, in order; the last, still growing piece is kept apart as `tail`. */
+  /** Finished pieces, in order; the last, still growing piece is kept apart as the tail. */
   private readonly pieces: Uint8Array[] = [];
+  /** The tail's first write when it came as a view (kept whole if nothing extends it). */
   private tail: Uint8Array | undefined;
-  /** Where the merged tail ends in its buffer. */
+  /** The tail's memory, where it starts and where it ends; no buffer means no tail. */
+  private tailBuffer: ArrayBufferLike | undefined;
+  private tailStart = 0;
   private tailEnd = 0;
   /** The slab the tail was carved from, or -1 when it is not a slab region. */
   private tailSlab = -1;
@@ -28,23 +31,47 @@ export class PendingWrites {
       this.tailEnd += length;
       return;
     }
-    if (this.tail !== undefined) this.pieces.push(this.mergedTail(this.tail));
+    this.closeTail();
     this.tail = chunk;
+    this.tailBuffer = chunk.buffer;
+    this.tailStart = chunk.byteOffset;
     this.tailEnd = chunk.byteOffset + length;
+    this.tailSlab = slab;
+  }
+
+  /** Take the `size` bytes just written in place into the write slab and queue them; no view is made. */
+  addSlab(size: number): void {
+    if (size === 0) return;
+    this.size += size;
+    const start = takeSlabRegion(size);
+    const slab = slabGeneration();
+    if (slab === this.tailSlab && start === this.tailEnd) {
+      this.tailEnd += size;
+      return;
+    }
+    this.closeTail();
+    this.tail = undefined;
+    this.tailBuffer = slabBuffer();
+    this.tailStart = start;
+    this.tailEnd = start + size;
     this.tailSlab = slab;
   }
 
   /** Everything added, as few pieces as adjacency allows. The object is spent afterwards. */
   take(): Uint8Array[] {
-    if (this.tail !== undefined) {
-      this.pieces.push(this.mergedTail(this.tail));
-      this.tail = undefined;
-    }
+    this.closeTail();
     return this.pieces;
   }
 
-  private mergedTail(tail: Uint8Array): Uint8Array {
-    const length = this.tailEnd - tail.byteOffset;
-    return length === tail.length ? tail : new Uint8Array(tail.buffer, tail.byteOffset, length);
+  private closeTail(): void {
+    const buffer = this.tailBuffer;
+    if (buffer === undefined) return;
+    const length = this.tailEnd - this.tailStart;
+    const tail = this.tail;
+    this.pieces.push(
+      tail !== undefined && tail.length === length ? tail : new Uint8Array(buffer, this.tailStart, length),
+    );
+    this.tailBuffer = undefined;
+    this.tailSlab = -1;
   }
 }

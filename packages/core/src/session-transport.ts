@@ -6,6 +6,7 @@ import type { FramedError } from "./errors.ts";
 import type { Framing, FramingSession, Role, SessionEnd, SessionSink } from "./framing.ts";
 import type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 import type { ByteTransport, TransportEvents } from "./transport.ts";
+import { commitSlab } from "./write-slab.ts";
 
 export interface SessionTransportSetup<T> {
   transport: ByteTransport;
@@ -93,6 +94,13 @@ export class SessionTransport<T> implements MessageTransport<T> {
   }
 
   /** @internal */
+  onWriteSlab(size: number): void {
+    const bytes = this.bytes;
+    if (!(bytes.writeSlab !== undefined ? bytes.writeSlab(size) : bytes.write(commitSlab(size))))
+      this.writeBlocked = true;
+  }
+
+  /** @internal */
   onWarn(error: FramedError): void {
     this.events.warn(error);
   }
@@ -144,6 +152,10 @@ class SinkToTransport<T> implements SessionSink<T> {
 
   write(bytes: Uint8Array): void {
     this.owner.onWrite(bytes);
+  }
+
+  writeSlab(size: number): void {
+    this.owner.onWriteSlab(size);
   }
 
   warn(error: FramedError): void {

@@ -26,6 +26,11 @@ export interface ByteTransport {
   start(events: TransportEvents): void;
   /** Queue bytes. Returns false when the transport's buffer is over its high-water mark (wait for `drain`). */
   write(chunk: Uint8Array): boolean;
+  /**
+   * Optional: queue the `size` bytes just written in place into the write slab (`takeSlabRegion` takes
+   * them). Transports that coalesce with `PendingWrites` offer it; without it they get a view through `write`.
+   */
+  writeSlab?(size: number): boolean;
   /** Stop delivering `data` (backpressure from a slow reader). */
   pause(): void;
   /** Deliver `data` again. */

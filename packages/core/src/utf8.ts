@@ -6,7 +6,7 @@
  * lands right after its text there.
  */
 import { nativeBuffer } from "./native-buffer.ts";
-import { commitSlab, reserveSlab } from "./write-slab.ts";
+import { commitSlab, freeSlab, reserveSlab } from "./write-slab.ts";
 
 const encoder = new TextEncoder();
 /** Strings longer than this (in UTF-16 units) get their own buffer. */
@@ -39,15 +39,32 @@ function encodeLong(text: string): Uint8Array {
 export function encodeUtf8(text: string): Uint8Array;
 export function encodeUtf8(text: string, suffix: Uint8Array): Uint8Array | undefined;
 export function encodeUtf8(text: string, suffix?: Uint8Array): Uint8Array | undefined {
-  if (text.length > SLAB_STRING_LIMIT) return suffix ? undefined : encodeLong(text);
+  const size = encodeUtf8InSlab(text, suffix);
+  if (size !== -1) return commitSlab(size);
+  return suffix ? undefined : encodeLong(text);
+}
+
+/**
+ * Like {@link encodeUtf8}, but the bytes stay in place in the write slab, not yet taken: returns their size,
+ * to send with `sendFromSlab` (no view made). Returns -1 for a text too long for the slab: use `encodeUtf8`.
+ *
+ * @example
+ * ```ts
+ * const size = encodeUtf8InSlab(text, NEWLINE);
+ * if (size !== -1) sendFromSlab(sink, size);
+ * ```
+ */
+export function encodeUtf8InSlab(text: string, suffix?: Uint8Array): number {
+  if (text.length > SLAB_STRING_LIMIT) return -1;
   const extra = suffix ? suffix.length : 0;
   // At most 3 bytes per UTF-16 unit.
-  const region = reserveSlab(text.length * 3 + extra);
+  reserveSlab(text.length * 3 + extra);
+  const region = freeSlab();
   let size = encoder.encodeInto(text, region).written;
   if (suffix) {
     if (extra === 1) region[size] = suffix[0];
     else region.set(suffix, size);
     size += extra;
   }
-  return commitSlab(size);
+  return size;
 }

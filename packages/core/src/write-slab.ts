@@ -11,10 +11,14 @@
  * 100–115 ns, once or twice for every message sent.
  */
 
+import type { SessionSink } from "./framing.ts";
+
 /** Slab size. A region is at most this large; larger frames get their own buffer. */
 export const WRITE_SLAB_SIZE = 64 * 1024;
 
 let slab = new ArrayBuffer(WRITE_SLAB_SIZE);
+/** The whole current slab, for writers that write in place (made once per slab). */
+let slabView = new Uint8Array(slab);
 let used = 0;
 /** Counts slabs, so that regions of different slabs are never taken for neighbours. */
 let generation = 0;
@@ -22,11 +26,14 @@ let generation = 0;
 let latest: Uint8Array | undefined;
 
 function ensureRoom(size: number): void {
-  if (used + size > WRITE_SLAB_SIZE) {
-    slab = new ArrayBuffer(WRITE_SLAB_SIZE);
-    used = 0;
-    generation++;
-  }
+  if (used + size > WRITE_SLAB_SIZE) newSlab();
+}
+
+function newSlab(): void {
+  slab = new ArrayBuffer(WRITE_SLAB_SIZE);
+  slabView = new Uint8Array(slab);
+  used = 0;
+  generation++;
 }
 
 /**
@@ -44,12 +51,7 @@ function ensureRoom(size: number): void {
  */
 export function takeSlabBytes(size: number, aligned = false): Uint8Array {
   if (aligned) used = (used + 7) & ~7;
-  // ensureRoom, written out: this runs for every small message sent.
-  if (used + size > WRITE_SLAB_SIZE) {
-    slab = new ArrayBuffer(WRITE_SLAB_SIZE);
-    used = 0;
-    generation++;
-  }
+  if (used + size > WRITE_SLAB_SIZE) newSlab();
   const view = new Uint8Array(slab, used, size);
   used += size;
   latest = view;
@@ -57,20 +59,61 @@ export function takeSlabBytes(size: number, aligned = false): Uint8Array {
 }
 
 /**
- * For a writer that learns its size while writing (`TextEncoder.encodeInto`): the free part of the slab,
- * at least `maxSize` bytes. Nothing is taken until {@link commitSlab}.
+ * Make room for a frame of at most `maxSize` bytes written in place: returns the offset in
+ * {@link currentSlab} where it starts. Nothing is taken until the frame is sent with `sink.writeSlab(size)`
+ * (or {@link commitSlab} makes it a view); write, then send, before anything else uses the slab.
+ *
+ * @example
+ * ```ts
+ * const at = reserveSlab(1 + payload.length);
+ * const slab = currentSlab();
+ * slab[at] = payload.length;
+ * slab.set(payload, at + 1);
+ * sendFromSlab(sink, 1 + payload.length);
+ * ```
  */
-export function reserveSlab(maxSize: number): Uint8Array {
+export function reserveSlab(maxSize: number): number {
   ensureRoom(maxSize);
+  return used;
+}
+
+/** The whole current slab, to write a frame in place at the offset {@link reserveSlab} returned. Never keep it. */
+export function currentSlab(): Uint8Array {
+  return slabView;
+}
+
+/** For a writer that fills a view (`TextEncoder.encodeInto`): the free part of the slab from {@link reserveSlab}'s offset. */
+export function freeSlab(): Uint8Array {
   return new Uint8Array(slab, used, WRITE_SLAB_SIZE - used);
 }
 
-/** Take the first `size` bytes of the region {@link reserveSlab} just returned. */
+/** Take the `size` bytes reserved last and return them as a view. */
 export function commitSlab(size: number): Uint8Array {
   const view = new Uint8Array(slab, used, size);
   used += size;
   latest = view;
   return view;
+}
+
+/**
+ * Take the `size` bytes reserved last without making a view: the transport's side of `sink.writeSlab`.
+ * Returns their offset in the slab {@link slabBuffer} names; the slab's generation is {@link slabGeneration}.
+ */
+export function takeSlabRegion(size: number): number {
+  const start = used;
+  used += size;
+  latest = undefined;
+  return start;
+}
+
+/** The current slab's memory. */
+export function slabBuffer(): ArrayBuffer {
+  return slab;
+}
+
+/** The current slab's generation: regions of different generations never lie side by side. */
+export function slabGeneration(): number {
+  return generation;
 }
 
 /**
@@ -80,4 +123,13 @@ export function commitSlab(size: number): Uint8Array {
  */
 export function slabGenerationOf(bytes: Uint8Array): number {
   return bytes === latest ? generation : -1;
+}
+
+/**
+ * Send the `size` bytes written in place at {@link reserveSlab}'s offset through `sink`: as a slab region
+ * where the sink takes one (`writeSlab`, no view made), else as a view.
+ */
+export function sendFromSlab(sink: Pick<SessionSink<unknown>, "write" | "writeSlab">, size: number): void {
+  if (sink.writeSlab !== undefined) sink.writeSlab(size);
+  else sink.write(commitSlab(size));
 }

@@ -3,7 +3,15 @@
  * header (one write); a larger one goes out as a second write, never copied (the stream layer coalesces
  * them). Headers come from core's write slab, so a tick's small messages leave as one view of it.
  */
-import { encodeUtf8, FramedError, type SessionSink, takeSlabBytes } from "@framed/core";
+import {
+  currentSlab,
+  encodeUtf8,
+  FramedError,
+  reserveSlab,
+  type SessionSink,
+  sendFromSlab,
+  takeSlabBytes,
+} from "@framed/core";
 import { maxUint, writeUint } from "./fixed-int.ts";
 import type { Geometry } from "./options.ts";
 import { varintLength, writeVarint } from "./varint.ts";
@@ -63,16 +71,21 @@ export class LengthPrefixEncoder {
       );
     }
     const headerSize = fixedSize === 0 ? varintLength(value) : fixedSize;
-    const small = payload.length <= SMALL_PAYLOAD;
-    const frame = takeSlabBytes(small ? headerSize + payload.length : headerSize);
-    if (fixedSize === 0) writeVarint(value, frame, 0);
-    else writeUint(value, frame, 0, fixedSize, littleEndian);
-    if (small) {
-      frame.set(payload, headerSize);
-      this.sink.write(frame);
+    if (payload.length <= SMALL_PAYLOAD) {
+      // Written in place into the write slab: no view of its own, and a tick's messages leave as one write.
+      const size = headerSize + payload.length;
+      const at = reserveSlab(size);
+      const slab = currentSlab();
+      if (fixedSize === 0) writeVarint(value, slab, at);
+      else writeUint(value, slab, at, fixedSize, littleEndian);
+      slab.set(payload, at + headerSize);
+      sendFromSlab(this.sink, size);
       return;
     }
-    this.sink.write(frame);
+    const headerBytes = takeSlabBytes(headerSize);
+    if (fixedSize === 0) writeVarint(value, headerBytes, 0);
+    else writeUint(value, headerBytes, 0, fixedSize, littleEndian);
+    this.sink.write(headerBytes);
     this.sink.write(payload);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Encoding one line: the message, then the delimiter, refusing what would not read back as one line.
  */
-import { encodeUtf8, FramedError } from "@framed/core";
+import { encodeUtf8, encodeUtf8InSlab, FramedError, type SessionSink, sendFromSlab } from "@framed/core";
 import { CR, describeDelimiter, indexOfBytes } from "./delimiter.ts";
 import type { LineSettings } from "./options.ts";
 
@@ -27,9 +27,7 @@ function endsWithCR(): FramedError {
 }
 
 /** Where encoded lines go: the session's sink. */
-export interface LineWriter {
-  write(bytes: Uint8Array): void;
-}
+export type LineWriter = Pick<SessionSink<unknown>, "write" | "writeSlab">;
 
 /**
  * Write `text` as one UTF-8 line. `checkDelimiter: false` skips the delimiter search when the caller
@@ -45,8 +43,9 @@ export function encodeTextLine(text: string, settings: LineSettings, out: LineWr
       if (hidesDelimiter(text, delimiter.text)) throw containsDelimiter(settings);
       if (settings.stripCR && text.charCodeAt(text.length - 1) === CR) throw endsWithCR();
     }
-    const line = encodeUtf8(text, delimiter.bytes);
-    if (line === undefined) {
+    // Text and delimiter written in place into the write slab: no view of their own.
+    const lineSize = encodeUtf8InSlab(text, delimiter.bytes);
+    if (lineSize === -1) {
       // A long line: its bytes, then the delimiter as a second write (the stream layer coalesces them).
       const bytes = encodeUtf8(text);
       if (bytes.length > settings.maxMessageSize) throw tooLarge(bytes.length, settings);
@@ -54,9 +53,9 @@ export function encodeTextLine(text: string, settings: LineSettings, out: LineWr
       out.write(delimiter.bytes);
       return;
     }
-    const size = line.length - delimiter.bytes.length;
+    const size = lineSize - delimiter.bytes.length;
     if (size > settings.maxMessageSize) throw tooLarge(size, settings);
-    out.write(line);
+    sendFromSlab(out, lineSize);
     return;
   }
   encodeBytesLine(encodeUtf8(text), settings, out, check);

@@ -88,14 +88,31 @@ class NodeStreamTransport implements ByteTransport {
   }
 
   write(chunk: Uint8Array): boolean {
-    if (this.closed || this.ending || !this.output) return false;
-    const pending = (this.pending ??= new PendingWrites());
+    const pending = this.pendingWrites();
+    if (pending === undefined) return false;
     pending.add(chunk);
+    return this.hasRoom(pending);
+  }
+
+  writeSlab(size: number): boolean {
+    const pending = this.pendingWrites();
+    if (pending === undefined) return false;
+    pending.addSlab(size);
+    return this.hasRoom(pending);
+  }
+
+  /** This tick's writes, with a flush scheduled for them; undefined once writing is over. */
+  private pendingWrites(): PendingWrites | undefined {
+    if (this.closed || this.ending || !this.output) return undefined;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(flushTransport, this);
     }
-    if (pending.size + this.output.writableLength >= this.highWaterMark) this.needDrain = true;
+    return (this.pending ??= new PendingWrites());
+  }
+
+  private hasRoom(pending: PendingWrites): boolean {
+    if (pending.size + (this.output as Writable).writableLength >= this.highWaterMark) this.needDrain = true;
     return !this.needDrain;
   }
 

@@ -56,7 +56,7 @@ export function frameHeaderSize(length: number, masked: boolean): number {
 }
 
 /**
- * Write a frame header at the start of `target` using the minimal length encoding, and return its size.
+ * Write a frame header at `target[start]` (default 0) using the minimal length encoding, and return its size.
  * When `maskKey` is given, the MASK bit is set and the key is copied after the length.
  */
 export function writeFrameHeader(
@@ -66,31 +66,32 @@ export function writeFrameHeader(
   fin: boolean,
   rsv1: boolean,
   maskKey?: Uint8Array,
+  start = 0,
 ): number {
-  target[0] = (fin ? FIN_BIT : 0) | (rsv1 ? RSV1_BIT : 0) | opcode;
+  target[start] = (fin ? FIN_BIT : 0) | (rsv1 ? RSV1_BIT : 0) | opcode;
   const maskBit = maskKey ? MASK_BIT : 0;
-  let offset: number;
+  let offset = start;
   if (length <= MAX_7BIT_LENGTH) {
-    target[1] = maskBit | length;
-    offset = 2;
+    target[offset + 1] = maskBit | length;
+    offset += 2;
   } else if (length <= 0xffff) {
-    target[1] = maskBit | LENGTH_16_MARKER;
-    target[2] = length >>> 8;
-    target[3] = length & 0xff;
-    offset = 4;
+    target[offset + 1] = maskBit | LENGTH_16_MARKER;
+    target[offset + 2] = length >>> 8;
+    target[offset + 3] = length & 0xff;
+    offset += 4;
   } else {
-    target[1] = maskBit | LENGTH_64_MARKER;
+    target[offset + 1] = maskBit | LENGTH_64_MARKER;
     const high = Math.floor(length / TWO_POW_32);
     const low = length >>> 0;
-    target[2] = high >>> 24;
-    target[3] = (high >>> 16) & 0xff;
-    target[4] = (high >>> 8) & 0xff;
-    target[5] = high & 0xff;
-    target[6] = low >>> 24;
-    target[7] = (low >>> 16) & 0xff;
-    target[8] = (low >>> 8) & 0xff;
-    target[9] = low & 0xff;
-    offset = 10;
+    target[offset + 2] = high >>> 24;
+    target[offset + 3] = (high >>> 16) & 0xff;
+    target[offset + 4] = (high >>> 8) & 0xff;
+    target[offset + 5] = high & 0xff;
+    target[offset + 6] = low >>> 24;
+    target[offset + 7] = (low >>> 16) & 0xff;
+    target[offset + 8] = (low >>> 8) & 0xff;
+    target[offset + 9] = low & 0xff;
+    offset += 10;
   }
   if (maskKey) {
     target[offset] = maskKey[0];
@@ -99,7 +100,7 @@ export function writeFrameHeader(
     target[offset + 3] = maskKey[3];
     offset += 4;
   }
-  return offset;
+  return offset - start;
 }
 
 /** True for close, ping and pong (opcodes with the high bit set). */

@@ -3,7 +3,7 @@
  * payload passed through untouched (server), or copied once and masked (client: the caller's bytes are
  * never changed).
  */
-import { type SessionSink, takeSlabBytes } from "@framed/core";
+import { currentSlab, reserveSlab, type SessionSink, sendFromSlab, takeSlabBytes } from "@framed/core";
 import { frameHeaderSize, writeFrameHeader } from "./frame-header.ts";
 import { MaskKeySource, maskInPlace } from "./mask.ts";
 
@@ -17,11 +17,11 @@ const SMALL_PAYLOAD = 256;
 const maskKeys = new MaskKeySource();
 
 /**
- * `size` fresh bytes: from core's write slab when small, so a tick's frames leave as one view of it. A
- * client keeps its regions 8-byte aligned so masking can use whole words from the start of most payloads.
+ * `size` fresh bytes for a client frame: from core's write slab when small, 8-byte aligned so masking can use
+ * whole words from the start of most payloads.
  */
-function allocate(size: number, masking: boolean): Uint8Array {
-  return size > SMALL_PAYLOAD + 14 ? new Uint8Array(size) : takeSlabBytes(size, masking);
+function allocateMasked(size: number): Uint8Array {
+  return size > SMALL_PAYLOAD + 14 ? new Uint8Array(size) : takeSlabBytes(size, true);
 }
 
 export class FrameWriter {
@@ -29,7 +29,7 @@ export class FrameWriter {
 
   /** @param masking clients mask every frame (RFC 6455 §5.3), servers never do */
   constructor(
-    private readonly sink: Pick<SessionSink<unknown>, "write">,
+    private readonly sink: Pick<SessionSink<unknown>, "write" | "writeSlab">,
     masking: boolean,
   ) {
     this.keys = masking ? maskKeys : null;
@@ -39,19 +39,29 @@ export class FrameWriter {
   frame(opcode: number, payload: Uint8Array, rsv1 = false): void {
     const length = payload.length;
     const keys = this.keys;
-    const headerSize = frameHeaderSize(length, keys !== null);
-    if (keys === null && length > SMALL_PAYLOAD) {
-      const header = allocate(headerSize, false);
-      writeFrameHeader(header, opcode, length, true, rsv1);
-      this.sink.write(header);
-      this.sink.write(payload);
+    if (keys === null) {
+      const headerSize = frameHeaderSize(length, false);
+      if (length > SMALL_PAYLOAD) {
+        const header = takeSlabBytes(headerSize);
+        writeFrameHeader(header, opcode, length, true, rsv1);
+        this.sink.write(header);
+        this.sink.write(payload);
+        return;
+      }
+      // Written in place into the write slab: no view of its own, and a tick's frames leave as one write.
+      const at = reserveSlab(headerSize + length);
+      const slab = currentSlab();
+      writeFrameHeader(slab, opcode, length, true, rsv1, undefined, at);
+      slab.set(payload, at + headerSize);
+      sendFromSlab(this.sink, headerSize + length);
       return;
     }
-    const frame = allocate(headerSize + length, keys !== null);
-    const key = keys === null ? undefined : keys.next();
+    const headerSize = frameHeaderSize(length, true);
+    const frame = allocateMasked(headerSize + length);
+    const key = keys.next();
     writeFrameHeader(frame, opcode, length, true, rsv1, key);
     frame.set(payload, headerSize);
-    if (key !== undefined && length > 0) maskInPlace(frame.subarray(headerSize), key);
+    if (length > 0) maskInPlace(frame.subarray(headerSize), key);
     this.sink.write(frame);
   }
 }
