@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PendingWrites } from "../src/pending-writes.ts";
-import { takeSlabBytes, WRITE_SLAB_SIZE } from "../src/write-slab.ts";
+import { currentSlab, reserveSlab, sendFromSlab, takeSlabBytes, WRITE_SLAB_SIZE } from "../src/write-slab.ts";
 
 function frame(bytes: number[]): Uint8Array {
   const region = takeSlabBytes(bytes.length);
@@ -12,6 +12,13 @@ function frame(bytes: number[]): Uint8Array {
 }
 
 const joined = (pieces: Uint8Array[]) => pieces.flatMap((piece) => [...piece]);
+
+/** Write `bytes` in place at the slab's reserved offset; returns their size, not yet taken. */
+function inPlace(bytes: number[]): number {
+  const at = reserveSlab(bytes.length);
+  currentSlab().set(bytes, at);
+  return bytes.length;
+}
 
 describe("write slab", () => {
   it("hands out fresh regions that later takes never overwrite", () => {
@@ -96,6 +103,38 @@ describe("PendingWrites", () => {
     expect(joined(pieces)).toEqual([1, 2]);
   });
 
+  it("frames written in place and queued with addSlab leave as one view, with views carved around them", () => {
+    const pending = new PendingWrites();
+    for (let i = 0; i < 50; i++) {
+      pending.addSlab(inPlace([i, i]));
+      pending.add(frame([200 + i]));
+    }
+    const pieces = pending.take();
+    expect(pieces.length).toBeLessThanOrEqual(2); // two only where the slab filled up in between
+    expect(joined(pieces)).toEqual(Array.from({ length: 50 }, (_, i) => [i, i, 200 + i]).flat());
+  });
+
+  it("a frame reserved but never sent is overwritten by the next one and never reaches the output", () => {
+    const pending = new PendingWrites();
+    pending.addSlab(inPlace([1]));
+    inPlace([66, 66, 66]); // refused before sending (say, too large)
+    pending.addSlab(inPlace([2, 3]));
+    expect(joined(pending.take())).toEqual([1, 2, 3]);
+  });
+
+  it("sendFromSlab hands a sink without writeSlab a view of exactly the written bytes", () => {
+    const written: Uint8Array[] = [];
+    sendFromSlab({ write: (bytes) => written.push(bytes) }, inPlace([7, 8, 9]));
+    frame([1, 1, 1]); // taken after it: must not overwrite it
+    expect(written.map((w) => [...w])).toEqual([[7, 8, 9]]);
+  });
+
+  it("sendFromSlab prefers writeSlab when the sink has it", () => {
+    const sizes: number[] = [];
+    sendFromSlab({ write: () => expect.unreachable(), writeSlab: (size) => sizes.push(size) }, inPlace([4, 5]));
+    expect(sizes).toEqual([2]);
+  });
+
   it("empty writes are dropped", () => {
     const pending = new PendingWrites();
     pending.add(new Uint8Array(0));
@@ -104,11 +143,12 @@ describe("PendingWrites", () => {
     expect(pending.size).toBe(0);
   });
 
-  it("keeps every byte in order for any mix of slab frames, foreign views and other connections' frames", () => {
+  it("keeps every byte in order for any mix of slab views, in-place frames, foreign views and others' frames", () => {
     const write = fc.oneof(
       fc.record({ kind: fc.constant("slab" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
       fc.record({ kind: fc.constant("foreign" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
       fc.record({ kind: fc.constant("other" as const), bytes: fc.uint8Array({ maxLength: 30 }) }),
+      fc.record({ kind: fc.constant("in place" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
     );
     fc.assert(
       fc.property(fc.array(write, { maxLength: 60 }), (writes) => {
@@ -119,7 +159,8 @@ describe("PendingWrites", () => {
             frame([...bytes]);
             continue;
           }
-          pending.add(kind === "slab" ? frame([...bytes]) : bytes);
+          if (kind === "in place") pending.addSlab(inPlace([...bytes]));
+          else pending.add(kind === "slab" ? frame([...bytes]) : bytes);
           expected.push(...bytes);
         }
         expect(joined(pending.take())).toEqual(expected);
