@@ -11,6 +11,7 @@ export interface NativeBuffer extends Uint8Array {
 export interface NativeBufferClass {
   byteLength(text: string, encoding: "utf8"): number;
   allocUnsafeSlow(size: number): NativeBuffer;
+  from(memory: ArrayBuffer): NativeBuffer;
 }
 
 const runtime = globalThis as unknown as { Buffer?: NativeBufferClass; Deno?: unknown };
