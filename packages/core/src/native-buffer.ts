@@ -6,6 +6,12 @@
  */
 export interface NativeBuffer extends Uint8Array {
   write(text: string, offset: number, length: number, encoding: "latin1" | "utf8"): number;
+  /**
+   * The binding behind `write(…, "utf8")` without its argument checks, which cost more than the copy for a
+   * short string. Not in Node's documentation but on Buffer.prototype since Node 0.x (protobufjs relies on
+   * it too); `write` is the fallback where it is missing.
+   */
+  utf8Write?(text: string, offset: number, length: number): number;
 }
 
 export interface NativeBufferClass {

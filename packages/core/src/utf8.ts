@@ -64,13 +64,18 @@ export function encodeUtf8InSlab(text: string, suffix?: Uint8Array): number {
   const at = reserveSlab(text.length * 3 + extra);
   let size: number;
   if (nativeBuffer !== undefined) {
-    // Buffer#write: ~30% cheaper than encodeInto on Node 20, which validates and returns an object per call.
+    // Buffer#utf8Write: ~30% cheaper than encodeInto on Node 20, which validates its arguments, returns an
+    // object per call and needs a view of the slab's free part.
     const memory = slabBuffer();
     if (memory !== nativeSlabMemory) {
       nativeSlab = nativeBuffer.from(memory);
       nativeSlabMemory = memory;
     }
-    size = (nativeSlab as NativeBuffer).write(text, at, WRITE_SLAB_SIZE - at, "utf8");
+    const slab = nativeSlab as NativeBuffer;
+    size =
+      slab.utf8Write !== undefined
+        ? slab.utf8Write(text, at, WRITE_SLAB_SIZE - at)
+        : slab.write(text, at, WRITE_SLAB_SIZE - at, "utf8");
   } else {
     size = encoder.encodeInto(text, freeSlab()).written;
   }
