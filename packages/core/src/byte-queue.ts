@@ -2,9 +2,17 @@ import { nativeBuffer } from "./native-buffer.ts";
 
 /**
  * Memory that is about to be overwritten whole: skip the zero-fill where the runtime allows it (Node's
- * `Buffer.allocUnsafeSlow`, unpooled), which halves the cost of joining a large message.
+ * `Buffer.allocUnsafeSlow`, unpooled), which halves the cost of joining a large message. Every byte must be
+ * written before anyone sees the array: its old contents are whatever the process freed there.
+ *
+ * @example
+ * ```ts
+ * const joined = allocateUninitialized(a.length + b.length);
+ * joined.set(a);
+ * joined.set(b, a.length);
+ * ```
  */
-function allocateUninitialized(size: number): Uint8Array {
+export function allocateUninitialized(size: number): Uint8Array {
   if (nativeBuffer === undefined || size < 1024) return new Uint8Array(size);
   const buffer = nativeBuffer.allocUnsafeSlow(size);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, size);

@@ -1,7 +1,7 @@
 /**
  * `@framed/core`: the runtime-neutral part: the framing contract, MessageStream, errors, limits.
  */
-export { ByteQueue } from "./byte-queue.ts";
+export { allocateUninitialized, ByteQueue } from "./byte-queue.ts";
 export {
   FramedError,
   type FramedErrorCode,
