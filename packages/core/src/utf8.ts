@@ -58,9 +58,9 @@ export function encodeUtf8(text: string, suffix?: Uint8Array): Uint8Array | unde
  * ```
  */
 export function encodeUtf8InSlab(text: string, suffix?: Uint8Array): number {
-  if (text.length > SLAB_STRING_LIMIT) return -1;
   const extra = suffix ? suffix.length : 0;
-  // At most 3 bytes per UTF-16 unit.
+  // At most 3 bytes per UTF-16 unit; a huge suffix (a custom delimiter) must fit too.
+  if (text.length > SLAB_STRING_LIMIT || text.length * 3 + extra > WRITE_SLAB_SIZE) return -1;
   const at = reserveSlab(text.length * 3 + extra);
   let size: number;
   if (nativeBuffer !== undefined) {

@@ -1,14 +1,16 @@
 /**
  * The write slab: fresh memory for small outgoing frames, shared by every connection and framing.
  *
- * A small frame's bytes are carved from one 64 KiB slab, so sending one costs a view, not an allocation
- * of its own. A handed-out region is never written again (a full slab is replaced, not reused), so it stays
- * valid however long it waits in a write queue. All writing is synchronous, so sharing one slab between
- * connections needs no locking.
+ * A small frame is written in place into one 64 KiB slab and handed to the transport as a region
+ * (`reserveSlab`, `currentSlab`, `sendFromSlab`), or carved out as a view (`takeSlabBytes`). The frames a
+ * connection sends one after another lie side by side, so a tick's burst leaves as one view of the slab
+ * (pending-writes.ts). A handed-out region is never written again (a full slab is replaced, not reused), so it
+ * stays valid however long it waits in a write queue. All writing is synchronous, so one slab serves every
+ * connection without locking.
  *
  * Views are made with `new Uint8Array(buffer, offset, length)` over the slab's ArrayBuffer, kept in a
  * variable: about 70 ns on Node 20 where `subarray` (a species lookup) or reading `.buffer` per call costs
- * 100–115 ns, once or twice for every message sent.
+ * 100–115 ns.
  */
 
 import type { SessionSink } from "./framing.ts";
@@ -51,7 +53,7 @@ function newSlab(): void {
  */
 export function takeSlabBytes(size: number, aligned = false): Uint8Array {
   if (aligned) used = (used + 7) & ~7;
-  if (used + size > WRITE_SLAB_SIZE) newSlab();
+  ensureRoom(size);
   const view = new Uint8Array(slab, used, size);
   used += size;
   latest = view;

@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeUtf8 } from "../src/index.ts";
+import { encodeUtf8, encodeUtf8InSlab } from "../src/index.ts";
 import { nativeBuffer } from "../src/native-buffer.ts";
 
 const reference = new TextEncoder();
@@ -28,6 +28,11 @@ describe("encodeUtf8", () => {
   it("appends the suffix after a short text in one view", () => {
     expect(encodeUtf8("line", NEWLINE)).toEqual(reference.encode("line\n"));
     expect(encodeUtf8("é", CRLF)).toEqual(reference.encode("é\r\n"));
+  });
+
+  it("a suffix too long for the slab sends the text the long way, never a truncated line", () => {
+    expect(encodeUtf8("short", new Uint8Array(70_000))).toBeUndefined();
+    expect(encodeUtf8InSlab("short", new Uint8Array(70_000))).toBe(-1);
   });
 
   it("returns undefined for a long text with a suffix, so the caller writes the two separately", () => {
