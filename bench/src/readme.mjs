@@ -96,7 +96,7 @@ function memoryLines(report, framing) {
       const other = rows.find((r) => r.server === c.against);
       const how = c.ours === server ? " (`consume` handler)" : " (`for await` handler)";
       return (
-        `- ${report.memory.connections} idle connections${how}${report.memory.warmup ? ` (after ${report.memory.warmup} warm-up connections)` : ""}: ${(ours.rssBytesPerConnection / 1024).toFixed(1)} KiB RSS ` +
+        `- ${report.memory.connections} idle connections${report.memory.warmup ? ` after ${report.memory.warmup} warm-up ones` : ""}${how}: ${(ours.rssBytesPerConnection / 1024).toFixed(1)} KiB RSS ` +
         `(${(ours.heapBytesPerConnection / 1024).toFixed(1)} KiB heap) per connection, ${other.name} ` +
         `${(other.rssBytesPerConnection / 1024).toFixed(1)} KiB (${(other.heapBytesPerConnection / 1024).toFixed(1)} KiB heap): ${ratio(c.ratio)}`
       );
