@@ -4,7 +4,6 @@
  * go out together when it completes.
  */
 import { concatBytes } from "./bytes.ts";
-import { PendingWrites } from "./pending-writes.ts";
 
 export interface CoalescerTarget {
   /** Write one buffer; resolve when the runtime accepted it. */
@@ -18,7 +17,8 @@ const BUFFERED_POLL_MS = 10;
 
 /** Batches bytes into as few runtime writes as possible and tracks backpressure. */
 export class WriteCoalescer {
-  private pending: PendingWrites | undefined;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private inFlightBytes = 0;
   private scheduled = false;
   private writing = false;
@@ -36,7 +36,8 @@ export class WriteCoalescer {
   /** Queue bytes; false when over the high-water mark (`onDrain` follows). */
   write(chunk: Uint8Array): boolean {
     if (this.failed) return false;
-    (this.pending ??= new PendingWrites()).add(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
     if (!this.scheduled && !this.writing) {
       this.scheduled = true;
       queueMicrotask(() => this.pump());
@@ -47,19 +48,20 @@ export class WriteCoalescer {
 
   /** Resolves once everything queued so far has been handed to the runtime. */
   idle(): Promise<void> {
-    if (!this.writing && !this.scheduled && this.pending === undefined) return Promise.resolve();
+    if (!this.writing && !this.scheduled && this.pending.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Drop everything queued. */
   discard(): void {
     this.failed = true;
-    this.pending = undefined;
+    this.pending = [];
+    this.pendingBytes = 0;
     this.releaseIdle();
   }
 
   private backlog(): number {
-    return (this.pending?.size ?? 0) + this.inFlightBytes + (this.target.buffered?.() ?? 0);
+    return this.pendingBytes + this.inFlightBytes + (this.target.buffered?.() ?? 0);
   }
 
   private async pump(): Promise<void> {
@@ -67,12 +69,12 @@ export class WriteCoalescer {
     if (this.writing) return;
     this.writing = true;
     try {
-      while (this.pending !== undefined && !this.failed) {
-        this.inFlightBytes = this.pending.size;
-        const pieces = this.pending.take();
-        this.pending = undefined;
-        if (pieces.length === 0) continue;
-        await this.target.write(pieces.length === 1 ? pieces[0] : concatBytes(pieces));
+      while (this.pending.length > 0 && !this.failed) {
+        const batch = this.pending.length === 1 ? this.pending[0] : concatBytes(this.pending);
+        this.inFlightBytes = this.pendingBytes;
+        this.pending = [];
+        this.pendingBytes = 0;
+        await this.target.write(batch);
         this.inFlightBytes = 0;
         if (this.needDrain && this.backlog() < this.highWaterMark) {
           this.needDrain = false;
@@ -80,7 +82,7 @@ export class WriteCoalescer {
         }
       }
       // A runtime buffer with no drain event (WebSocket.bufferedAmount) is polled until it has room.
-      while (this.needDrain && !this.failed && this.target.buffered && this.pending === undefined) {
+      while (this.needDrain && !this.failed && this.target.buffered && this.pending.length === 0) {
         if (this.backlog() < this.highWaterMark) {
           this.needDrain = false;
           this.onDrain();
@@ -90,7 +92,8 @@ export class WriteCoalescer {
       }
     } catch (error) {
       this.failed = true;
-      this.pending = undefined;
+      this.pending = [];
+      this.pendingBytes = 0;
       this.onError(error);
     } finally {
       this.writing = false;
@@ -100,7 +103,7 @@ export class WriteCoalescer {
   }
 
   private releaseIdle(): void {
-    if (this.pending !== undefined && !this.failed) return;
+    if (this.pending.length > 0 && !this.failed) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -1,10 +1,12 @@
 // The Node transport against real TCP sockets and child-process pipes.
 import { spawn } from "node:child_process";
 import * as net from "node:net";
+import { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { FramedError } from "../src/errors.ts";
 import { childProcess, connect, listen, type NodeListener, nodeStreamTransport, wrap } from "../src/node.ts";
+import { currentSlab, reserveSlab } from "../src/write-slab.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 const listeners: NodeListener<string>[] = [];
@@ -148,6 +150,38 @@ describe("Node TCP transport", () => {
     expect((await other[Symbol.asyncIterator]().next()).value).toBe("ok");
     expect(reported).toHaveLength(1);
     await other.close();
+  });
+
+  it("a backlogged stream gets copies of small slab frames, never views that would pin the shared slab", async () => {
+    const written: Uint8Array[] = [];
+    const done: (() => void)[] = [];
+    // Calls back only when told: until then it is backlogged, like a socket whose peer stopped reading.
+    const output = new Duplex({
+      read() {},
+      write: (chunk, _encoding, callback) => {
+        written.push(chunk);
+        done.push(callback);
+      },
+    });
+    const transport = nodeStreamTransport(output, output);
+    transport.start({ data() {}, end() {}, drain() {}, close() {} });
+    const sendInPlace = (bytes: number[]) => {
+      const at = reserveSlab(bytes.length);
+      currentSlab().set(bytes, at);
+      const memory = currentSlab().buffer;
+      transport.writeSlab?.(bytes.length);
+      return memory;
+    };
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const first = sendInPlace([1, 2, 3]);
+    await tick();
+    expect(written[0].buffer).toBe(first); // nothing queued yet: the slab's own bytes go out, uncopied
+    const second = sendInPlace([4, 5, 6]);
+    await tick();
+    done[0](); // the peer reads: the queued write reaches the stream
+    await tick();
+    expect([...written[1]]).toEqual([4, 5, 6]);
+    expect(written[1].buffer).not.toBe(second);
   });
 
   it("the transport of a socket turns Nagle's delay off, once: it coalesces writes itself", async () => {

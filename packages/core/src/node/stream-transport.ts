@@ -12,6 +12,8 @@ import type { ByteTransport, TransportEvents } from "../transport.ts";
 
 /** Batches up to this size are concatenated into one buffer; larger ones are corked instead of copied. */
 const CONCAT_LIMIT = 64 * 1024;
+/** Pieces smaller than this are copied before a backlogged socket queues them (see `flush`). */
+const DETACH_BELOW = 16 * 1024;
 
 export interface NodeTransportOptions {
   /** Bytes buffered before `write` reports backpressure. Default 1 MiB (never below the stream's own mark). */
@@ -149,14 +151,19 @@ class NodeStreamTransport implements ByteTransport {
     this.pending = undefined;
     const size = pending.size;
     const pieces = pending.take();
+    // A socket that is already backlogged queues what it is given until the peer reads: a view of the write
+    // slab would keep the whole 64 KiB slab alive for a few bytes, so small pieces are copied out instead.
+    const backlogged = output.writableLength > 0;
     let hasRoom = true;
-    if (pieces.length === 1) {
+    if (pieces.length === 1 && !(backlogged && size < DETACH_BELOW)) {
       hasRoom = output.write(pieces[0]);
-    } else if (pieces.length > 1 && size <= CONCAT_LIMIT) {
+    } else if (pieces.length > 0 && size <= CONCAT_LIMIT) {
       hasRoom = output.write(Buffer.concat(pieces, size));
-    } else if (pieces.length > 1) {
+    } else if (pieces.length > 0) {
       output.cork();
-      for (const chunk of pieces) hasRoom = output.write(chunk);
+      for (const chunk of pieces) {
+        hasRoom = output.write(backlogged && chunk.length < DETACH_BELOW ? Buffer.from(chunk) : chunk);
+      }
       output.uncork();
     }
     if (this.needDrain && hasRoom && output.writableLength < this.highWaterMark) {
