@@ -1,6 +1,7 @@
 /**
  * `pnpm stress`: fuzzing (100k cases per decoder), bounded-memory runs and the 30-second load runs
- * (5,000 connections per framing on Node, 1,000 on Deno). Writes stress/results/latest.json and exits
+ * (5,000 connections per framing on Node, 1,000 on Deno). Writes stress/results/latest.json (a run with
+ * any flag writes partial.json instead, so a short run never replaces the committed full run) and exits
  * non-zero if any promise was broken.
  *
  * Flags: --duration <s> (30), --connections <n> (5000), --deno-connections <n> (1000), --fuzz-cases <n> (100000),
@@ -13,7 +14,12 @@ import { fuzzDecoder } from "./fuzz.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { type MemoryResult, pushAtNonIteratingConsumer, pushAtNonReadingPeer } from "./memory.ts";
 
+// `pnpm stress -- --duration 5` hands the script a literal "--" first: skip it rather than refuse the flags.
+const args = process.argv.slice(2);
+if (args[0] === "--") args.shift();
+
 const { values } = parseArgs({
+  args,
   options: {
     duration: { type: "string", default: "30" },
     connections: { type: "string", default: "5000" },
@@ -109,7 +115,8 @@ if (!skip.has("load")) {
   }
 }
 
+const resultFile = args.length === 0 ? "latest.json" : "partial.json";
 mkdirSync(new URL("../results", import.meta.url), { recursive: true });
-writeFileSync(new URL("../results/latest.json", import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
-console.log(`\nstress: ${failed ? "FAILED" : "all promises kept"} (results in stress/results/latest.json)`);
+writeFileSync(new URL(`../results/${resultFile}`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nstress: ${failed ? "FAILED" : "all promises kept"} (results in stress/results/${resultFile})`);
 process.exit(failed ? 1 : 0);
