@@ -1,7 +1,7 @@
 /**
- * FrameWriter: turns one payload into one frame on the sink: header written into a small pooled buffer,
- * payload passed through untouched (server), or copied once and masked (client: the caller's bytes are
- * never changed).
+ * FrameWriter: turns one payload into one frame on the sink. Server: a small frame is written whole in place
+ * into core's write slab; a larger payload goes out untouched after a header from the slab. Client: copied
+ * once and masked (the caller's bytes are never changed).
  */
 import { currentSlab, reserveSlab, type SessionSink, sendFromSlab, takeSlabBytes } from "@framed/core";
 import { frameHeaderSize, writeFrameHeader } from "./frame-header.ts";
