@@ -6,7 +6,7 @@ import type { FramedError } from "./errors.ts";
 import type { Framing, FramingSession, Role, SessionEnd, SessionSink } from "./framing.ts";
 import type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 import type { ByteTransport, TransportEvents } from "./transport.ts";
-import { commitSlab } from "./write-slab.ts";
+import { sendFromSlab } from "./write-slab.ts";
 
 export interface SessionTransportSetup<T> {
   transport: ByteTransport;
@@ -95,9 +95,7 @@ export class SessionTransport<T> implements MessageTransport<T> {
 
   /** @internal */
   onWriteSlab(size: number): void {
-    const bytes = this.bytes;
-    if (!(bytes.writeSlab !== undefined ? bytes.writeSlab(size) : bytes.write(commitSlab(size))))
-      this.writeBlocked = true;
+    if (!sendFromSlab(this.bytes, size)) this.writeBlocked = true;
   }
 
   /** @internal */

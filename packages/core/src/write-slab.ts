@@ -13,8 +13,6 @@
  * 100–115 ns.
  */
 
-import type { SessionSink } from "./framing.ts";
-
 /** Slab size. A region is at most this large; larger frames get their own buffer. */
 export const WRITE_SLAB_SIZE = 64 * 1024;
 
@@ -54,10 +52,7 @@ function newSlab(): void {
 export function takeSlabBytes(size: number, aligned = false): Uint8Array {
   if (aligned) used = (used + 7) & ~7;
   ensureRoom(size);
-  const view = new Uint8Array(slab, used, size);
-  used += size;
-  latest = view;
-  return view;
+  return commitSlab(size);
 }
 
 /**
@@ -128,10 +123,10 @@ export function slabGenerationOf(bytes: Uint8Array): number {
 }
 
 /**
- * Send the `size` bytes written in place at {@link reserveSlab}'s offset through `sink`: as a slab region
- * where the sink takes one (`writeSlab`, no view made), else as a view.
+ * Send the `size` bytes written in place at {@link reserveSlab}'s offset through `target` (a session's sink,
+ * or a byte transport): as a slab region where it takes one (`writeSlab`, no view made), else as a view.
+ * Returns what the target's write returns.
  */
-export function sendFromSlab(sink: Pick<SessionSink<unknown>, "write" | "writeSlab">, size: number): void {
-  if (sink.writeSlab !== undefined) sink.writeSlab(size);
-  else sink.write(commitSlab(size));
+export function sendFromSlab<R>(target: { write(bytes: Uint8Array): R; writeSlab?(size: number): R }, size: number): R {
+  return target.writeSlab !== undefined ? target.writeSlab(size) : target.write(commitSlab(size));
 }
