@@ -27,16 +27,8 @@ export class PendingWrites {
     if (length === 0) return;
     this.size += length;
     const slab = slabGenerationOf(chunk);
-    if (slab !== -1 && slab === this.tailSlab && chunk.byteOffset === this.tailEnd) {
-      this.tailEnd += length;
-      return;
-    }
-    this.closeTail();
-    this.tail = chunk;
-    this.tailBuffer = chunk.buffer;
-    this.tailStart = chunk.byteOffset;
-    this.tailEnd = chunk.byteOffset + length;
-    this.tailSlab = slab;
+    if (this.continues(slab, chunk.byteOffset)) this.tailEnd += length;
+    else this.startTail(chunk, chunk.buffer, chunk.byteOffset, length, slab);
   }
 
   /** Take the `size` bytes just written in place into the write slab and queue them; no view is made. */
@@ -45,13 +37,25 @@ export class PendingWrites {
     this.size += size;
     const start = takeSlabRegion(size);
     const slab = slabGeneration();
-    if (slab === this.tailSlab && start === this.tailEnd) {
-      this.tailEnd += size;
-      return;
-    }
+    if (this.continues(slab, start)) this.tailEnd += size;
+    else this.startTail(undefined, slabBuffer(), start, size, slab);
+  }
+
+  /** Bytes at `start` of slab `slab` (-1: not a slab region) follow the tail in the same slab. */
+  private continues(slab: number, start: number): boolean {
+    return slab !== -1 && slab === this.tailSlab && start === this.tailEnd;
+  }
+
+  private startTail(
+    view: Uint8Array | undefined,
+    buffer: ArrayBufferLike,
+    start: number,
+    size: number,
+    slab: number,
+  ): void {
     this.closeTail();
-    this.tail = undefined;
-    this.tailBuffer = slabBuffer();
+    this.tail = view;
+    this.tailBuffer = buffer;
     this.tailStart = start;
     this.tailEnd = start + size;
     this.tailSlab = slab;
