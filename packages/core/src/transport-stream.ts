@@ -154,11 +154,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
     if (this.state === "closed") return;
     const detail = reason === undefined ? "" : `: ${reason instanceof Error ? reason.message : String(reason)}`;
     const error = new FramedError("CLOSED", `${this.framing} stream aborted${detail}`, { cause: reason });
-    this.decide({ initiator: "local" });
-    this.endRead(error);
-    this.sessionEnded = true;
-    this.writeClosed = true;
-    this.transport.destroy();
+    this.dropConnection({ initiator: "local" }, error);
   }
 
   // ---- receiving ----------------------------------------------------------------------------
@@ -446,8 +442,13 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
 
   /** @internal A timer decided the peer is gone or too slow: fail the stream and drop the connection. */
   timedOut(error: FramedError): void {
-    this.decide({ initiator: "error", error });
-    this.endRead(error);
+    this.dropConnection({ initiator: "error", error }, error);
+  }
+
+  /** Decide the outcome, end reading with `readError`, and destroy the transport without a close handshake. */
+  private dropConnection(outcome: CloseInfo, readError: FramedError): void {
+    this.decide(outcome);
+    this.endRead(readError);
     this.sessionEnded = true;
     this.writeClosed = true;
     this.transport.destroy();
