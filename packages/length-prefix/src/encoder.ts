@@ -37,7 +37,7 @@ export class LengthPrefixEncoder {
 
   /** Frame one message. Strings are sent as UTF-8. */
   send(message: Uint8Array | string): void {
-    const { fixedSize, littleEndian, adjustment, maxMessageSize, header } = this.geometry;
+    const { fixedSize, adjustment, maxMessageSize, header } = this.geometry;
     if (this.decodeOnly) {
       throw new FramedError(
         "INVALID_MESSAGE",
@@ -76,16 +76,21 @@ export class LengthPrefixEncoder {
       const size = headerSize + payload.length;
       const at = reserveSlab(size);
       const slab = currentSlab();
-      if (fixedSize === 0) writeVarint(value, slab, at);
-      else writeUint(value, slab, at, fixedSize, littleEndian);
+      this.writeLength(value, slab, at);
       slab.set(payload, at + headerSize);
       sendFromSlab(this.sink, size);
       return;
     }
     const headerBytes = takeSlabBytes(headerSize);
-    if (fixedSize === 0) writeVarint(value, headerBytes, 0);
-    else writeUint(value, headerBytes, 0, fixedSize, littleEndian);
+    this.writeLength(value, headerBytes, 0);
     this.sink.write(headerBytes);
     this.sink.write(payload);
+  }
+
+  /** The length field, as this geometry encodes it, at `target[at]`. */
+  private writeLength(value: number, target: Uint8Array, at: number): void {
+    const { fixedSize, littleEndian } = this.geometry;
+    if (fixedSize === 0) writeVarint(value, target, at);
+    else writeUint(value, target, at, fixedSize, littleEndian);
   }
 }
