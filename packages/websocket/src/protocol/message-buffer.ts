@@ -33,13 +33,22 @@ export class MessageBuffer {
   /**
    * Copy `piece` in. `finalSize` is an upper bound of the whole message (the limit), or its exact size when
    * the last frame's header said so (`exact`); growth never passes it.
-   * Returns the copy, so the caller can unmask and validate it where it now lies.
+   * Returns the copy, so the caller can validate it where it now lies.
    */
   append(piece: Uint8Array, finalSize: number, exact = false): Uint8Array {
+    const region = this.extend(piece.length, finalSize, exact);
+    region.set(piece);
+    return region;
+  }
+
+  /**
+   * Take `length` more bytes for the caller to fill (all of them, before the next call): for a piece that is
+   * unmasked on its way in instead of copied and then unmasked. Growth as in {@link append}.
+   */
+  extend(length: number, finalSize: number, exact = false): Uint8Array {
     const start = this.size;
-    const needed = start + piece.length;
+    const needed = start + length;
     if (needed > this.bytes.length) this.grow(needed, finalSize, exact);
-    this.bytes.set(piece, start);
     this.size = needed;
     return this.bytes.subarray(start, needed);
   }

@@ -32,7 +32,7 @@ import {
 import { MAX_CONTROL_PAYLOAD, Opcode } from "./frame-header.ts";
 import { type FrameHandler, FrameReader } from "./frame-reader.ts";
 import { FrameWriter } from "./frame-writer.ts";
-import { maskInPlace, unmaskedCopy } from "./mask.ts";
+import { maskInPlace, unmaskedCopy, unmaskInto } from "./mask.ts";
 import { MessageBuffer } from "./message-buffer.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { decodeUtf8, decodeValidatedUtf8, Utf8Validator } from "./utf8.ts";
@@ -228,8 +228,9 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     }
     if (bytes.length > 0) {
       const finalSize = this.frameFin ? this.announced : this.options.maxMessageSize;
-      const region = this.buffer.append(bytes, finalSize, this.frameFin);
-      if (mask !== null) maskInPlace(region, mask, phase);
+      const region = this.buffer.extend(bytes.length, finalSize, this.frameFin);
+      if (mask === null) region.set(bytes);
+      else unmaskInto(bytes, region, mask, phase);
       if (this.messageOpcode === Opcode.TEXT && !this.validateText(region)) return;
     }
     if (messageDone && this.currentState !== "closed") this.finishMessage();

@@ -1,34 +1,21 @@
-// maskInPlace and the frame header writer against byte-by-byte definitions, for every alignment and phase.
-import fc from "fast-check";
+// Masking and the frame header writer against byte-by-byte definitions, for every alignment and phase.
 import { describe, expect, test } from "vitest";
 import { frameHeaderSize, writeFrameHeader } from "../../src/protocol/frame-header.ts";
 import { MaskKeySource, maskInPlace } from "../../src/protocol/mask.ts";
-
-function naiveMask(data: Uint8Array, mask: Uint8Array, phase: number): Uint8Array {
-  return data.map((byte, i) => byte ^ mask[(phase + i) & 3]);
-}
+import { maskLanesSimd, simdMaskingAvailable } from "../../src/protocol/mask-simd.ts";
+import { maskingProperties, naiveMask } from "./masking-properties.ts";
 
 describe("masking", () => {
-  test("maskInPlace equals the byte-by-byte XOR for any length, buffer alignment and phase", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 300 }),
-        fc.integer({ min: 0, max: 7 }),
-        fc.nat(),
-        fc.uint8Array({ minLength: 4, maxLength: 4 }),
-        (data, shift, phase, mask) => {
-          const backing = new Uint8Array(data.length + 8);
-          const view = backing.subarray(shift, shift + data.length);
-          view.set(data);
-          maskInPlace(view, mask, phase);
-          expect(view).toEqual(naiveMask(data, mask, phase));
-          // Bytes around the view are untouched.
-          expect(backing.subarray(0, shift).every((b) => b === 0)).toBe(true);
-          expect(backing.subarray(shift + data.length).every((b) => b === 0)).toBe(true);
-        },
-      ),
-      { numRuns: 500 },
-    );
+  maskingProperties();
+
+  test("the WebAssembly SIMD module compiles on Node, and masks whole 16-byte lanes only", () => {
+    expect(simdMaskingAvailable()).toBe(true);
+    const data = Uint8Array.from({ length: 100 }, (_, i) => i);
+    const target = new Uint8Array(100);
+    const key = Uint8Array.of(0xa1, 0xb2, 0xc3, 0xd4);
+    expect(maskLanesSimd(data, target, key, 3)).toBe(96);
+    expect(Array.from(target.subarray(0, 96))).toEqual(Array.from(naiveMask(data, key, 3).subarray(0, 96)));
+    expect(target.subarray(96).every((b) => b === 0)).toBe(true);
   });
 
   test("masking twice restores the payload", () => {
