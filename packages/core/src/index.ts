@@ -14,11 +14,13 @@ export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionE
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export {
   type CloseWatcher,
+  type HandlerWatcher,
   type Listener,
   type ListenOptions,
   type StreamHandler,
   StreamRegistry,
   watchClose,
+  watchConsumed,
 } from "./listener.ts";
 export { asJson, asText, type MessageCodec, mapMessages } from "./map-messages.ts";
 export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";

@@ -55,8 +55,31 @@ function isWatchable(stream: object): stream is WatchableStream {
   return typeof (stream as Partial<WatchableStream>)[watchClose] === "function";
 }
 
+/** Told when a stream's handler failed. */
+export interface HandlerWatcher {
+  handlerFailed(stream: object, error: unknown): void;
+}
+
+/**
+ * The method by which a stream takes over watching what its handler returned, when that is the promise the
+ * stream's own `consume` returned (`stream[watchConsumed](result, watcher)` answers true): should it reject,
+ * the stream subscribes `watcher.handlerFailed` just before, so the rejection is handled and reported as
+ * with `result.then(undefined, …)`, while a registry holds no derived promise, reaction and closure per
+ * stream (~150 bytes) for as long as the handler runs. Registered, as {@link watchClose} is.
+ */
+export const watchConsumed: unique symbol = Symbol.for("framed.watchConsumed");
+
+interface ConsumeWatchableStream {
+  [watchConsumed](result: PromiseLike<unknown>, watcher: HandlerWatcher): boolean;
+}
+
+function takesOverWatching(stream: object, result: PromiseLike<unknown>, watcher: HandlerWatcher): boolean {
+  const watch = (stream as Partial<ConsumeWatchableStream>)[watchConsumed];
+  return typeof watch === "function" && watch.call(stream, result, watcher);
+}
+
 /** Keeps the set of open streams for a listener. */
-export class StreamRegistry<T> implements CloseWatcher {
+export class StreamRegistry<T> implements CloseWatcher, HandlerWatcher {
   readonly streams = new Set<MessageStream<T>>();
 
   constructor(private readonly options: ListenOptions = {}) {}
@@ -73,7 +96,7 @@ export class StreamRegistry<T> implements CloseWatcher {
       this.handlerFailed(stream, error);
       return;
     }
-    if (result && typeof result.then === "function")
+    if (result && typeof result.then === "function" && !takesOverWatching(stream, result, this))
       result.then(undefined, (error) => this.handlerFailed(stream, error));
   }
 
@@ -87,8 +110,9 @@ export class StreamRegistry<T> implements CloseWatcher {
     await Promise.all([...this.streams].map((stream) => stream.close(options)));
   }
 
-  private handlerFailed(stream: MessageStream<T>, error: unknown): void {
-    stream.abort(error);
+  /** @internal The handler of `stream` threw or rejected. */
+  handlerFailed(stream: object, error: unknown): void {
+    (stream as MessageStream<T>).abort(error);
     // The stream's own errors (bad input, closed) are already reported through `closed`.
     if (isFramedError(error)) return;
     (this.options.onHandlerError ?? ((e: unknown) => console.error("framed: stream handler failed:", e)))(error);

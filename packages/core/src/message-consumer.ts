@@ -6,6 +6,7 @@
  * nothing per message.
  */
 import type { FramedError } from "./errors.ts";
+import type { HandlerWatcher } from "./listener.ts";
 
 /** What `send` returns when the message went out at once: a handler returning it needs no waiting. */
 export const SENT: Promise<void> = Promise.resolve();
@@ -29,6 +30,9 @@ export class MessageConsumer<T> {
   /** The handler returned a promise that has not settled: the next message waits for it. */
   private busy = false;
   private done = false;
+  /** The promise `consume` returned, and who takes its rejection (see `watchConsumed`). */
+  private promise: Promise<void> | undefined;
+  private failureWatcher: HandlerWatcher | undefined;
 
   constructor(
     private readonly stream: ConsumedStream<T>,
@@ -36,6 +40,21 @@ export class MessageConsumer<T> {
     private readonly resolve: () => void,
     private readonly reject: (error: unknown) => void,
   ) {}
+
+  /** `consume` hands over the promise it returns, which settles through this consumer's resolve and reject. */
+  settles(promise: Promise<void>): void {
+    this.promise = promise;
+  }
+
+  /**
+   * Take over watching `result` for `watcher` if it is this consumer's promise and has not settled: its
+   * rejection will be handed to `watcher.handlerFailed(stream, error)`.
+   */
+  watchFailure(result: PromiseLike<unknown>, watcher: HandlerWatcher): boolean {
+    if (result !== this.promise || this.done || this.failureWatcher !== undefined) return false;
+    this.failureWatcher = watcher;
+    return true;
+  }
 
   /**
    * Messages (or the end) are waiting: hand them over in a microtask, in one batch per decoded chunk.
@@ -83,7 +102,7 @@ export class MessageConsumer<T> {
   private finish(): void {
     this.done = true;
     const error = this.stream.finishReading();
-    if (error) this.reject(error);
+    if (error) this.rejectWith(error);
     else this.resolve();
   }
 
@@ -92,6 +111,15 @@ export class MessageConsumer<T> {
     if (this.done) return;
     this.done = true;
     this.stream.close().then(undefined, () => {});
+    this.rejectWith(error);
+  }
+
+  private rejectWith(error: unknown): void {
+    const watcher = this.failureWatcher;
+    if (watcher !== undefined && this.promise !== undefined) {
+      const stream = this.stream;
+      this.promise.then(undefined, (failure: unknown) => watcher.handlerFailed(stream, failure));
+    }
     this.reject(error);
   }
 }

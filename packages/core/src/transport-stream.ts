@@ -7,7 +7,7 @@
  */
 import { FramedError, toTransportError } from "./errors.ts";
 import type { SessionEnd } from "./framing.ts";
-import { type CloseWatcher, watchClose } from "./listener.ts";
+import { type CloseWatcher, type HandlerWatcher, watchClose, watchConsumed } from "./listener.ts";
 import { type ConsumedStream, MessageConsumer, NOTHING, SENT } from "./message-consumer.ts";
 import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 import type { MessageTransport } from "./message-transport.ts";
@@ -169,10 +169,19 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
       return Promise.reject(new TypeError(`cannot consume a ${this.framing} stream that is already being read`));
     }
     this.iterationStarted = true;
-    return new Promise((resolve, reject) => {
-      this.consumer = new MessageConsumer(this, handler, resolve, reject);
-      this.consumer.schedule();
+    let consumer!: MessageConsumer<T>;
+    const promise = new Promise<void>((resolve, reject) => {
+      consumer = new MessageConsumer(this, handler, resolve, reject);
     });
+    consumer.settles(promise);
+    this.consumer = consumer;
+    consumer.schedule();
+    return promise;
+  }
+
+  /** @internal See `watchConsumed`: a registry's handler returned this stream's `consume` promise. */
+  [watchConsumed](result: PromiseLike<unknown>, watcher: HandlerWatcher): boolean {
+    return this.consumer?.watchFailure(result, watcher) === true;
   }
 
   /** @internal The next message, or the end: what the iterator and `readable` pull. */

@@ -65,4 +65,53 @@ describe("StreamRegistry", () => {
     expect(reported.map((error) => (error as Error).message)).toEqual(["sync bug", "async bug"]);
     expect(registry.streams.size).toBe(0);
   });
+
+  it("watches a handler's own consume promise without subscribing to it until it rejects", async () => {
+    const reported: unknown[] = [];
+    const registry = new StreamRegistry<string>({ onHandlerError: (error) => reported.push(error) });
+    const { client, server } = streamPair(tinyFraming());
+    let subscriptions = 0;
+    registry.accept(
+      server,
+      (stream) => {
+        const consumed = stream.consume(() => {
+          throw new Error("handler bug");
+        });
+        const then = consumed.then.bind(consumed);
+        consumed.then = ((...args: Parameters<typeof then>) => {
+          subscriptions++;
+          return then(...args);
+        }) as typeof consumed.then;
+        return consumed;
+      },
+      undefined,
+    );
+    expect(subscriptions).toBe(0);
+    await client.send("boom");
+    expect((await server.closed).initiator).toBe("local");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(subscriptions).toBe(1);
+    expect(reported.map((error) => (error as Error).message)).toEqual(["handler bug"]);
+    expect(registry.streams.size).toBe(0);
+  });
+
+  it("a consume promise that rejects with the stream's own error is handled, and not reported as a handler bug", async () => {
+    const reported: unknown[] = [];
+    const registry = new StreamRegistry<string>({ onHandlerError: (error) => reported.push(error) });
+    const { clientEnd, server } = streamPair(tinyFraming({ maxMessageSize: 3 }));
+    const rejections: unknown[] = [];
+    registry.accept(server, (stream) => stream.consume(() => {}), undefined);
+    const onUnhandled = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      clientEnd.write(Uint8Array.of(8, 1, 2, 3, 4, 5, 6, 7, 8));
+      expect((await server.closed).error?.code).toBe("MESSAGE_TOO_LARGE");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(rejections).toEqual([]);
+    expect(reported).toEqual([]);
+    expect(registry.streams.size).toBe(0);
+  });
 });
