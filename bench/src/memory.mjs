@@ -4,7 +4,10 @@
 // accept path, the young generation grown to its working size, malloc arenas of the compiler threads. They
 // are megabytes, the same whether 1 or 50,000 connections follow, and at 5,000 they would add up to
 // ~1 KiB per connection to whichever server has more code to compile. The cold figure (growth from the
-// fresh server over all 6,000) is reported next to it. Both processes get their open-file limit raised
+// fresh server over all 6,000) is reported next to it. Every server starts with V8's young generation at its
+// default maximum size, and touches all of it before each reading (servers/serve.mjs): its growth, and its
+// pages becoming resident, are also once per process (up to 32 MiB), and happened during the measured
+// connections in some runs and not in others, 5 KiB per connection either way (see the README). Both processes get their open-file limit raised
 // (`ulimit -n`); where the hard limit is too low, the counts are reduced and the output says so.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,6 +20,8 @@ import { formatPercent } from "./report.mjs";
 export const IDLE_CONNECTIONS = 5000;
 /** Connections opened (and kept) before the baseline is taken. */
 export const WARMUP_CONNECTIONS = 1000;
+/** V8's default maximum semi-space on 64-bit (MiB): the young generation's size from the start. */
+const YOUNG_SEMI_SPACE_MIB = 16;
 const idleClient = fileURLToPath(new URL("./idle-client.mjs", import.meta.url));
 const serverById = (id) => [ceiling, ...groups.flatMap((g) => g.servers)].find((s) => s.id === id);
 
@@ -57,7 +62,8 @@ async function settledMemory(server) {
 }
 
 async function measureIdle(server, connections, warmup, fileLimit) {
-  const { command, args } = withFileLimit(fileLimit, process.execPath, ["--expose-gc", ...server.args]);
+  const nodeArgs = ["--expose-gc", `--min-semi-space-size=${YOUNG_SEMI_SPACE_MIB}`, ...server.args];
+  const { command, args } = withFileLimit(fileLimit, process.execPath, nodeArgs);
   const running = await startServer(command, args);
   const clients = [];
   const openIdle = async (count) => {
