@@ -37,11 +37,11 @@ export class MessageConsumer<T> {
   constructor(
     private readonly stream: ConsumedStream<T>,
     private readonly handler: (message: T) => unknown,
-    private readonly resolve: () => void,
-    private readonly reject: (error: unknown) => void,
+    /** Also rejects, given a rejected promise: one resolving function kept per connection instead of two. */
+    private readonly resolve: (value?: PromiseLike<void>) => void,
   ) {}
 
-  /** `consume` hands over the promise it returns, which settles through this consumer's resolve and reject. */
+  /** `consume` hands over the promise it returns, which settles through this consumer's `resolve`. */
   settles(promise: Promise<void>): void {
     this.promise = promise;
   }
@@ -120,7 +120,7 @@ export class MessageConsumer<T> {
       const stream = this.stream;
       this.promise.then(undefined, (failure: unknown) => watcher.handlerFailed(stream, failure));
     }
-    this.reject(error);
+    this.resolve(Promise.reject(error));
   }
 }
 

@@ -15,8 +15,6 @@ export interface ClockedStream {
   readonly isPaused: boolean;
   /** Part of a message has arrived and the rest has not. */
   readonly midMessage: boolean;
-  /** Messages delivered so far: tells a message that began later from the one being timed. */
-  readonly messagesReceived: number;
   /** The peer is gone or too slow: fail the stream with `error` and drop the connection. */
   timedOut(error: FramedError): void;
 }
@@ -28,6 +26,8 @@ export class StreamClock {
   /** When the message now arriving began (0: none is); `messagesAtStart` tells a later message from it. */
   private messageStartedAt = 0;
   private messagesAtStart = 0;
+  /** Messages delivered so far: tells a message that began later from the one being timed. */
+  private messagesDelivered = 0;
 
   constructor(
     private readonly stream: ClockedStream,
@@ -41,6 +41,11 @@ export class StreamClock {
   activity(): void {
     if (this.idleTimeout > 0) this.lastDataAt = Date.now();
     if (this.messageTimeout > 0) this.watchMessage();
+  }
+
+  /** The stream delivered a message. */
+  messageDelivered(): void {
+    this.messagesDelivered++;
   }
 
   /** The transport resumed after a pause: the peer could not send meanwhile, so both clocks restart. */
@@ -103,9 +108,9 @@ export class StreamClock {
       return;
     }
     // A message that began in this chunk (the previous one finished) gets its own clock.
-    if (this.messageStartedAt === 0 || stream.messagesReceived !== this.messagesAtStart) {
+    if (this.messageStartedAt === 0 || this.messagesDelivered !== this.messagesAtStart) {
       this.messageStartedAt = Date.now();
-      this.messagesAtStart = stream.messagesReceived;
+      this.messagesAtStart = this.messagesDelivered;
     }
     this.messageTimer ??= setTimeout(onMessageTimer, this.messageTimeout, this);
   }

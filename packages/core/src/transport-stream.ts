@@ -69,8 +69,6 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
   private closeWatcher: CloseWatcher | undefined;
   private watchedAs: object | undefined;
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** @internal */
-  messagesReceived = 0;
   private warningListeners: Set<(error: FramedError) => void> | undefined;
   private readableView: ReadableStream<T> | undefined;
   private writableView: WritableStream<T> | undefined;
@@ -170,8 +168,8 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
     }
     this.iterationStarted = true;
     let consumer!: MessageConsumer<T>;
-    const promise = new Promise<void>((resolve, reject) => {
-      consumer = new MessageConsumer(this, handler, resolve, reject);
+    const promise = new Promise<void>((resolve) => {
+      consumer = new MessageConsumer(this, handler, resolve);
     });
     consumer.settles(promise);
     this.consumer = consumer;
@@ -257,7 +255,7 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
 
   /** @internal */
   deliver(message: T): void {
-    this.messagesReceived++;
+    this.clock?.messageDelivered();
     const resolve = this.readerResolve;
     if (resolve) {
       const next = this.moreReaders?.shift();
