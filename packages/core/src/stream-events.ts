@@ -5,6 +5,7 @@
  */
 import type { FramedError } from "./errors.ts";
 import type { SessionEnd } from "./framing.ts";
+import type { InboundMessages } from "./inbound-messages.ts";
 import type { MessageTransportEvents } from "./message-transport.ts";
 import type { TransportStream } from "./transport-stream.ts";
 
@@ -41,7 +42,7 @@ export class StreamEvents<T> implements MessageTransportEvents<T> {
 
 /** `stream[Symbol.asyncIterator]()`: leaving a `for await` loop early closes the stream. */
 export class StreamIterator<T> implements AsyncIterator<T> {
-  constructor(private readonly stream: TransportStream<T>) {}
+  constructor(private readonly stream: InboundMessages<T>) {}
 
   next(): Promise<IteratorResult<T>> {
     return this.stream.read();

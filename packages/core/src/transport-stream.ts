@@ -2,23 +2,20 @@
  * `TransportStream`: the MessageStream implementation over any MessageTransport (`FramedStream` is the
  * usual case of a ByteTransport joined to a FramingSession).
  *
- * Messages flow up (transport.message → queue → reader) and down (send → transport.send). This file owns
- * backpressure both ways, the close sequence and the one place where an outcome is decided.
+ * Messages flow up (transport.message → queue → reader: the receiving half is `InboundMessages`, in
+ * inbound-messages.ts) and down (send → transport.send). This file owns backpressure on the way down, the
+ * close sequence and the one place where an outcome is decided.
  */
 import { FramedError, toTransportError } from "./errors.ts";
 import type { SessionEnd } from "./framing.ts";
-import { type CloseWatcher, type HandlerWatcher, watchClose, watchConsumed } from "./listener.ts";
-import { type ConsumedStream, MessageConsumer, NOTHING, SENT } from "./message-consumer.ts";
+import { InboundMessages, type Waiter } from "./inbound-messages.ts";
+import { type CloseWatcher, watchClose } from "./listener.ts";
+import { SENT } from "./message-consumer.ts";
 import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 import type { MessageTransport } from "./message-transport.ts";
 import { type ClockedStream, StreamClock } from "./stream-clock.ts";
-import { DONE, StreamEvents, StreamIterator } from "./stream-events.ts";
+import { StreamEvents } from "./stream-events.ts";
 import { readableFrom, writableTo } from "./web-streams.ts";
-
-interface Waiter<V> {
-  resolve(value: V): void;
-  reject(error: unknown): void;
-}
 
 /**
  * A MessageStream over any {@link MessageTransport}: the runtime adapters' common implementation.
@@ -28,32 +25,10 @@ interface Waiter<V> {
  * const stream = new TransportStream(nativeWebSocketTransport(socket), "websocket");
  * ```
  */
-export class TransportStream<T> implements MessageStream<T>, ClockedStream, ConsumedStream<T> {
+export class TransportStream<T> extends InboundMessages<T> implements MessageStream<T>, ClockedStream {
   readonly framing: string;
 
-  private readonly transport: MessageTransport<T>;
-  private readonly readableHighWaterMark: number;
   private readonly closeTimeout: number;
-  /** Only when `idleTimeout` or `messageTimeout` is set. */
-  private readonly clock: StreamClock | undefined;
-
-  // Every open connection holds one stream, so what most connections never use is made when first needed.
-  private queue: T[] | undefined;
-  private queueHead = 0;
-  /**
-   * Readers waiting for a message, oldest first. `for await` keeps at most one waiting, so the first one's
-   * resolve and reject have their own fields and the array exists only for callers that ask for several
-   * messages at once.
-   */
-  private readerResolve: ((result: IteratorResult<T>) => void) | undefined;
-  private readerReject: ((error: unknown) => void) | undefined;
-  private moreReaders: Waiter<IteratorResult<T>>[] | undefined;
-  private readEnded = false;
-  private readError: FramedError | undefined;
-  /** Reading began: by iteration, `readable`, or `consume`. */
-  private iterationStarted = false;
-  private consumer: MessageConsumer<T> | undefined;
-  private paused = false;
 
   private writeBlocked = false;
   private drainWaiters: Waiter<void>[] | undefined;
@@ -74,9 +49,8 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
   private writableView: WritableStream<T> | undefined;
 
   constructor(transport: MessageTransport<T>, framingName: string, options: StreamOptions = {}) {
+    super(transport, Math.max(1, options.readableHighWaterMark ?? 1024));
     this.framing = framingName;
-    this.transport = transport;
-    this.readableHighWaterMark = Math.max(1, options.readableHighWaterMark ?? 1024);
     this.closeTimeout = options.closeTimeout ?? 5000;
     const idleTimeout = options.idleTimeout ?? 0;
     const messageTimeout = options.messageTimeout ?? 0;
@@ -157,84 +131,6 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
 
   // ---- receiving ----------------------------------------------------------------------------
 
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return new StreamIterator(this);
-  }
-
-  /** See {@link MessageStream.consume}. */
-  consume(handler: (message: T) => unknown): Promise<void> {
-    if (this.iterationStarted) {
-      return Promise.reject(new TypeError(`cannot consume a ${this.framing} stream that is already being read`));
-    }
-    this.iterationStarted = true;
-    let consumer!: MessageConsumer<T>;
-    const promise = new Promise<void>((resolve) => {
-      consumer = new MessageConsumer(this, handler, resolve);
-    });
-    consumer.settles(promise);
-    this.consumer = consumer;
-    consumer.schedule();
-    return promise;
-  }
-
-  /** @internal See `watchConsumed`: a registry's handler returned this stream's `consume` promise. */
-  [watchConsumed](result: PromiseLike<unknown>, watcher: HandlerWatcher): boolean {
-    return this.consumer?.watchFailure(result, watcher) === true;
-  }
-
-  /** @internal The next message, or the end: what the iterator and `readable` pull. */
-  read(): Promise<IteratorResult<T>> {
-    if (this.consumer) {
-      return Promise.reject(new TypeError(`a ${this.framing} stream being consumed cannot also be iterated`));
-    }
-    this.iterationStarted = true;
-    const value = this.takeQueued();
-    if (value !== NOTHING) return Promise.resolve({ done: false, value });
-    if (this.readEnded) {
-      const error = this.finishReading();
-      return error ? Promise.reject(error) : Promise.resolve(DONE);
-    }
-    return new Promise((resolve, reject) => {
-      if (this.readerResolve === undefined) {
-        this.readerResolve = resolve;
-        this.readerReject = reject;
-      } else {
-        (this.moreReaders ??= []).push({ resolve, reject });
-      }
-    });
-  }
-
-  /** @internal */
-  takeQueued(): T | typeof NOTHING {
-    const queue = this.queue;
-    if (queue === undefined || this.queueHead === queue.length) return NOTHING;
-    const value = queue[this.queueHead++];
-    if (this.queueHead === queue.length) {
-      // Length 0 also lets V8 drop the backing store a burst grew.
-      queue.length = 0;
-      this.queueHead = 0;
-    }
-    if (this.paused && queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
-      this.paused = false;
-      this.clock?.resumed();
-      this.transport.resume();
-    }
-    return value;
-  }
-
-  /** @internal */
-  get readingOver(): boolean {
-    return this.readEnded;
-  }
-
-  /** @internal */
-  finishReading(): FramedError | undefined {
-    const error = this.readError;
-    this.readError = undefined;
-    this.observeReadEnd();
-    return error;
-  }
-
   get readable(): ReadableStream<T> {
     this.readableView ??= readableFrom(() => this.read(), this);
     return this.readableView;
@@ -252,26 +148,6 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
   }
 
   // ---- transport events (called through StreamEvents) --------------------------------------
-
-  /** @internal */
-  deliver(message: T): void {
-    this.clock?.messageDelivered();
-    const resolve = this.readerResolve;
-    if (resolve) {
-      const next = this.moreReaders?.shift();
-      this.readerResolve = next?.resolve;
-      this.readerReject = next?.reject;
-      resolve({ done: false, value: message });
-      return;
-    }
-    const queue = (this.queue ??= []);
-    queue.push(message);
-    if (!this.paused && queue.length - this.queueHead >= this.readableHighWaterMark) {
-      this.paused = true;
-      this.transport.pause();
-    }
-    this.consumer?.schedule();
-  }
 
   /** @internal Bytes arrived and were decoded, whether or not a message completed. */
   onActivity(): void {
@@ -305,11 +181,11 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
     // Replies to messages already delivered may still be sent: the write side closes once the reader has
     // seen the end (see observeReadEnd), or at closeTimeout for a reader that never comes back.
     // After our own close() nothing is left to reply to (send already rejects): end at once.
-    if (!this.iterationStarted || this.outcome?.initiator === "local") this.observeReadEnd();
+    if (!this.iterationStarted || this.outcome?.initiator === "local") this.readEndObserved();
   }
 
   /** The reader reached the end of the messages: nothing more will be answered, so end the write side. */
-  private observeReadEnd(): void {
+  protected readEndObserved(): void {
     if (this.sessionEnded) this.endTransport();
   }
 
@@ -366,35 +242,6 @@ export class TransportStream<T> implements MessageStream<T>, ClockedStream, Cons
     if (info.reason !== undefined) outcome.reason = info.reason;
     if (info.error !== undefined) outcome.error = info.error;
     this.outcome = outcome;
-  }
-
-  private endRead(error?: FramedError): void {
-    if (this.readEnded) return;
-    this.readEnded = true;
-    this.readError = error;
-    const readers: Waiter<IteratorResult<T>>[] = [];
-    if (this.readerResolve && this.readerReject)
-      readers.push({ resolve: this.readerResolve, reject: this.readerReject });
-    if (this.moreReaders) readers.push(...this.moreReaders);
-    this.readerResolve = undefined;
-    this.readerReject = undefined;
-    this.moreReaders = undefined;
-    for (const reader of readers) {
-      const failure = this.readError;
-      if (failure) {
-        this.readError = undefined;
-        reader.reject(failure);
-      } else {
-        reader.resolve(DONE);
-      }
-    }
-    if (readers.length > 0) this.observeReadEnd();
-    this.consumer?.schedule();
-    if (this.paused) {
-      // Keep reading so the peer's close or EOF can arrive; input is discarded by the ended session.
-      this.paused = false;
-      this.transport.resume();
-    }
   }
 
   private failWaitingSenders(): void {
