@@ -139,3 +139,15 @@ export function unmaskInto(source: Uint8Array, target: Uint8Array, mask: Uint8Ar
   }
   for (; i < length; i++) target[i] = source[i] ^ mask[(phase + i) & 3];
 }
+
+/** Shared space for unmasking bytes that are consumed at once (text to decode, input to inflate). */
+const SCRATCH_SIZE = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_SIZE);
+
+/** `bytes` unmasked into a shared scratch when it fits (valid until the next call), else into a new array. */
+export function unmaskTransient(bytes: Uint8Array, mask: Uint8Array, phase: number): Uint8Array {
+  if (bytes.length > SCRATCH_SIZE) return unmaskedCopy(bytes, mask, phase);
+  const view = scratch.subarray(0, bytes.length);
+  unmaskInto(bytes, view, mask, phase);
+  return view;
+}

@@ -18,7 +18,6 @@ import {
   type SessionEnd,
   type SessionSink,
 } from "@framed/core";
-import type { DeflateSettings, MessageDeflater, MessageInflater } from "../deflate/compressor.ts";
 import {
   CloseCode,
   checkCloseArguments,
@@ -32,8 +31,9 @@ import {
 import { MAX_CONTROL_PAYLOAD, Opcode } from "./frame-header.ts";
 import { type FrameHandler, FrameReader } from "./frame-reader.ts";
 import { FrameWriter } from "./frame-writer.ts";
-import { maskInPlace, unmaskedCopy, unmaskInto } from "./mask.ts";
+import { maskInPlace, unmaskedCopy, unmaskInto, unmaskTransient } from "./mask.ts";
 import { MessageBuffer } from "./message-buffer.ts";
+import { MessageCompression } from "./message-compression.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { decodeUtf8, decodeValidatedUtf8, Utf8Validator } from "./utf8.ts";
 
@@ -52,18 +52,6 @@ export interface WebSocketSession extends FramingSession<string | Uint8Array> {
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
-/** Shared space for unmasking bytes that are consumed at once (text to decode, input to inflate). */
-const SCRATCH_SIZE = 64 * 1024;
-const scratch = new Uint8Array(SCRATCH_SIZE);
-
-/** `bytes` unmasked into the shared scratch when it fits (valid until the next call), else into a new array. */
-function unmaskTransient(bytes: Uint8Array, mask: Uint8Array, phase: number): Uint8Array {
-  if (bytes.length > SCRATCH_SIZE) return unmaskedCopy(bytes, mask, phase);
-  const view = scratch.subarray(0, bytes.length);
-  view.set(bytes);
-  maskInPlace(view, mask, phase);
-  return view;
-}
 
 function controlPayload(payload: Uint8Array | string | undefined, kind: string): Uint8Array {
   if (payload === undefined) return EMPTY;
@@ -72,16 +60,6 @@ function controlPayload(payload: Uint8Array | string | undefined, kind: string):
     throw new RangeError(`a ${kind} payload is at most ${MAX_CONTROL_PAYLOAD} bytes, got ${bytes.length}`);
   }
   return bytes;
-}
-
-/**
- * A FramedError for whatever a pluggable compressor threw: its own FramedErrors pass through, anything else
- * becomes `code` (a failed deflate is INVALID_MESSAGE → 1011, a failed inflate bad data → 1002).
- */
-function asFramedError(error: unknown, code: FramedErrorCode, what: string): FramedError {
-  if (error instanceof FramedError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  return protocolError(code, `${what}: ${detail}`, error);
 }
 
 export class WebSocketProtocolSession implements WebSocketSession, FrameHandler {
@@ -101,33 +79,22 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   private readonly buffer = new MessageBuffer();
   private validator: Utf8Validator | null = null;
 
-  // permessage-deflate, created on first use.
-  private readonly sendSettings: DeflateSettings | null;
-  private readonly receiveSettings: DeflateSettings | null;
-  private deflater: MessageDeflater | null = null;
-  private inflater: MessageInflater | null = null;
-  /** Largest compressed payload accepted: a DEFLATE stream may be slightly larger than its input. */
-  private readonly maxCompressedSize: number;
+  /** permessage-deflate, when the handshake agreed to it. */
+  private readonly compression: MessageCompression | null;
 
   constructor(
     private readonly sink: SessionSink<string | Uint8Array>,
     role: Role,
     private readonly options: ResolvedOptions,
   ) {
-    const deflate = options.deflate;
-    this.reader = new FrameReader(this, role === "server", deflate !== null);
+    const { deflate, compressor } = options;
+    // resolveOptions gives a compressor whenever deflate was agreed, or refuses.
+    this.compression =
+      deflate === null || compressor === null
+        ? null
+        : new MessageCompression(deflate, role, compressor, options.maxMessageSize);
+    this.reader = new FrameReader(this, role === "server", this.compression !== null);
     this.writer = new FrameWriter(sink, role === "client");
-    const limit = options.maxMessageSize;
-    // The shape of zlib's deflateBound: incompressible data grows by about 0.03%, plus block headers and the flush.
-    this.maxCompressedSize = limit + Math.floor(limit / 4096) + Math.floor(limit / 16384) + 64;
-    if (deflate === null) {
-      this.sendSettings = this.receiveSettings = null;
-    } else {
-      const server = { windowBits: deflate.serverMaxWindowBits, noContextTakeover: deflate.serverNoContextTakeover };
-      const client = { windowBits: deflate.clientMaxWindowBits, noContextTakeover: deflate.clientNoContextTakeover };
-      this.sendSettings = role === "server" ? server : client;
-      this.receiveSettings = role === "server" ? client : server;
-    }
   }
 
   get state(): WebSocketState {
@@ -195,7 +162,10 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
       return;
     }
     const total = this.announced + length;
-    if (this.messageCompressed ? total > this.maxCompressedSize : total > this.options.maxMessageSize) {
+    const limit = this.messageCompressed
+      ? (this.compression as MessageCompression).maxCompressedSize
+      : this.options.maxMessageSize;
+    if (total > limit) {
       this.fail(
         protocolError(
           "MESSAGE_TOO_LARGE",
@@ -264,20 +234,17 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     } else {
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
-    if (this.sendSettings === null || payload.length < this.options.compressionThreshold) {
+    if (this.compression === null || payload.length < this.options.compressionThreshold) {
       this.writer.frame(opcode, payload);
       return;
     }
     let compressed: Uint8Array;
     try {
-      this.deflater ??= (this.options.compressor as NonNullable<ResolvedOptions["compressor"]>).createDeflater(
-        this.sendSettings,
-      );
-      compressed = this.deflater.compress(payload);
+      compressed = this.compression.compress(payload);
     } catch (error) {
-      const failure = asFramedError(error, "INVALID_MESSAGE", "permessage-deflate could not compress a message");
-      this.fail(failure);
-      throw failure;
+      // A FramedError: MessageCompression converts whatever the compressor threw.
+      this.fail(error as FramedError);
+      throw error;
     }
     this.writer.frame(opcode, compressed, true);
   }
@@ -360,10 +327,8 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     const text = this.messageOpcode === Opcode.TEXT;
     const limit = this.options.maxMessageSize;
     try {
-      this.inflater ??= (this.options.compressor as NonNullable<ResolvedOptions["compressor"]>).createInflater(
-        this.receiveSettings as DeflateSettings,
-      );
-      this.inflater.inflate(input, messageDone, limit - this.buffer.size, (piece) => {
+      // A compressed message arrives only where compression was agreed (the reader refuses RSV1 otherwise).
+      (this.compression as MessageCompression).inflate(input, messageDone, limit - this.buffer.size, (piece) => {
         const region = this.buffer.append(piece, limit);
         if (text && !(this.validator ??= new Utf8Validator()).push(region)) {
           this.validator.reset();
@@ -374,7 +339,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
         }
       });
     } catch (error) {
-      this.fail(asFramedError(error, "PROTOCOL_ERROR", "permessage-deflate could not inflate a message"));
+      this.fail(error as FramedError);
       return;
     }
     if (messageDone) this.finishMessage();
@@ -420,9 +385,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.reader.stop();
     this.buffer.clear();
     this.messageOpcode = 0;
-    this.deflater?.dispose();
-    this.inflater?.dispose();
-    this.deflater = this.inflater = null;
+    this.compression?.dispose();
     this.sink.end(outcome);
   }
 }
