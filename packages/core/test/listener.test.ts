@@ -1,5 +1,5 @@
 // StreamRegistry: the open-stream bookkeeping every listen() shares.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CloseInfo, MessageStream } from "../src/index.ts";
 import { StreamRegistry } from "../src/listener.ts";
 import { streamPair } from "../src/testing/stream-pair.ts";
@@ -70,27 +70,23 @@ describe("StreamRegistry", () => {
     const reported: unknown[] = [];
     const registry = new StreamRegistry<string>({ onHandlerError: (error) => reported.push(error) });
     const { client, server } = streamPair(tinyFraming());
-    let subscriptions = 0;
+    let subscriptions: { mock: { calls: unknown[] } } | undefined;
     registry.accept(
       server,
       (stream) => {
         const consumed = stream.consume(() => {
           throw new Error("handler bug");
         });
-        const then = consumed.then.bind(consumed);
-        consumed.then = ((...args: Parameters<typeof then>) => {
-          subscriptions++;
-          return then(...args);
-        }) as typeof consumed.then;
+        subscriptions = vi.spyOn(consumed, "then");
         return consumed;
       },
       undefined,
     );
-    expect(subscriptions).toBe(0);
+    expect(subscriptions?.mock.calls.length).toBe(0);
     await client.send("boom");
     expect((await server.closed).initiator).toBe("local");
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(subscriptions).toBe(1);
+    expect(subscriptions?.mock.calls.length).toBe(1);
     expect(reported.map((error) => (error as Error).message)).toEqual(["handler bug"]);
     expect(registry.streams.size).toBe(0);
   });

@@ -12,7 +12,6 @@
 import {
   encodeUtf8,
   FramedError,
-  type FramedErrorCode,
   type FramingSession,
   type Role,
   type SessionEnd,
