@@ -4,12 +4,7 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { maskInPlace, unmaskedCopy, unmaskInto } from "../../src/protocol/mask.ts";
-
-export function naiveMask(data: Uint8Array, mask: Uint8Array, phase: number): Uint8Array {
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i] ^ mask[(phase + i) & 3];
-  return out;
-}
+import { naiveMask } from "../shared/masking-check.ts";
 
 /** Short payloads, and long ones that cross the SIMD threshold and the 64 KiB block. */
 const payload = fc.oneof(

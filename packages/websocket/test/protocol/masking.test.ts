@@ -3,7 +3,8 @@ import { describe, expect, test } from "vitest";
 import { frameHeaderSize, writeFrameHeader } from "../../src/protocol/frame-header.ts";
 import { MaskKeySource, maskInPlace } from "../../src/protocol/mask.ts";
 import { maskLanesSimd, simdMaskingAvailable } from "../../src/protocol/mask-simd.ts";
-import { maskingProperties, naiveMask } from "./masking-properties.ts";
+import { naiveMask } from "../shared/masking-check.ts";
+import { maskingProperties } from "./masking-properties.ts";
 
 describe("masking", () => {
   maskingProperties();
