@@ -23,6 +23,19 @@ function denoServer(file, ...args) {
 export const ceiling = { id: "plain-tcp", name: "plain TCP", role: "ceiling", ...nodeServer("plain-tcp.mjs") };
 
 /**
+ * A second plain TCP echo, the same program in its own process, measured last in every round. It is no one's
+ * target: how far it reads from the first one is how far two identical servers drift apart in this run, the
+ * noise under every ratio to the ceiling. At 64 KiB on a 2-core VM the two have read 0.67× and 1.27× of each
+ * other in one paired run.
+ */
+export const ceilingTwin = {
+  id: "plain-tcp-twin",
+  name: "plain TCP (a second one)",
+  role: "control",
+  ...nodeServer("plain-tcp.mjs"),
+};
+
+/**
  * One group per framing. `package`/`entry` name our build output (checked before starting the server);
  * targets apply to the server named by `targetServer`, at one connection, as the issues state them.
  */

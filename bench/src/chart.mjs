@@ -9,7 +9,14 @@ const WIDTH = 960;
 const LABEL = 300;
 const BAR_AREA = WIDTH - LABEL - 190;
 const BAR = 16;
-const COLORS = { ours: "#2b7bb9", peer: "#e08a2c", ceiling: "#9a9a9a", met: "#3a9a4a", missed: "#c8382c" };
+const COLORS = {
+  ours: "#2b7bb9",
+  peer: "#e08a2c",
+  ceiling: "#9a9a9a",
+  control: "#c4c4c4",
+  met: "#3a9a4a",
+  missed: "#c8382c",
+};
 
 function text(x, y, content, attributes = "") {
   return `<text x="${x}" y="${y}" ${attributes}>${escapeXml(content)}</text>`;
@@ -106,6 +113,7 @@ export function renderChart(report, nameOf) {
     [COLORS.ours, "framed"],
     [COLORS.peer, "peer library"],
     [COLORS.ceiling, "plain TCP (ceiling)"],
+    [COLORS.control, "a second plain TCP (control)"],
   ]
     .map(([color, label], i) => {
       const x = 10 + i * 170;

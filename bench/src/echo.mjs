@@ -3,7 +3,7 @@
 // being measured are stopped meanwhile), and each server's figure is the median of its samples.
 import { fileURLToPath } from "node:url";
 import { checkAvailable } from "./availability.mjs";
-import { ceiling, inflightFor } from "./cases.mjs";
+import { ceiling, ceilingTwin, inflightFor } from "./cases.mjs";
 import { NotBuiltError, runJsonProcess, startServer } from "./processes.mjs";
 
 const clientScript = fileURLToPath(new URL("./client.mjs", import.meta.url));
@@ -92,13 +92,15 @@ export async function measureBlock(entries, { framing, wire, size, conns, plan }
 }
 
 /**
- * Every selected framing × size × connection count: the ceiling first, then ours, then the peers.
+ * Every selected framing × size × connection count: the ceiling first, then ours, then the peers, then the
+ * ceiling's twin (the control: a second plain TCP echo).
  * `onBlock` sees each finished (framing, size, conns) block, for printing as the run goes.
  */
 export async function runEchoBench(plan, onBlock) {
   const rows = [];
   for (const group of plan.groups) {
-    const servers = [ceiling, ...group.servers].filter((s) => !plan.servers || s === ceiling || plan.servers.has(s.id));
+    const chosen = group.servers.filter((s) => !plan.servers || plan.servers.has(s.id));
+    const servers = [ceiling, ...chosen, ceilingTwin];
     // Started together: start-up is mostly waiting (Deno compiles the sources on its first run).
     const entries = await Promise.all(servers.map(async (server) => ({ server, ...(await launch(server)) })));
     try {

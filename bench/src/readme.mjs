@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { repoRoot } from "./processes.mjs";
-import { formatPercent, formatSize } from "./report.mjs";
+import { formatCeilingCheck, formatPercent, formatSize } from "./report.mjs";
 
 const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
@@ -34,7 +34,9 @@ function machineLine(report) {
 
 function echoTable(report, framing) {
   const rows = report.results.filter((r) => r.framing === framing);
-  const others = [...new Map(rows.filter((r) => r.role !== "ours").map((r) => [r.server, r.name])).entries()];
+  const others = [
+    ...new Map(rows.filter((r) => r.role === "peer" || r.role === "ceiling").map((r) => [r.server, r.name])).entries(),
+  ];
   const lines = [
     `| size | conns | ours | msg/s | ${others.map(([, name]) => `÷ ${name}`).join(" | ")} |`,
     `| --- | --- | --- | ---: | ${others.map(() => "---:").join(" | ")} |`,
@@ -61,7 +63,10 @@ function targetLines(report, framing) {
       const against = report.results.find((r) => r.server === t.against)?.name ?? t.against;
       const goal = t.atMost ? `≤ ${t.target}×` : `≥ ${t.target}×`;
       const verdict = t.met ? "met" : `missed by ${formatPercent(t.shortBy)}`;
-      return `- ${what} ÷ ${against}: ${ratio(t.ratio)} (target ${goal}): **${verdict}**${t.noisy ? " (noisy samples)" : ""}`;
+      const control = t.ceilingCheck
+        ? `; a second plain TCP echo, measured in the same rounds, read ${formatCeilingCheck(t.ceilingCheck)} of the first`
+        : "";
+      return `- ${what} ÷ ${against}: ${ratio(t.ratio)} (target ${goal}): **${verdict}**${t.noisy ? " (noisy samples)" : ""}${control}`;
     });
 }
 

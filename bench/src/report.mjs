@@ -65,7 +65,7 @@ export function compare(rows, groups) {
     const mine = rows.filter((r) => r.framing === group.framing);
     for (const ours of mine.filter((r) => r.role === "ours")) {
       const others = mine.filter(
-        (r) => r.size === ours.size && r.conns === ours.conns && r.role !== "ours" && r !== ours,
+        (r) => r.size === ours.size && r.conns === ours.conns && (r.role === "peer" || r.role === "ceiling"),
       );
       // The ceiling first, then the peers, as the table reads.
       others.sort((a, b) => (a.role === "ceiling" ? -1 : b.role === "ceiling" ? 1 : 0));
@@ -105,8 +105,47 @@ export function compare(rows, groups) {
   return comparisons;
 }
 
-/** Every target of the measured sizes, including the ones that could not be judged (and why). */
-export function verdicts(comparisons, plan) {
+/**
+ * The control of each measured block: the ceiling's twin ÷ the ceiling, round by round. Two identical servers
+ * read 1× on a quiet machine; how far the rounds stray from it is the noise under every ratio to the ceiling.
+ * Returns `{ framing, size, conns, ratio, low, high }` per block where both ran.
+ */
+export function ceilingChecks(rows) {
+  const checks = [];
+  for (const twin of rows.filter((r) => r.role === "control" && r.status === "ok")) {
+    const first = rows.find(
+      (r) =>
+        r.role === "ceiling" &&
+        r.status === "ok" &&
+        r.framing === twin.framing &&
+        r.size === twin.size &&
+        r.conns === twin.conns,
+    );
+    if (!first) continue;
+    const { ratio, rounds } = pairedRatio(twin, first);
+    const spread = rounds.length > 0 ? rounds : [ratio];
+    checks.push({
+      framing: twin.framing,
+      size: twin.size,
+      conns: twin.conns,
+      ratio,
+      low: Math.min(...spread),
+      high: Math.max(...spread),
+    });
+  }
+  return checks;
+}
+
+/** "0.98× (rounds 0.67–1.27×)": a ceiling check as one phrase. */
+export function formatCeilingCheck(check) {
+  return `${formatRatio(check.ratio)} (rounds ${check.low.toFixed(2)}–${formatRatio(check.high)})`;
+}
+
+/**
+ * Every target of the measured sizes, including the ones that could not be judged (and why). A target
+ * against the ceiling carries its block's ceiling check (`checks`, from {@link ceilingChecks}).
+ */
+export function verdicts(comparisons, plan, checks = []) {
   const out = [];
   for (const group of plan.groups) {
     for (const target of group.targets) {
@@ -127,6 +166,8 @@ export function verdicts(comparisons, plan) {
         against: target.against,
         target: target.atLeast,
       };
+      const check = checks.find((c) => c.framing === group.framing && c.size === target.size && c.conns === 1);
+      if (target.against === "plain-tcp" && check) verdict.ceilingCheck = check;
       if (found?.ratio !== undefined) {
         Object.assign(verdict, { ratio: found.ratio, met: found.met, shortBy: found.shortBy, noisy: found.noisy });
       } else {
@@ -211,8 +252,11 @@ export function blockLines(block, comparisons) {
       );
     });
   }
+  const indent = "".padEnd(14 + 2 + 7 + 2 + 6 + 2);
   for (const other of block.filter((r) => r.role !== "ours" && r.status !== "ok"))
-    lines.push(`${"".padEnd(14 + 2 + 7 + 2 + 6 + 2)}(${other.name}: ${other.status}: ${other.detail})`);
+    lines.push(`${indent}(${other.name}: ${other.status}: ${other.detail})`);
+  for (const check of ceilingChecks(block))
+    lines.push(`${indent}control: a second plain TCP echo ÷ the first, same rounds: ${formatCeilingCheck(check)}`);
   return lines;
 }
 
@@ -228,6 +272,7 @@ export function verdictLines(list, nameOf) {
     else outcome = `MISSED by ${formatPercent(v.shortBy)}: needs ${(v.target / v.ratio).toFixed(3)}× faster`;
     const ratio =
       v.ratio === undefined ? "" : `${v.noisy ? "~" : ""}${formatRatio(v.ratio)} (target ${sign} ${v.target}×)  `;
-    return `  issue ${v.issue}  ${what.padEnd(76)} ${ratio}${outcome}`;
+    const control = v.ceilingCheck ? `; the ceiling's twin read ${formatCeilingCheck(v.ceilingCheck)}` : "";
+    return `  issue ${v.issue}  ${what.padEnd(76)} ${ratio}${outcome}${control}`;
   });
 }

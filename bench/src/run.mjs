@@ -15,13 +15,22 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { allServerIds, ceiling, groups } from "./cases.mjs";
+import { allServerIds, ceiling, ceilingTwin, groups } from "./cases.mjs";
 import { renderChart } from "./chart.mjs";
 import { runEchoBench } from "./echo.mjs";
 import { repoRoot } from "./processes.mjs";
 import { parseCase, runProfile } from "./profile.mjs";
 import { writeReadmes } from "./readme.mjs";
-import { blockLines, compare, formatSize, NOISY_SPREAD, tableHeader, verdictLines, verdicts } from "./report.mjs";
+import {
+  blockLines,
+  ceilingChecks,
+  compare,
+  formatSize,
+  NOISY_SPREAD,
+  tableHeader,
+  verdictLines,
+  verdicts,
+} from "./report.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -101,7 +110,7 @@ if (loadAtStart > 0.5)
     `note: the 1-minute load average is ${loadAtStart.toFixed(2)} before starting: other processes are busy, figures will be noisier.\n`,
   );
 
-const names = new Map([ceiling, ...groups.flatMap((g) => g.servers)].map((s) => [s.id, s.name]));
+const names = new Map([ceiling, ceilingTwin, ...groups.flatMap((g) => g.servers)].map((s) => [s.id, s.name]));
 const nameOf = (id) => names.get(id) ?? id;
 
 let results = [];
@@ -116,7 +125,8 @@ if (!plan.skip.has("echo")) {
   });
 }
 const comparisons = compare(results, plan.groups);
-const targets = plan.skip.has("echo") ? [] : verdicts(comparisons, plan);
+const checks = ceilingChecks(results);
+const targets = plan.skip.has("echo") ? [] : verdicts(comparisons, plan, checks);
 
 let codec = [];
 if (!plan.skip.has("codec")) {
@@ -175,6 +185,7 @@ const report = {
   },
   results,
   comparisons,
+  ceilingChecks: checks,
   targets,
   codec,
   memory,
