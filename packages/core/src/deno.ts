@@ -2,7 +2,7 @@
  * `@framed/core/deno`: Deno TCP (Deno.connect / Deno.listen / any Deno.Conn) for any framing.
  */
 import { denoConnTransport } from "./deno/conn-transport.ts";
-import { type DenoConn, deno } from "./deno/deno-api.ts";
+import { type DenoConn, type DenoListener, deno } from "./deno/deno-api.ts";
 import { FramedError } from "./errors.ts";
 import { FramedStream } from "./framed-stream.ts";
 import type { Framing, Role } from "./framing.ts";
@@ -44,53 +44,87 @@ export function wrap<T>(conn: DenoConn, framing: Framing<T>, options: DenoWrapOp
   });
 }
 
+/** Options for {@link connect}. */
+export interface DenoConnectOptions extends StreamOptions {
+  /**
+   * Connect over TLS (`Deno.connectTls`); `caCerts` adds PEM certificates to trust (a self-signed server's).
+   * The stream is handed out once the handshake is done, and a refused certificate fails `connect` with
+   * `CONNECT_FAILED`.
+   */
+  tls?: { caCerts?: string[] } | true;
+}
+
 /**
- * Open a TCP connection with `Deno.connect` and frame it.
+ * Open a TCP connection with `Deno.connect`, or a TLS one with `Deno.connectTls`, and frame it.
  *
  * @example
  * ```ts
  * const stream = await connect({ port: 9000 }, newline());
+ * const secure = await connect({ hostname: "example.com", port: 9443 }, newline(), { tls: true });
  * ```
  */
 export async function connect<T>(
   address: DenoAddress,
   framing: Framing<T>,
-  options: StreamOptions = {},
+  options: DenoConnectOptions = {},
 ): Promise<MessageStream<T>> {
   const hostname = address.hostname ?? "127.0.0.1";
-  let conn: DenoConn;
+  const secure = options.tls === true ? {} : options.tls;
+  let conn: DenoConn | undefined;
   try {
-    conn = await deno().connect({ hostname, port: address.port });
+    if (secure === undefined) {
+      conn = await deno().connect({ hostname, port: address.port });
+    } else {
+      conn = await deno().connectTls({ hostname, port: address.port, caCerts: secure.caCerts });
+      await conn.handshake?.();
+    }
   } catch (error) {
+    conn?.close();
+    const over = secure === undefined ? "" : " over TLS";
     throw new FramedError(
       "CONNECT_FAILED",
-      `could not connect to ${hostname}:${address.port}: ${(error as Error).message}`,
+      `could not connect to ${hostname}:${address.port}${over}: ${(error as Error).message}`,
       { cause: error },
     );
   }
   return wrap(conn, framing, { ...options, role: "client" });
 }
 
+/** Options for {@link listen}. */
+export interface DenoListenOptions extends StreamOptions, ListenOptions {
+  /**
+   * Accept TLS connections (`Deno.listenTls`) with this PEM certificate chain and key. A stream is handed to
+   * `onStream` once its handshake is done; a client whose handshake fails never becomes a stream.
+   */
+  tls?: { cert: string; key: string };
+}
+
 /**
- * Accept TCP connections with `Deno.listen` and hand each one to `onStream`.
+ * Accept TCP connections with `Deno.listen`, or TLS ones with `Deno.listenTls`, and hand each one to
+ * `onStream`.
  *
  * @example
  * ```ts
  * const server = await listen({ port: 0 }, newline(), async (stream) => {
  *   for await (const line of stream) await stream.send(line);
  * });
+ * const secure = await listen({ port: 9443 }, newline(), handler, { tls: { cert, key } });
  * ```
  */
 export async function listen<T>(
   address: DenoAddress,
   framing: Framing<T>,
   onStream: StreamHandler<T, MessageStream<T>, DenoConn>,
-  options: StreamOptions & ListenOptions = {},
+  options: DenoListenOptions = {},
 ): Promise<Listener<T>> {
   const hostname = address.hostname ?? "127.0.0.1";
-  let listener: ReturnType<ReturnType<typeof deno>["listen"]>;
+  const secure = options.tls;
+  let listener: DenoListener;
   try {
-    listener = deno().listen({ hostname, port: address.port });
+    listener =
+      secure === undefined
+        ? deno().listen({ hostname, port: address.port })
+        : deno().listenTls({ hostname, port: address.port, cert: secure.cert, key: secure.key });
   } catch (error) {
     throw new FramedError(
       "CONNECT_FAILED",
@@ -100,10 +134,21 @@ export async function listen<T>(
   }
   const registry = new StreamRegistry<T>(options);
   let stopped = false;
+  const accept = (conn: DenoConn) => {
+    if (stopped) conn.close();
+    else registry.accept(wrap(conn, framing, { ...options, role: "server" }), onStream, conn);
+  };
   const accepting = (async () => {
     try {
-      for await (const conn of listener)
-        registry.accept(wrap(conn, framing, { ...options, role: "server" }), onStream, conn);
+      for await (const conn of listener) {
+        if (secure === undefined || conn.handshake === undefined) accept(conn);
+        // Handshakes run side by side: a slow or failing client never holds up the next one.
+        else
+          conn.handshake().then(
+            () => accept(conn),
+            () => conn.close(),
+          );
+      }
     } catch (error) {
       if (!stopped) (options.onHandlerError ?? console.error)(error);
     }
@@ -123,11 +168,11 @@ export async function listen<T>(
 /** The Deno entry points for one framing. */
 export interface DenoBinding<T, O> {
   wrap(conn: DenoConn, options?: O & DenoWrapOptions): MessageStream<T>;
-  connect(address: DenoAddress, options?: O & StreamOptions): Promise<MessageStream<T>>;
+  connect(address: DenoAddress, options?: O & DenoConnectOptions): Promise<MessageStream<T>>;
   listen(
     address: DenoAddress,
     onStream: StreamHandler<T, MessageStream<T>, DenoConn>,
-    options?: O & StreamOptions & ListenOptions,
+    options?: O & DenoListenOptions,
   ): Promise<Listener<T>>;
 }
 

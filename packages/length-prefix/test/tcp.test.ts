@@ -1,4 +1,5 @@
 // @framed/length-prefix/node over real TCP: an echo, and bad input that affects only its own connection.
+import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, listen } from "../src/node.ts";
@@ -39,6 +40,22 @@ describe("length-prefix over Node TCP", () => {
     // Byte comparison: a deep toEqual over 3 MB of typed arrays takes seconds.
     expect(received.map((m) => m.length)).toEqual(sent.map((m) => m.length));
     expect(Buffer.compare(Buffer.concat(received), Buffer.concat(sent))).toBe(0);
+  });
+
+  it("over TLS, the tls option passes through the binding next to the framing's options", async () => {
+    // The committed self-signed certificate for localhost and 127.0.0.1 (see test-support/tls/README.md).
+    const fixture = (name: string) => readFileSync(new URL(`../../../test-support/tls/${name}`, import.meta.url));
+    const cert = fixture("localhost.cert.pem");
+    const { server } = await echoServer({ header: "uint16be", tls: { cert, key: fixture("localhost.key.pem") } });
+    const client = await connect({ port: server.address.port }, { header: "uint16be", tls: { ca: cert } });
+    const sent = [new Uint8Array(0), new Uint8Array(300).fill(7), Uint8Array.of(1, 2, 3)];
+    for (const m of sent) client.send(m);
+    const received: Uint8Array[] = [];
+    for await (const m of client) {
+      received.push(Uint8Array.from(m));
+      if (received.length === sent.length) break;
+    }
+    expect(received).toEqual(sent);
   });
 
   it("an over-limit length closes only that connection, after echoing what came before", async () => {

@@ -255,15 +255,9 @@ Deno.test("our Deno client and our Deno server agree on permessage-deflate and e
   });
 });
 
-/**
- * A self-signed end-entity certificate for localhost and 127.0.0.1, committed as a test fixture (valid for a
- * century, never used outside these tests) so the test needs no openssl. Made with:
- * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost
- *  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -addext basicConstraints=critical,CA:FALSE
- *  -addext extendedKeyUsage=serverAuth -days 36500` (rustls refuses a CA certificate as a server's own).
- */
+/** The committed self-signed certificate for localhost and 127.0.0.1 (see test-support/tls/README.md). */
 async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
-  const fixture = (name: string) => Deno.readTextFile(new URL(`./fixtures/${name}`, import.meta.url));
+  const fixture = (name: string) => Deno.readTextFile(new URL(`../../../test-support/tls/${name}`, import.meta.url));
   return { cert: await fixture("localhost.cert.pem"), key: await fixture("localhost.key.pem") };
 }
 

@@ -9,6 +9,8 @@ export interface DenoConn {
   closeWrite(): Promise<void>;
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
+  /** A TLS connection's handshake (Deno.TlsConn); it otherwise runs at the first read or write. */
+  handshake?(): Promise<unknown>;
   readonly remoteAddr: { hostname?: string; port?: number; transport: string };
 }
 
@@ -20,6 +22,8 @@ export interface DenoListener extends AsyncIterable<DenoConn> {
 export interface DenoNamespace {
   connect(options: { hostname?: string; port: number; transport?: "tcp" }): Promise<DenoConn>;
   listen(options: { hostname?: string; port: number; transport?: "tcp" }): DenoListener;
+  connectTls(options: { hostname?: string; port: number; caCerts?: string[] }): Promise<DenoConn>;
+  listenTls(options: { hostname?: string; port: number; cert: string; key: string }): DenoListener;
   errors: Record<string, new (...args: never[]) => Error>;
 }
 

@@ -5,19 +5,28 @@ import type { ChildProcess } from "node:child_process";
 import type * as net from "node:net";
 import type { Duplex } from "node:stream";
 import type { Framing } from "../framing.ts";
-import type { ListenOptions, StreamHandler } from "../listener.ts";
+import type { StreamHandler } from "../listener.ts";
 import type { MessageStream, StreamOptions } from "../message-stream.ts";
 import { childProcess, type StdioOptions, stdio } from "./stdio.ts";
-import { connect, listen, type NodeAddress, type NodeListener, type WrapOptions, wrap } from "./tcp.ts";
+import {
+  connect,
+  listen,
+  type NodeAddress,
+  type NodeConnectOptions,
+  type NodeListener,
+  type NodeListenOptions,
+  type WrapOptions,
+  wrap,
+} from "./tcp.ts";
 
 /** The Node entry points for one framing; each takes the framing's options next to the stream's. */
 export interface NodeBinding<T, O> {
   wrap(socket: Duplex, options?: O & WrapOptions): MessageStream<T>;
-  connect(address: NodeAddress, options?: O & StreamOptions): Promise<MessageStream<T>>;
+  connect(address: NodeAddress, options?: O & NodeConnectOptions): Promise<MessageStream<T>>;
   listen(
     address: NodeAddress,
     onStream: StreamHandler<T, MessageStream<T>, net.Socket>,
-    options?: O & StreamOptions & ListenOptions,
+    options?: O & NodeListenOptions,
   ): Promise<NodeListener<T>>;
   stdio(options?: O & StdioOptions): MessageStream<T>;
   childProcess(child: ChildProcess, options?: O & StreamOptions): MessageStream<T>;

@@ -1,8 +1,9 @@
 /**
- * Node TCP (and Unix socket) entry points: wrap a socket, connect, listen.
+ * Node TCP (and Unix socket) entry points: wrap a socket, connect, listen; over TLS with the `tls` option.
  */
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
+import * as tls from "node:tls";
 import { FramedError } from "../errors.ts";
 import { FramedStream } from "../framed-stream.ts";
 import type { Framing, Role } from "../framing.ts";
@@ -43,37 +44,65 @@ function describeAddress(address: NodeAddress): string {
   return "path" in address ? address.path : `${address.host ?? "127.0.0.1"}:${address.port}`;
 }
 
+/** Options for {@link connect}. */
+export interface NodeConnectOptions extends StreamOptions {
+  /**
+   * Connect over TLS with these `tls.connect` options (`ca`, `servername`, `rejectUnauthorized`, client
+   * `cert`/`key`…); `true` for the defaults. The server name defaults to the host when it is a name, not an
+   * IP address. The stream is handed out once the TLS handshake is done, and a refused certificate fails
+   * `connect` with `CONNECT_FAILED`.
+   */
+  tls?: tls.ConnectionOptions | true;
+}
+
 /**
- * Open a TCP connection and frame it.
+ * Open a TCP connection, or a TLS one with `options.tls`, and frame it.
  *
  * @example
  * ```ts
  * const stream = await connect({ port: 9000 }, newline());
  * await stream.send("hello");
+ * const secure = await connect({ host: "example.com", port: 9443 }, newline(), { tls: true });
  * ```
  */
 export function connect<T>(
   address: NodeAddress,
   framing: Framing<T>,
-  options: StreamOptions = {},
+  options: NodeConnectOptions = {},
 ): Promise<MessageStream<T>> {
   return new Promise((resolve, reject) => {
     const target =
       "path" in address ? { path: address.path } : { host: address.host ?? "127.0.0.1", port: address.port };
-    const socket = net.connect({ ...target, allowHalfOpen: true });
+    const secure = options.tls === true ? {} : options.tls;
+    // tls.connect hands `allowHalfOpen` to its TLSSocket like net.connect does; @types/node leaves it out.
+    const halfOpen = { allowHalfOpen: true } as tls.ConnectionOptions;
+    const socket =
+      secure === undefined
+        ? net.connect({ ...target, allowHalfOpen: true })
+        : tls.connect({ ...target, servername: serverName(address), ...secure, ...halfOpen });
     const onError = (error: Error) => {
+      // A refused certificate is an error on a socket that is still open (TLS 1.3 ends the handshake first).
+      socket.destroy();
+      const over = secure === undefined ? "" : " over TLS";
       reject(
-        new FramedError("CONNECT_FAILED", `could not connect to ${describeAddress(address)}: ${error.message}`, {
+        new FramedError("CONNECT_FAILED", `could not connect to ${describeAddress(address)}${over}: ${error.message}`, {
           cause: error,
         }),
       );
     };
     socket.once("error", onError);
-    socket.once("connect", () => {
+    socket.once(secure === undefined ? "connect" : "secureConnect", () => {
       socket.off("error", onError);
       resolve(wrap(socket, framing, { ...options, role: "client" }));
     });
   });
+}
+
+/** The TLS server name (SNI) for a host: names only, never an IP address (RFC 6066 §3). */
+function serverName(address: NodeAddress): string | undefined {
+  if ("path" in address) return undefined;
+  const host = address.host ?? "127.0.0.1";
+  return net.isIP(host) === 0 ? host : undefined;
 }
 
 /** A Node listener: the shared {@link Listener} plus the `net.Server`. */
@@ -81,8 +110,18 @@ export interface NodeListener<T> extends Listener<T> {
   readonly server: net.Server;
 }
 
+/** Options for {@link listen}. */
+export interface NodeListenOptions extends StreamOptions, ListenOptions {
+  /**
+   * Accept TLS connections with these `tls.createServer` options (`cert` and `key`, or `pfx`; `ca` and
+   * `requestCert` for client certificates). A stream is handed to `onStream` once its handshake is done;
+   * a client whose handshake fails never becomes a stream (the server's `tlsClientError` event tells of it).
+   */
+  tls?: tls.TlsOptions;
+}
+
 /**
- * Accept TCP connections and hand each one to `onStream` as a framed stream.
+ * Accept TCP connections, or TLS ones with `options.tls`, and hand each one to `onStream` as a framed stream.
  *
  * @example
  * ```ts
@@ -90,18 +129,27 @@ export interface NodeListener<T> extends Listener<T> {
  *   for await (const message of stream) await stream.send(message);
  * });
  * console.log("listening", server.address.port);
+ * const secure = await listen({ port: 9443 }, lengthPrefix(), handler, { tls: { cert, key } });
  * ```
  */
 export function listen<T>(
   address: NodeAddress,
   framing: Framing<T>,
   onStream: StreamHandler<T, MessageStream<T>, net.Socket>,
-  options: StreamOptions & ListenOptions = {},
+  options: NodeListenOptions = {},
 ): Promise<NodeListener<T>> {
   const registry = new StreamRegistry<T>(options);
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+  const accept = (socket: net.Socket) => {
+    // Half-open from here on, so replies still go out after the peer's end. A TLS socket becomes half-open
+    // only now: one that was during its handshake would wait for the handshake timeout (120 s) after a
+    // client that refused our certificate and hung up.
+    socket.allowHalfOpen = true;
     registry.accept(wrap(socket, framing, { ...options, role: "server" }), onStream, socket);
-  });
+  };
+  const server =
+    options.tls === undefined
+      ? net.createServer({ allowHalfOpen: true }, accept)
+      : tls.createServer(options.tls, accept);
   return new Promise((resolve, reject) => {
     server.once("error", (error) =>
       reject(
