@@ -104,6 +104,27 @@ describe("Node TLS", () => {
     expect(listener.streams.size).toBe(0);
   });
 
+  it("close() ends a connection still in its TLS handshake instead of waiting for the handshake timeout", async () => {
+    const { listener } = await tlsEchoServer();
+    const stalled = net.connect({ host: "127.0.0.1", port: listener.address.port });
+    stalled.on("error", () => {});
+    await new Promise((resolve) => stalled.once("connect", resolve));
+    const client = await connect({ port: listener.address.port }, tinyFraming(), { tls: { ca: cert } });
+    let echoed!: () => void;
+    const firstEcho = new Promise<void>((resolve) => (echoed = resolve));
+    const reading = client.consume(() => echoed());
+    await client.send("open stream");
+    await firstEcho;
+    const started = Date.now();
+    await listener.close();
+    listeners.length = 0;
+    // Node's handshake timeout is 120 s, closeTimeout 5 s: the stalled handshake held up neither.
+    expect(Date.now() - started).toBeLessThan(2000);
+    await reading;
+    expect((await client.closed).initiator).toBe("remote");
+    expect(stalled.destroyed || (await new Promise((resolve) => stalled.once("close", resolve)))).toBeTruthy();
+  });
+
   it("a TLS client that ends its side still gets the replies to what it sent (the listener is half-open)", async () => {
     const listener = await listen(
       { port: 0 },

@@ -139,7 +139,10 @@ export function listen<T>(
   options: NodeListenOptions = {},
 ): Promise<NodeListener<T>> {
   const registry = new StreamRegistry<T>(options);
+  /** TLS connections still in their handshake: no stream yet, so `close()` ends them itself. */
+  const handshaking = new Set<net.Socket>();
   const accept = (socket: net.Socket) => {
+    if (handshaking.size > 0) forgetHandshake(handshaking, socket);
     // Half-open from here on, so replies still go out after the peer's end. A TLS socket becomes half-open
     // only now: one that was during its handshake would wait for the handshake timeout (120 s) after a
     // client that refused our certificate and hung up.
@@ -150,6 +153,12 @@ export function listen<T>(
     options.tls === undefined
       ? net.createServer({ allowHalfOpen: true }, accept)
       : tls.createServer(options.tls, accept);
+  if (options.tls !== undefined) {
+    server.on("connection", (raw: net.Socket) => {
+      handshaking.add(raw);
+      raw.once("close", () => handshaking.delete(raw));
+    });
+  }
   return new Promise((resolve, reject) => {
     server.once("error", (error) =>
       reject(
@@ -170,6 +179,7 @@ export function listen<T>(
         streams: registry.streams,
         close: async (closeOptions) => {
           const stopped = new Promise<void>((done) => server.close(() => done()));
+          for (const raw of handshaking) raw.destroy();
           await registry.closeAll(closeOptions);
           await stopped;
         },
@@ -178,4 +188,17 @@ export function listen<T>(
     if ("path" in address) server.listen(address.path, ready);
     else server.listen(address.port, address.host ?? "127.0.0.1", ready);
   });
+}
+
+/**
+ * Drop the raw socket under `secure` from `handshaking`. tls.Server names no link between the two in its
+ * public API, but they are one kernel socket: the same remote address and port.
+ */
+function forgetHandshake(handshaking: Set<net.Socket>, secure: net.Socket): void {
+  for (const raw of handshaking) {
+    if (raw.remotePort === secure.remotePort && raw.remoteAddress === secure.remoteAddress) {
+      handshaking.delete(raw);
+      return;
+    }
+  }
 }
