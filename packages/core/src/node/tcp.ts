@@ -144,8 +144,8 @@ export function listen<T>(
   const accept = (socket: net.Socket) => {
     if (handshaking.size > 0) forgetHandshake(handshaking, socket);
     // Half-open from here on, so replies still go out after the peer's end. A TLS socket becomes half-open
-    // only now: one that was during its handshake would wait for the handshake timeout (120 s) after a
-    // client that refused our certificate and hung up.
+    // only now: half-open during its handshake, it would outlive a client that refused our certificate and
+    // hung up, until the handshake timeout (120 s).
     socket.allowHalfOpen = true;
     registry.accept(wrap(socket, framing, { ...options, role: "server" }), onStream, socket);
   };
