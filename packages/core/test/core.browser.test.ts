@@ -2,6 +2,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { fromResponse, fromStreams, fromWebSocket } from "../src/browser.ts";
 import { FramedError } from "../src/errors.ts";
+import { roundTrip } from "./fixtures/round-trip.ts";
 import { streamSemantics } from "./fixtures/stream-semantics.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
@@ -56,13 +57,7 @@ describe("WHATWG transports (Chromium)", () => {
   it("fromWebSocket frames messages over a WebSocket byte pipe, both ways", async () => {
     const stream = await fromWebSocket(new WebSocket(`ws://${base()}/pipe`), tinyFraming());
     const sent = Array.from({ length: 50 }, (_, i) => `pipe-${i}`);
-    for (const m of sent) stream.send(m);
-    const received: string[] = [];
-    for await (const m of stream) {
-      received.push(m);
-      if (received.length === sent.length) break;
-    }
-    expect(received).toEqual(sent);
+    expect(await roundTrip(stream, sent)).toEqual(sent);
   });
 
   it("fromWebSocket rejects with CONNECT_FAILED when the socket cannot open", async () => {

@@ -5,6 +5,7 @@ import { FramedError } from "../src/errors.ts";
 import { nativeBuffer } from "../src/native-buffer.ts";
 import { encodeUtf8 } from "../src/utf8.ts";
 import { check, checkEqual } from "./fixtures/check.ts";
+import { roundTrip } from "./fixtures/round-trip.ts";
 import { streamSemantics } from "./fixtures/stream-semantics.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
@@ -18,13 +19,7 @@ Deno.test("Deno TCP: a connect/listen echo returns every message in order", asyn
   });
   const client = await connect({ port: server.address.port }, tinyFraming());
   const sent = Array.from({ length: 300 }, (_, i) => `deno ${i}`);
-  for (const m of sent) client.send(m);
-  const received: string[] = [];
-  for await (const m of client) {
-    received.push(m);
-    if (received.length === sent.length) break;
-  }
-  checkEqual(received, sent, "echoed");
+  checkEqual(await roundTrip(client, sent), sent, "echoed");
   await client.closed;
   await server.close();
 });

@@ -3,6 +3,7 @@
 import { connect, listen } from "../src/deno.ts";
 import { FramedError } from "../src/errors.ts";
 import { check, checkEqual } from "./fixtures/check.ts";
+import { roundTrip } from "./fixtures/round-trip.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 /** The committed self-signed certificate for localhost and 127.0.0.1 (see test-support/tls/README.md). */
@@ -28,13 +29,7 @@ Deno.test("Deno TLS: listen and connect with tls carry every message both ways",
   try {
     const client = await connect({ port: server.address.port }, tinyFraming(), { tls: { caCerts: [cert] } });
     const sent = Array.from({ length: 200 }, (_, i) => `secret ${i}`);
-    for (const m of sent) client.send(m);
-    const received: string[] = [];
-    for await (const m of client) {
-      received.push(m);
-      if (received.length === sent.length) break;
-    }
-    checkEqual(received, sent, "echoed over TLS");
+    checkEqual(await roundTrip(client, sent), sent, "echoed over TLS");
     await client.closed;
   } finally {
     await server.close();

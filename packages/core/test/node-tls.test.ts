@@ -5,6 +5,7 @@ import * as tls from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { FramedError } from "../src/errors.ts";
 import { connect, listen, type NodeListener } from "../src/node.ts";
+import { roundTrip } from "./fixtures/round-trip.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 /** The committed self-signed certificate for localhost and 127.0.0.1 (see test-support/tls/README.md). */
@@ -54,13 +55,7 @@ describe("Node TLS", () => {
     const { listener, encrypted } = await tlsEchoServer();
     const client = await connect({ port: listener.address.port }, tinyFraming(), { tls: { ca: cert } });
     const sent = Array.from({ length: 200 }, (_, i) => `secret ${i}`);
-    for (const m of sent) client.send(m);
-    const received: string[] = [];
-    for await (const m of client) {
-      received.push(m);
-      if (received.length === sent.length) break;
-    }
-    expect(received).toEqual(sent);
+    expect(await roundTrip(client, sent)).toEqual(sent);
     expect(encrypted).toEqual([true]);
   });
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FramedError } from "../src/errors.ts";
 import { childProcess, connect, listen, type NodeListener, nodeStreamTransport, wrap } from "../src/node.ts";
 import { currentSlab, reserveSlab } from "../src/write-slab.ts";
+import { roundTrip } from "./fixtures/round-trip.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 const listeners: NodeListener<string>[] = [];
@@ -33,13 +34,7 @@ describe("Node TCP transport", () => {
     const server = await echoServer();
     const client = await connect({ port: server.address.port }, tinyFraming());
     const sent = Array.from({ length: 500 }, (_, i) => `message ${i}`);
-    for (const m of sent) client.send(m);
-    const received: string[] = [];
-    for await (const m of client) {
-      received.push(m);
-      if (received.length === sent.length) break;
-    }
-    expect(received).toEqual(sent);
+    expect(await roundTrip(client, sent)).toEqual(sent);
     expect(server.address.host).toBe("127.0.0.1");
   });
 
