@@ -50,6 +50,9 @@ function readAll(socket: tls.TLSSocket): Promise<Buffer> {
   });
 }
 
+/** Long enough for the socket to have read the peer's end: a socket that is not half-open has ended by then. */
+const afterTheEnd = () => new Promise((resolve) => setTimeout(resolve, 30));
+
 describe("Node TLS", () => {
   it("listen and connect with tls carry every message both ways, and the handler gets the TLS socket", async () => {
     const { listener, encrypted } = await tlsEchoServer();
@@ -125,7 +128,10 @@ describe("Node TLS", () => {
       { port: 0 },
       tinyFraming(),
       async (stream) => {
-        for await (const message of stream) await stream.send(`got ${message}`);
+        for await (const message of stream) {
+          await afterTheEnd();
+          await stream.send(`got ${message}`);
+        }
       },
       { tls: { cert, key } },
     );
@@ -152,7 +158,10 @@ describe("Node TLS", () => {
     try {
       const port = (server.address() as { port: number }).port;
       const client = await connect({ port }, tinyFraming(), { tls: { ca: cert } });
-      for await (const message of client) await client.send(`got ${message}`);
+      for await (const message of client) {
+        await afterTheEnd();
+        await client.send(`got ${message}`);
+      }
       await client.closed;
       expect(await received).toEqual(Buffer.concat([frame("got one"), frame("got two")]));
     } finally {
