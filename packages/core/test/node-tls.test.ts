@@ -20,17 +20,20 @@ afterEach(async () => {
 
 async function tlsEchoServer() {
   const encrypted: boolean[] = [];
+  /** The server name (SNI) each client sent; false when it sent none (Node types it `string | false | null`). */
+  const serverNames: Array<string | false | null> = [];
   const listener = await listen(
     { port: 0 },
     tinyFraming(),
     async (stream, socket) => {
       encrypted.push((socket as tls.TLSSocket).encrypted === true);
+      serverNames.push((socket as tls.TLSSocket).servername);
       for await (const message of stream) await stream.send(message);
     },
     { tls: { cert, key } },
   );
   listeners.push(listener);
-  return { listener, encrypted };
+  return { listener, encrypted, serverNames };
 }
 
 /** A tiny-framing frame: one length byte, then the UTF-8 bytes. */
@@ -62,14 +65,14 @@ describe("Node TLS", () => {
     expect(encrypted).toEqual([true]);
   });
 
-  it("the server name sent is the host name, so a certificate for localhost is accepted at localhost", async () => {
-    const { listener } = await tlsEchoServer();
-    const client = await connect({ host: "localhost", port: listener.address.port }, tinyFraming(), {
-      tls: { ca: cert },
-    });
-    await client.send("by name");
-    expect((await client[Symbol.asyncIterator]().next()).value).toBe("by name");
-    await client.close();
+  it("a host name is sent as the server name (SNI), an IP address never is", async () => {
+    const { listener, serverNames } = await tlsEchoServer();
+    const port = listener.address.port;
+    for (const host of ["localhost", "127.0.0.1"]) {
+      const client = await connect({ host, port }, tinyFraming(), { tls: { ca: cert } });
+      expect(await roundTrip(client, [`via ${host}`])).toEqual([`via ${host}`]);
+    }
+    expect(serverNames).toEqual(["localhost", false]);
   });
 
   it("a client that does not trust the certificate fails connect with CONNECT_FAILED saying TLS; others carry on", async () => {
