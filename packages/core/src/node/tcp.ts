@@ -79,7 +79,7 @@ export function connect<T>(
     const socket =
       secure === undefined
         ? net.connect({ ...target, allowHalfOpen: true })
-        : tls.connect({ ...target, servername: serverName(address), ...secure, ...halfOpen });
+        : tls.connect({ ...target, servername: serverName(target), ...secure, ...halfOpen });
     const onError = (error: Error) => {
       // A refused certificate is an error on a socket that is still open (TLS 1.3 ends the handshake first).
       socket.destroy();
@@ -98,11 +98,9 @@ export function connect<T>(
   });
 }
 
-/** The TLS server name (SNI) for a host: names only, never an IP address (RFC 6066 §3). */
-function serverName(address: NodeAddress): string | undefined {
-  if ("path" in address) return undefined;
-  const host = address.host ?? "127.0.0.1";
-  return net.isIP(host) === 0 ? host : undefined;
+/** The TLS server name (SNI) for a connection's target: a host name only, never an IP address (RFC 6066 §3). */
+function serverName(target: { host: string } | { path: string }): string | undefined {
+  return "host" in target && net.isIP(target.host) === 0 ? target.host : undefined;
 }
 
 /** A Node listener: the shared {@link Listener} plus the `net.Server`. */
