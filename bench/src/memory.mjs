@@ -7,8 +7,9 @@
 // fresh server over all 6,000) is reported next to it. Every server starts with V8's young generation at its
 // default maximum size, and touches all of it before each reading (servers/serve.mjs): its growth, and its
 // pages becoming resident, are also once per process (up to 32 MiB), and happened during the measured
-// connections in some runs and not in others, 5 KiB per connection either way (see the README). Both processes get their open-file limit raised
-// (`ulimit -n`); where the hard limit is too low, the counts are reduced and the output says so.
+// connections in some runs and not in others, 5 KiB per connection either way (see the README). Both
+// processes get their open-file limit raised (`ulimit -n`); where the hard limit is too low, the counts are
+// reduced and the output says so.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -24,7 +24,7 @@ export function announce(port) {
 
 export const portArg = () => Number(process.argv[2] ?? 0);
 
-/** Twice the young generation's 2 × 16 MiB in objects that die at once. */
+/** Four times the young generation (two 16 MiB semi-spaces) in objects that die at once. */
 const YOUNG_GENERATION_CHURN_BYTES = 128 * 1024 * 1024;
 /** Where each array is kept until the next replaces it, so that the compiler cannot skip making it. */
 const churned = { last: undefined };
