@@ -27,8 +27,11 @@ const results = new Results();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 
 const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-/** Third-party packages the consumer projects need, at the workspace's own ranges. */
-const thirdParty = { "@types/node": rootManifest.devDependencies["@types/node"] };
+/** Third-party packages the consumer projects need, at the workspace's own ranges: Node's types for the
+ * TypeScript projects, and fast-check, the optional peer dependency of `@framed/core/testing`. */
+const thirdParty = Object.fromEntries(
+  ["@types/node", "fast-check"].map((name) => [name, rootManifest.devDependencies[name]]),
+);
 
 const work = mkdtempSync(join(tmpdir(), "framed-consumer-"));
 let app;
