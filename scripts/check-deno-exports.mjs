@@ -1,5 +1,6 @@
 // Checks that each package's deno.json exports the same subpaths as its package.json, pointing at the
-// same source files (the `source` condition), and that name and version agree; then type-checks every
+// same source files (the `source` condition), that no other condition points npm users at a .ts file, and
+// that name and version agree; then type-checks every
 // exported entry with the real Deno (`deno check`), since Deno users import the TypeScript sources and
 // Deno's DOM and typed-array types are stricter than the ones `tsc` checks against.
 import { spawnSync } from "node:child_process";
@@ -30,6 +31,19 @@ for (const name of readdirSync("packages")) {
   const fromPackage = Object.entries(pkg.exports ?? {})
     .filter(([subpath]) => subpath !== "./package.json")
     .map(([subpath, target]) => [subpath, typeof target === "object" ? target.source : target]);
+  // Deno refuses TypeScript inside node_modules (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING), so an npm
+  // install must hand Deno the built files: only `source`, which no runtime uses by default, may name a .ts.
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    if (typeof target !== "object") continue;
+    for (const [condition, file] of Object.entries(target)) {
+      if (condition !== "source" && typeof file === "string" && /\.ts$/.test(file) && !/\.d\.ts$/.test(file)) {
+        console.error(
+          `${dir}: export "${subpath}" condition "${condition}" names ${file}, TypeScript an npm user cannot run`,
+        );
+        problems++;
+      }
+    }
+  }
   const denoExports = typeof deno.exports === "string" ? { ".": deno.exports } : (deno.exports ?? {});
   for (const target of Object.values(denoExports)) entries.push(join(dir, target));
   for (const [subpath, source] of fromPackage) {
