@@ -1,4 +1,5 @@
-// The whole test suite: Node (vitest), real Chromium (vitest browser mode) and real Deno (deno test).
+// The whole test suite: Node (vitest), real Chromium (vitest browser mode), real Deno (deno test) and the
+// consumer stage (scripts/consumer/run.mjs: the packed packages as users install them).
 // Prints each runner's counts, then one line `N passed, N failed` summed over all runners.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -64,6 +65,22 @@ if (denoSummary) {
 } else {
   totals.push({ runner: "deno test", passed: 0, failed: 1 });
 }
+
+// Consumer stage: the packed tarballs installed outside the workspace, run from Node ESM/CommonJS, strict
+// TypeScript (README blocks), Deno (npm: and JSR layouts), Chromium; attw + publint. Ends `N passed, N failed`.
+const consumer = run(process.execPath, ["scripts/consumer/run.mjs"], {
+  stdio: ["inherit", "pipe", "inherit"],
+  encoding: "utf8",
+});
+process.stdout.write(consumer.stdout ?? "");
+const consumerSummary = [...(consumer.stdout ?? "").matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
+totals.push({
+  runner: "consumer (tarballs)",
+  passed: consumerSummary ? Number(consumerSummary[1]) : 0,
+  failed: consumerSummary
+    ? Number(consumerSummary[2]) + (consumer.status !== 0 && consumerSummary[2] === "0" ? 1 : 0)
+    : 1,
+});
 
 console.log("\nTest runners:");
 for (const t of totals) console.log(`  ${t.runner.padEnd(22)} ${t.passed} passed, ${t.failed} failed`);

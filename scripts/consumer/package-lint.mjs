@@ -1,1 +1,32 @@
-export async function checkPackageLint() {}
+// The tarballs themselves, not the package folders, through the tools npm users' tooling trusts:
+// `@arethetypeswrong/cli` (types resolve for ESM and CommonJS importers under node16 and bundlers) and
+// `publint --strict` (exports, files and fields of the packed package.json).
+import { join } from "node:path";
+import { runCommand, tail } from "./harness.mjs";
+
+export async function checkPackageLint({ root, packages, results }) {
+  const bin = (name) => join(root, "node_modules/.bin", name);
+  await Promise.all(
+    packages.flatMap((pkg) => [
+      (async () => {
+        const { status, stdout, stderr } = await runCommand(
+          bin("attw"),
+          [pkg.tarball, "--profile", "node16", "--format", "ascii"],
+          { timeoutMs: 120_000 },
+        );
+        results.record(
+          `attw (profile node16) finds no type problem in the ${pkg.name} tarball`,
+          status === 0,
+          tail(stdout + stderr),
+        );
+      })(),
+      (async () => {
+        const { status, stdout, stderr } = await runCommand(bin("publint"), ["--strict", pkg.tarball], {
+          timeoutMs: 60_000,
+        });
+        const clean = status === 0 && !/warning|error|suggestion/i.test(stdout.replace(/Running publint.*\n/, ""));
+        results.record(`publint --strict passes on the ${pkg.name} tarball`, clean, tail(stdout + stderr));
+      })(),
+    ]),
+  );
+}

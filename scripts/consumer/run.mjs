@@ -59,34 +59,39 @@ if (app) {
   mkdirSync(nodeDir);
   for (const file of readdirSync(join(here, "programs")))
     copyFileSync(join(here, "programs", file), join(nodeDir, file));
-  await Promise.all([
-    recordProgram(results, "Node ESM", process.execPath, ["echo-esm.mjs"], { cwd: nodeDir, timeoutMs: 30_000 }),
-    recordProgram(results, "Node CommonJS", process.execPath, ["echo-cjs.cjs"], { cwd: nodeDir, timeoutMs: 30_000 }),
-    recordProgram(results, "Node ESM + CommonJS", process.execPath, ["echo-mixed.mjs"], {
-      cwd: nodeDir,
-      timeoutMs: 30_000,
-    }),
-  ]);
-  console.log(`  (Node done at ${elapsed()})`);
+  const checkNode = () =>
+    Promise.all([
+      recordProgram(results, "Node ESM", process.execPath, ["echo-esm.mjs"], { cwd: nodeDir, timeoutMs: 30_000 }),
+      recordProgram(results, "Node CommonJS", process.execPath, ["echo-cjs.cjs"], { cwd: nodeDir, timeoutMs: 30_000 }),
+      recordProgram(results, "Node ESM + CommonJS", process.execPath, ["echo-mixed.mjs"], {
+        cwd: nodeDir,
+        timeoutMs: 30_000,
+      }),
+    ]);
 
+  // The sections share nothing but the installed project (each writes its own folder), so they run together:
+  // most of their time is spent waiting on child processes.
   const context = { root, app, work, packages, results, writeSizes, here };
-  for (const [what, section] of [
-    ["TypeScript", checkReadmes],
-    ["Deno", checkDeno],
-    ["browser", checkBrowser],
-    ["attw + publint", checkPackageLint],
-  ]) {
-    try {
-      await section(context);
-    } catch (error) {
-      results.record(
-        `${what}: the section ran to its end`,
-        false,
-        error instanceof Error ? error.stack : String(error),
-      );
-    }
-    console.log(`  (${what} done at ${elapsed()})`);
-  }
+  await Promise.all(
+    [
+      ["Node", checkNode],
+      ["TypeScript", checkReadmes],
+      ["Deno", checkDeno],
+      ["browser", checkBrowser],
+      ["attw + publint", checkPackageLint],
+    ].map(async ([what, section]) => {
+      try {
+        await section(context);
+      } catch (error) {
+        results.record(
+          `${what}: the section ran to its end`,
+          false,
+          error instanceof Error ? error.stack : String(error),
+        );
+      }
+      console.log(`  (${what} done at ${elapsed()})`);
+    }),
+  );
 }
 
 if (keep) console.log(`kept ${work}`);
