@@ -2,10 +2,10 @@
 // CommonJS `.d.cts`), compiled against the installed tarballs with `strict` and `skipLibCheck: false`, under
 // `moduleResolution` nodenext and bundler, Node blocks with @types/node and browser blocks with the DOM lib.
 // Blocks marked `<!-- consumer: run -->` are then run. Deno blocks are checked by deno.mjs.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { runCommand, tail } from "./harness.mjs";
+import { recordProgram, runCommand, tail } from "./harness.mjs";
 import { blockSource, readmeBlocks, readmeFiles } from "./readme-blocks.mjs";
 
 const compilerBase = {
@@ -69,7 +69,7 @@ async function isolatedNetwork() {
   return probe.status === 0;
 }
 
-export async function checkReadmes({ root, app, packages, results }) {
+export async function checkReadmes({ root, app, packages, results, here }) {
   const blocks = readmeFiles(root).flatMap((readme) => readmeBlocks(root, readme));
   for (const block of blocks.filter((b) => b.skip))
     console.log(`  - skipped ${block.readme}:${block.line}: ${block.skip}`);
@@ -108,7 +108,8 @@ export async function checkReadmes({ root, app, packages, results }) {
       files.push(`entries-${environment}.ts`);
       if (resolution === "nodenext" && environment === "node") {
         writeFileSync(join(dir, "entries-node.cts"), entriesFile(entries.node, true));
-        files.push("entries-node.cts");
+        copyFileSync(join(here, "programs", "echo-typescript.cts"), join(dir, "echo-typescript.cts"));
+        files.push("entries-node.cts", "echo-typescript.cts");
       }
       const emit = resolution === "nodenext" && environment === "node";
       const config = {
@@ -144,7 +145,9 @@ export async function checkReadmes({ root, app, packages, results }) {
       const readmeLine = (line) => (block ? `${block.readme}:${block.line + line - 1}` : `${file}:${line}`);
       const name = block
         ? `${where}: ${block.readme} block at line ${block.line} compiles`
-        : `${where}: ${file.endsWith(".cts") ? "require() of" : "import of"} every exported entry compiles`;
+        : file === "echo-typescript.cts"
+          ? `${where}: an echo program written as CommonJS (.cts) compiles`
+          : `${where}: ${file.endsWith(".cts") ? "require() of" : "import of"} every exported entry compiles`;
       results.record(name, errors.length === 0, errors.map((e) => `${readmeLine(e.line)}: ${e.text}`).join("\n"));
     }
     const elsewhere = [...byFile.values()].flat();
@@ -155,6 +158,14 @@ export async function checkReadmes({ root, app, packages, results }) {
       elsewhere.length > 0 ? elsewhere.map((e) => `${e.file}:${e.line}: ${e.text}`).join("\n") : tail(stdout + stderr),
     );
   }
+
+  const compiledCommonJs = join(app, "ts-nodenext", "out", "echo-typescript.cjs");
+  if (existsSync(compiledCommonJs)) {
+    await recordProgram(results, "TypeScript compiled to CommonJS", process.execPath, [compiledCommonJs], {
+      cwd: join(app, "ts-nodenext"),
+      timeoutMs: 30_000,
+    });
+  } else results.record("TypeScript compiled to CommonJS: tsc wrote the echo program", false, `no ${compiledCommonJs}`);
 
   const runnable = compiled.filter((b) => b.run && b.runtime === "node");
   if (runnable.length === 0) return;
