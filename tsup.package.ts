@@ -20,6 +20,8 @@ export function framedPackage(extraEntries: Record<string, string> = {}, externa
       ...extraEntries,
     },
     format: ["esm", "cjs"],
+    // CommonJS entries share chunks as ESM ones do, so `require`ing two entries loads core once, not twice.
+    splitting: true,
     dts: true,
     clean: true,
     sourcemap: true,

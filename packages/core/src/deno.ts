@@ -150,7 +150,7 @@ export async function listen<T>(
           );
       }
     } catch (error) {
-      if (!stopped) (options.onHandlerError ?? console.error)(error);
+      if (!stopped) console.error("framed: the listener stopped accepting connections:", error);
     }
   })();
   return {

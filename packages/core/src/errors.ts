@@ -49,7 +49,17 @@ export interface FramedErrorDetails {
 }
 
 /**
+ * Marks every FramedError, from whichever copy of this module made it. `Symbol.for` is one symbol per
+ * process, so an error from the CommonJS build is recognised by the ESM build and the other way round.
+ */
+const FRAMED_ERROR = Symbol.for("@framed/core:FramedError");
+
+/**
  * Raised or reported for bad input, refused messages and broken transports.
+ *
+ * `instanceof FramedError` and {@link isFramedError} hold for a FramedError made by any copy of
+ * `@framed/core` in the process (its ESM and CommonJS builds, two bundles), so a handler written against
+ * one entry recognises errors from another.
  *
  * @example
  * ```ts
@@ -66,6 +76,16 @@ export class FramedError extends Error {
   readonly closeCode?: number;
   readonly status?: number;
   readonly messageNumber?: number;
+  /** The brand {@link FramedError}'s `instanceof` checks, shared by every copy of this class. */
+  readonly [FRAMED_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass keeps the ordinary prototype check; FramedError itself accepts any copy's errors.
+    if (this !== FramedError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" && value !== null && (value as { [FRAMED_ERROR]?: unknown })[FRAMED_ERROR] === true
+    );
+  }
 
   constructor(code: FramedErrorCode, message: string, details: FramedErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

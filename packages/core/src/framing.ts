@@ -5,6 +5,7 @@
  * timers or runtime globals. Everything it produces goes out through its {@link SessionSink}.
  */
 import type { FramedError } from "./errors.ts";
+import type { WriteSlab } from "./write-slab.ts";
 
 /** Which end of a connection a session is. Only framings with asymmetric rules (WebSocket masking) care. */
 export type Role = "client" | "server";
@@ -30,11 +31,11 @@ export interface SessionSink<T> {
   /** Bytes to write to the peer, in order (a frame header, a payload, a pong, a close reply). */
   write(bytes: Uint8Array): void;
   /**
-   * Like `write`, for the `size` bytes the session just wrote in place into the write slab (`reserveSlab`,
-   * `currentSlab`): no view per frame, and a tick's frames leave as one write. Call it through
-   * `sendFromSlab`, which falls back to `write` for a sink without it (a hand-written test sink).
+   * Like `write`, for the `size` bytes the session just wrote in place into `slab` (`slab.reserve`,
+   * `slab.bytes`): no view per frame, and a tick's frames leave as one write. Call it through
+   * `slab.send(sink, size)`, which falls back to `write` for a sink without it (a hand-written test sink).
    */
-  writeSlab?(size: number): void;
+  writeSlab?(slab: WriteSlab, size: number): void;
   /** Input was refused but the session recovered and stays in sync (for example an oversized message skipped). */
   warn(error: FramedError): void;
   /**

@@ -28,5 +28,5 @@ export type { MessageTransport, MessageTransportEvents } from "./message-transpo
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { TransportStream } from "./transport-stream.ts";
-export { encodeUtf8, encodeUtf8InSlab } from "./utf8.ts";
-export { currentSlab, reserveSlab, sendFromSlab, takeSlabBytes, WRITE_SLAB_SIZE } from "./write-slab.ts";
+export { encodeUtf8 } from "./utf8.ts";
+export { type SlabTarget, WRITE_SLAB_SIZE, WriteSlab } from "./write-slab.ts";

@@ -27,10 +27,20 @@ export type StreamHandler<T, S extends MessageStream<T> = MessageStream<T>, Extr
 /** Options shared by every `listen`. */
 export interface ListenOptions {
   /**
-   * Called when a handler throws or rejects with something other than the stream's own FramedError.
-   * Default: `console.error`. The stream is aborted either way; other streams never notice.
+   * Called when a handler throws or rejects, with the error and the stream it was handling: a bug in the
+   * handler, or the stream's own error that the handler let escape (a peer's oversized message, bad
+   * frames, a timeout). The stream is aborted either way; other streams never notice. A `CLOSED` error (a
+   * `send` after the peer left) is the consequence of a close, not a cause, and is not reported.
+   *
+   * Default: one `console.error` line per failure, `framed: a length-prefix stream's handler failed:
+   * MESSAGE_TOO_LARGE: …`, so a server never fails silently. Pass `() => {}` to silence it.
+   *
+   * @example
+   * ```ts
+   * await listen({ port: 9000 }, handler, { onHandlerError: (error, stream) => log.warn({ error, framing: stream.framing }) });
+   * ```
    */
-  onHandlerError?: (error: unknown) => void;
+  onHandlerError?: (error: unknown, stream: MessageStream<unknown>) => void;
 }
 
 /** Told once when a watched stream has closed. */
@@ -112,9 +122,16 @@ export class StreamRegistry<T> implements CloseWatcher, HandlerWatcher {
 
   /** @internal The handler of `stream` threw or rejected. */
   handlerFailed(stream: object, error: unknown): void {
-    (stream as MessageStream<T>).abort(error);
-    // The stream's own errors (bad input, closed) are already reported through `closed`.
-    if (isFramedError(error)) return;
-    (this.options.onHandlerError ?? ((e: unknown) => console.error("framed: stream handler failed:", e)))(error);
+    const failed = stream as MessageStream<T>;
+    failed.abort(error);
+    if (isFramedError(error, "CLOSED")) return;
+    (this.options.onHandlerError ?? logHandlerError)(error, failed as MessageStream<unknown>);
   }
+}
+
+/** The default {@link ListenOptions.onHandlerError}: one line for the stream's own errors, the stack for bugs. */
+function logHandlerError(error: unknown, stream: MessageStream<unknown>): void {
+  const what = `framed: a ${stream.framing} stream's handler failed:`;
+  if (isFramedError(error)) console.error(what, `${error.code}: ${error.message}`);
+  else console.error(what, error);
 }

@@ -1,12 +1,13 @@
 /**
- * `PendingWrites`: the writes a transport collects during one tick, in order, with frames carved one after
- * another from the write slab merged back into one view.
+ * `PendingWrites`: the writes a transport collects during one tick, in order, with neighbouring pieces of
+ * one buffer (frames carved one after another from a write slab) merged back into one view.
  *
  * A burst of small messages is a run of neighbouring slab regions, so it leaves as a single view of the
  * slab: no copy. Concatenating them instead copied every byte and cost about 100 ns per piece, as much as
- * encoding the message.
+ * encoding the message. Two pieces merge only when the second starts in the same memory exactly where the
+ * first ends, so the merged view holds exactly their bytes, whoever carved them.
  */
-import { slabBuffer, slabGeneration, slabGenerationOf, takeSlabRegion } from "./write-slab.ts";
+import type { WriteSlab } from "./write-slab.ts";
 
 export class PendingWrites {
   /** Finished pieces, in order; the last, still growing piece is kept apart as the tail. */
@@ -16,9 +17,7 @@ export class PendingWrites {
   /** The tail's memory, where it starts and where it ends; no buffer means no tail. */
   private tailBuffer: ArrayBufferLike | undefined;
   private tailStart = 0;
-  private tailEnd = 0;
-  /** The slab the tail was carved from, or -1 when it is not a slab region. */
-  private tailSlab = -1;
+  private tailEnd = -1;
   /** Bytes added so far. */
   size = 0;
 
@@ -26,39 +25,27 @@ export class PendingWrites {
     const length = chunk.length;
     if (length === 0) return;
     this.size += length;
-    const slab = slabGenerationOf(chunk);
-    if (this.continues(slab, chunk.byteOffset)) this.tailEnd += length;
-    else this.startTail(chunk, chunk.buffer, chunk.byteOffset, length, slab);
+    const start = chunk.byteOffset;
+    // The offset first: reading `.buffer` is needed only when the chunk may continue the tail.
+    if (start === this.tailEnd && chunk.buffer === this.tailBuffer) this.tailEnd += length;
+    else this.startTail(chunk, chunk.buffer, start, length);
   }
 
-  /** Take the `size` bytes just written in place into the write slab and queue them; no view is made. */
-  addSlab(size: number): void {
+  /** Take the `size` bytes just written in place into `slab` and queue them; no view is made. */
+  addSlab(slab: WriteSlab, size: number): void {
     if (size === 0) return;
     this.size += size;
-    const start = takeSlabRegion(size);
-    const slab = slabGeneration();
-    if (this.continues(slab, start)) this.tailEnd += size;
-    else this.startTail(undefined, slabBuffer(), start, size, slab);
+    const start = slab.takeRegion(size);
+    if (start === this.tailEnd && slab.buffer === this.tailBuffer) this.tailEnd += size;
+    else this.startTail(undefined, slab.buffer, start, size);
   }
 
-  /** Bytes at `start` of slab `slab` (-1: not a slab region) follow the tail in the same slab. */
-  private continues(slab: number, start: number): boolean {
-    return slab !== -1 && slab === this.tailSlab && start === this.tailEnd;
-  }
-
-  private startTail(
-    view: Uint8Array | undefined,
-    buffer: ArrayBufferLike,
-    start: number,
-    size: number,
-    slab: number,
-  ): void {
+  private startTail(view: Uint8Array | undefined, buffer: ArrayBufferLike, start: number, size: number): void {
     this.closeTail();
     this.tail = view;
     this.tailBuffer = buffer;
     this.tailStart = start;
     this.tailEnd = start + size;
-    this.tailSlab = slab;
   }
 
   /** Everything added, as few pieces as adjacency allows. The object is spent afterwards. */
@@ -76,6 +63,6 @@ export class PendingWrites {
       tail !== undefined && tail.length === length ? tail : new Uint8Array(buffer, this.tailStart, length),
     );
     this.tailBuffer = undefined;
-    this.tailSlab = -1;
+    this.tailEnd = -1;
   }
 }

@@ -6,7 +6,7 @@ import type { FramedError } from "./errors.ts";
 import type { Framing, FramingSession, Role, SessionEnd, SessionSink } from "./framing.ts";
 import type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 import type { ByteTransport, TransportEvents } from "./transport.ts";
-import { sendFromSlab } from "./write-slab.ts";
+import type { WriteSlab } from "./write-slab.ts";
 
 export interface SessionTransportSetup<T> {
   transport: ByteTransport;
@@ -94,8 +94,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
   }
 
   /** @internal */
-  onWriteSlab(size: number): void {
-    if (!sendFromSlab(this.bytes, size)) this.writeBlocked = true;
+  onWriteSlab(slab: WriteSlab, size: number): void {
+    if (!slab.send(this.bytes, size)) this.writeBlocked = true;
   }
 
   /** @internal */
@@ -152,8 +152,8 @@ class SinkToTransport<T> implements SessionSink<T> {
     this.owner.onWrite(bytes);
   }
 
-  writeSlab(size: number): void {
-    this.owner.onWriteSlab(size);
+  writeSlab(slab: WriteSlab, size: number): void {
+    this.owner.onWriteSlab(slab, size);
   }
 
   warn(error: FramedError): void {

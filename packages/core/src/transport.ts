@@ -3,6 +3,8 @@
  * stream layer knows about sockets.
  */
 
+import type { WriteSlab } from "./write-slab.ts";
+
 /** Callbacks a transport calls once started. */
 export interface TransportEvents {
   /** Bytes arrived. The transport must not reuse the chunk's memory afterwards. */
@@ -27,10 +29,10 @@ export interface ByteTransport {
   /** Queue bytes. Returns false when the transport's buffer is over its high-water mark (wait for `drain`). */
   write(chunk: Uint8Array): boolean;
   /**
-   * Optional: queue the `size` bytes just written in place into the write slab (`takeSlabRegion` takes
-   * them). Transports that coalesce with `PendingWrites` offer it; without it they get a view through `write`.
+   * Optional: queue the `size` bytes just written in place into `slab` (`slab.takeRegion` takes them).
+   * Transports that coalesce with `PendingWrites` offer it; without it they get a view through `write`.
    */
-  writeSlab?(size: number): boolean;
+  writeSlab?(slab: WriteSlab, size: number): boolean;
   /** Stop delivering `data` (backpressure from a slow reader). */
   pause(): void;
   /** Deliver `data` again. */

@@ -1,6 +1,6 @@
 // StreamRegistry: the open-stream bookkeeping every listen() shares.
 import { describe, expect, it, vi } from "vitest";
-import type { CloseInfo, MessageStream } from "../src/index.ts";
+import type { CloseInfo, FramedError, MessageStream } from "../src/index.ts";
 import { StreamRegistry } from "../src/listener.ts";
 import { streamPair } from "../src/testing/stream-pair.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
@@ -91,7 +91,7 @@ describe("StreamRegistry", () => {
     expect(registry.streams.size).toBe(0);
   });
 
-  it("a consume promise that rejects with the stream's own error is handled, and not reported as a handler bug", async () => {
+  it("a consume promise that rejects with the stream's own error is handled and reported once, with its code", async () => {
     const reported: unknown[] = [];
     const registry = new StreamRegistry<string>({ onHandlerError: (error) => reported.push(error) });
     const { clientEnd, server } = streamPair(tinyFraming({ maxMessageSize: 3 }));
@@ -107,7 +107,57 @@ describe("StreamRegistry", () => {
       process.off("unhandledRejection", onUnhandled);
     }
     expect(rejections).toEqual([]);
-    expect(reported).toEqual([]);
+    expect(reported.map((error) => (error as FramedError).code)).toEqual(["MESSAGE_TOO_LARGE"]);
     expect(registry.streams.size).toBe(0);
+  });
+
+  it("by default a failed handler is logged in one line naming the framing and the error's code", async () => {
+    const logged: unknown[][] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args));
+    try {
+      const registry = new StreamRegistry<string>();
+      const { clientEnd, server } = streamPair(tinyFraming({ maxMessageSize: 3 }));
+      registry.accept(server, (stream) => stream.consume(() => {}), undefined);
+      clientEnd.write(Uint8Array.of(8, 1, 2, 3, 4, 5, 6, 7, 8));
+      await server.closed;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logged).toHaveLength(1);
+    expect(logged[0][0]).toBe("framed: a tiny stream's handler failed:");
+    expect(logged[0][1]).toMatch(/^MESSAGE_TOO_LARGE: /);
+  });
+
+  it("a handler that fails because its stream was already closed (CLOSED) is not reported", async () => {
+    const reported: unknown[] = [];
+    const registry = new StreamRegistry<string>({ onHandlerError: (error) => reported.push(error) });
+    const { server } = streamPair(tinyFraming());
+    registry.accept(
+      server,
+      async (stream) => {
+        await stream.close();
+        await stream.send("too late");
+      },
+      undefined,
+    );
+    await server.closed;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reported).toEqual([]);
+  });
+
+  it("onHandlerError gets the stream whose handler failed", async () => {
+    const streams: unknown[] = [];
+    const registry = new StreamRegistry<string>({ onHandlerError: (_error, stream) => streams.push(stream) });
+    const { server } = streamPair(tinyFraming());
+    registry.accept(
+      server,
+      () => {
+        throw new Error("bug");
+      },
+      undefined,
+    );
+    await server.closed;
+    expect(streams).toEqual([server]);
   });
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { FramedError } from "../src/errors.ts";
 import { childProcess, connect, listen, type NodeListener, nodeStreamTransport, wrap } from "../src/node.ts";
-import { currentSlab, reserveSlab } from "../src/write-slab.ts";
+import { WriteSlab } from "../src/write-slab.ts";
 import { roundTrip } from "./fixtures/round-trip.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
@@ -160,12 +160,12 @@ describe("Node TCP transport", () => {
     });
     const transport = nodeStreamTransport(output, output);
     transport.start({ data() {}, end() {}, drain() {}, close() {} });
+    const slab = new WriteSlab();
     const sendInPlace = (bytes: number[]) => {
-      const at = reserveSlab(bytes.length);
-      currentSlab().set(bytes, at);
-      const memory = currentSlab().buffer;
-      transport.writeSlab?.(bytes.length);
-      return memory;
+      const at = slab.reserve(bytes.length);
+      slab.bytes.set(bytes, at);
+      transport.writeSlab?.(slab, bytes.length);
+      return slab.buffer;
     };
     const tick = () => new Promise((resolve) => setImmediate(resolve));
     const first = sendInPlace([1, 2, 3]);

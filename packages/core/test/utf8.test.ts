@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeUtf8, encodeUtf8InSlab } from "../src/index.ts";
+import { encodeUtf8, WriteSlab } from "../src/index.ts";
 import { nativeBuffer } from "../src/native-buffer.ts";
 
 const reference = new TextEncoder();
@@ -25,29 +25,30 @@ describe("encodeUtf8", () => {
     expect(encodeUtf8(text)).toEqual(reference.encode(text));
   });
 
-  it("appends the suffix after a short text in one view", () => {
-    expect(encodeUtf8("line", NEWLINE)).toEqual(reference.encode("line\n"));
-    expect(encodeUtf8("é", CRLF)).toEqual(reference.encode("é\r\n"));
+  it("encodes a short text into the slab it is given, a long one into a buffer of its own", () => {
+    const slab = new WriteSlab();
+    expect(encodeUtf8("short", slab).buffer).toBe(slab.buffer);
+    expect(encodeUtf8("a".repeat(5000), slab).buffer).not.toBe(slab.buffer);
   });
 
-  it("a suffix too long for the slab sends the text the long way, never a truncated line", () => {
-    expect(encodeUtf8("short", new Uint8Array(70_000))).toBeUndefined();
-    expect(encodeUtf8InSlab("short", new Uint8Array(70_000))).toBe(-1);
-  });
-
-  it("returns undefined for a long text with a suffix, so the caller writes the two separately", () => {
-    expect(encodeUtf8("a".repeat(5000), NEWLINE)).toBeUndefined();
+  it("appends a suffix after a short text in the slab", () => {
+    const slab = new WriteSlab();
+    expect(slab.commit(slab.writeUtf8("line", NEWLINE))).toEqual(reference.encode("line\n"));
+    expect(slab.commit(slab.writeUtf8("é", CRLF))).toEqual(reference.encode("é\r\n"));
   });
 
   it("never rewrites bytes it handed out earlier, across slab refills", () => {
-    const views = Array.from({ length: 2000 }, (_, i) => [`message ${i}`, encodeUtf8(`message ${i}`)] as const);
+    const slab = new WriteSlab();
+    const views = Array.from({ length: 20_000 }, (_, i) => [`message ${i}`, encodeUtf8(`message ${i}`, slab)] as const);
     for (const [text, view] of views) expect(new TextDecoder().decode(view)).toBe(text);
   });
 
-  it("agrees with TextEncoder on arbitrary strings, short and long", () => {
+  it("agrees with TextEncoder on arbitrary strings, short and long, with and without a slab", () => {
+    const slab = new WriteSlab();
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 5000 }), (text) => {
         expect(encodeUtf8(text)).toEqual(reference.encode(text));
+        expect(encodeUtf8(text, slab)).toEqual(reference.encode(text));
       }),
       { numRuns: 300 },
     );

@@ -1,89 +1,143 @@
-// The write slab and PendingWrites: small frames carved one after another leave as one view of the slab,
-// and nothing else is ever merged.
+// WriteSlab and PendingWrites: small frames carved one after another leave as one view of the slab, nothing
+// else's bytes are ever merged in, and two slabs (two copies of a module, two framings) never mix.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PendingWrites } from "../src/pending-writes.ts";
-import { currentSlab, reserveSlab, sendFromSlab, takeSlabBytes, WRITE_SLAB_SIZE } from "../src/write-slab.ts";
+import { WRITE_SLAB_SIZE, WriteSlab } from "../src/write-slab.ts";
 
-function frame(bytes: number[]): Uint8Array {
-  const region = takeSlabBytes(bytes.length);
+const joined = (pieces: Uint8Array[]) => pieces.flatMap((piece) => [...piece]);
+
+/** A fresh slab with its first region taken, so each test starts at a known offset of a known slab. */
+function freshSlab(): WriteSlab {
+  const slab = new WriteSlab();
+  slab.take(0);
+  return slab;
+}
+
+function frame(slab: WriteSlab, bytes: number[]): Uint8Array {
+  const region = slab.take(bytes.length);
   region.set(bytes);
   return region;
 }
 
-const joined = (pieces: Uint8Array[]) => pieces.flatMap((piece) => [...piece]);
-
 /** Write `bytes` in place at the slab's reserved offset; returns their size, not yet taken. */
-function inPlace(bytes: number[]): number {
-  const at = reserveSlab(bytes.length);
-  currentSlab().set(bytes, at);
+function inPlace(slab: WriteSlab, bytes: number[]): number {
+  const at = slab.reserve(bytes.length);
+  slab.bytes.set(bytes, at);
   return bytes.length;
 }
 
-describe("write slab", () => {
-  it("hands out fresh regions that later takes never overwrite", () => {
-    const regions = Array.from({ length: 3000 }, (_, i) => frame([i & 255, (i >> 8) & 255, 7, 7, 7]));
+describe("WriteSlab", () => {
+  it("hands out fresh regions that later takes never overwrite, across slab refills", () => {
+    const slab = new WriteSlab();
+    const regions = Array.from({ length: 30_000 }, (_, i) => frame(slab, [i & 255, (i >> 8) & 255, 7, 7, 7]));
+    expect(new Set(regions.map((r) => r.buffer)).size).toBeGreaterThan(1);
     for (const [i, region] of regions.entries()) expect([...region]).toEqual([i & 255, (i >> 8) & 255, 7, 7, 7]);
   });
 
   it("an aligned region starts on an 8-byte boundary", () => {
-    takeSlabBytes(3);
-    for (let i = 0; i < 50; i++) expect(takeSlabBytes(1 + (i % 13), true).byteOffset % 8).toBe(0);
+    const slab = freshSlab();
+    slab.take(3);
+    for (let i = 0; i < 50; i++) expect(slab.take(1 + (i % 13), true).byteOffset % 8).toBe(0);
+  });
+
+  it("allocates no memory until it is first used", () => {
+    expect(new WriteSlab().buffer.byteLength).toBe(0);
+    expect(freshSlab().buffer.byteLength).toBe(WRITE_SLAB_SIZE);
+  });
+
+  it("send hands a target without writeSlab a view of exactly the written bytes", () => {
+    const slab = freshSlab();
+    const written: Uint8Array[] = [];
+    slab.send({ write: (bytes) => written.push(bytes) }, inPlace(slab, [7, 8, 9]));
+    frame(slab, [1, 1, 1]); // taken after it: must not overwrite it
+    expect(written.map((w) => [...w])).toEqual([[7, 8, 9]]);
+  });
+
+  it("send names the slab to a target with writeSlab, so the target takes the region from that slab", () => {
+    const slab = freshSlab();
+    const calls: [WriteSlab, number][] = [];
+    slab.send(
+      { write: () => expect.unreachable(), writeSlab: (from, size) => calls.push([from, size]) },
+      inPlace(slab, [4, 5]),
+    );
+    expect(calls).toEqual([[slab, 2]]);
+  });
+
+  it("writeUtf8 encodes exactly as TextEncoder, with the suffix after the text", () => {
+    const slab = freshSlab();
+    const size = slab.writeUtf8("héllo 😀", new Uint8Array([13, 10]));
+    expect(slab.commit(size)).toEqual(new TextEncoder().encode("héllo 😀\r\n"));
+  });
+
+  it("writeUtf8 refuses a text or suffix too long for a slab (-1), never a truncated line", () => {
+    const slab = freshSlab();
+    expect(slab.writeUtf8("a".repeat(5000))).toBe(-1);
+    expect(slab.writeUtf8("short", new Uint8Array(70_000))).toBe(-1);
   });
 });
 
 describe("PendingWrites", () => {
   it("frames carved and written one after another leave as a single view of the slab", () => {
+    const slab = freshSlab();
     const pending = new PendingWrites();
     const frames: Uint8Array[] = [];
     for (let i = 0; i < 100; i++) {
-      frames.push(frame([i, i, i]));
+      frames.push(frame(slab, [i, i, i]));
       pending.add(frames[i]);
     }
     const pieces = pending.take();
-    if (frames[0].byteOffset + 300 <= WRITE_SLAB_SIZE) {
-      expect(pieces).toHaveLength(1);
-      expect(pieces[0].buffer).toBe(frames[0].buffer);
-    }
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0].buffer).toBe(frames[0].buffer);
     expect(joined(pieces)).toEqual(frames.flatMap((f) => [...f]));
     expect(pending.size).toBe(300);
   });
 
   it("a frame carved after another connection's frame is not merged across it", () => {
+    const slab = freshSlab();
     const pending = new PendingWrites();
-    pending.add(frame([1, 2]));
-    frame([9, 9]); // another connection's, queued elsewhere
-    pending.add(frame([3, 4]));
+    pending.add(frame(slab, [1, 2]));
+    frame(slab, [9, 9]); // another connection's, queued elsewhere
+    pending.add(frame(slab, [3, 4]));
     expect(pending.take().map((p) => [...p])).toEqual([
       [1, 2],
       [3, 4],
     ]);
   });
 
-  it("views that merely sit next to each other in some other buffer are never merged", () => {
-    const memory = new Uint8Array([1, 2, 3, 4]);
-    const first = memory.subarray(0, 2);
-    const second = memory.subarray(2, 4);
+  it("frames of two slabs at the same offsets are never merged (two framings, or two copies of a module)", () => {
+    const one = freshSlab();
+    const other = freshSlab();
     const pending = new PendingWrites();
-    pending.add(first);
-    pending.add(second);
+    pending.add(frame(one, [1, 2]));
+    frame(other, [8, 8]); // same offset as [1, 2], in the other slab
+    pending.add(frame(other, [3, 4])); // starts exactly where [1, 2] ends, in the other slab
+    pending.addSlab(one, inPlace(one, [5])); // continues [1, 2]'s slab, but not the tail
     const pieces = pending.take();
-    expect(pieces).toHaveLength(2);
-    expect(pieces[0]).toBe(first);
-    expect(pieces[1]).toBe(second);
+    expect(pieces.map((p) => [...p])).toEqual([[1, 2], [3, 4], [5]]);
   });
 
-  it("only the region carved last can continue a run (an older one is written as it is)", () => {
+  it("views that sit next to each other in one buffer merge into one view of exactly their bytes", () => {
+    const memory = new Uint8Array([1, 2, 3, 4, 5]);
     const pending = new PendingWrites();
-    const first = frame([1]);
-    const second = frame([2]);
-    pending.add(first);
-    pending.add(second);
-    expect(joined(pending.take())).toEqual([1, 2]);
+    pending.add(memory.subarray(0, 2));
+    pending.add(memory.subarray(2, 4));
+    const pieces = pending.take();
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0].buffer).toBe(memory.buffer);
+    expect([...pieces[0]]).toEqual([1, 2, 3, 4]);
+  });
+
+  it("a lone view is written as the very object given", () => {
+    const view = new Uint8Array([1, 2, 3]);
+    const pending = new PendingWrites();
+    pending.add(view);
+    expect(pending.take()[0]).toBe(view);
   });
 
   it("the same region written twice stays two pieces", () => {
-    const region = frame([5, 6]);
+    const slab = freshSlab();
+    const region = frame(slab, [5, 6]);
     const pending = new PendingWrites();
     pending.add(region);
     pending.add(region);
@@ -91,12 +145,13 @@ describe("PendingWrites", () => {
   });
 
   it("a region of a fresh slab never continues the previous slab's run", () => {
+    const slab = freshSlab();
     const pending = new PendingWrites();
-    const before = frame([1]);
+    const before = frame(slab, [1]);
     pending.add(before);
     // Fill the slab so the next region comes from a new one, possibly at the same offset.
-    let next = frame([2]);
-    while (next.buffer === before.buffer) next = frame([2]);
+    let next = frame(slab, [2]);
+    for (let i = 0; i < WRITE_SLAB_SIZE && next.buffer === before.buffer; i++) next = frame(slab, [2]);
     pending.add(next);
     const pieces = pending.take();
     expect(pieces.map((p) => p.buffer)).toEqual([before.buffer, next.buffer]);
@@ -104,46 +159,36 @@ describe("PendingWrites", () => {
   });
 
   it("frames written in place and queued with addSlab leave as one view, with views carved around them", () => {
+    const slab = freshSlab();
     const pending = new PendingWrites();
     for (let i = 0; i < 50; i++) {
-      pending.addSlab(inPlace([i, i]));
-      pending.add(frame([200 + i]));
+      pending.addSlab(slab, inPlace(slab, [i, i]));
+      pending.add(frame(slab, [200 + i]));
     }
     const pieces = pending.take();
-    expect(pieces.length).toBeLessThanOrEqual(2); // two only where the slab filled up in between
+    expect(pieces).toHaveLength(1);
     expect(joined(pieces)).toEqual(Array.from({ length: 50 }, (_, i) => [i, i, 200 + i]).flat());
   });
 
   it("a frame reserved but never sent is overwritten by the next one and never reaches the output", () => {
+    const slab = freshSlab();
     const pending = new PendingWrites();
-    pending.addSlab(inPlace([1]));
-    inPlace([66, 66, 66]); // refused before sending (say, too large)
-    pending.addSlab(inPlace([2, 3]));
+    pending.addSlab(slab, inPlace(slab, [1]));
+    inPlace(slab, [66, 66, 66]); // refused before sending (say, too large)
+    pending.addSlab(slab, inPlace(slab, [2, 3]));
     expect(joined(pending.take())).toEqual([1, 2, 3]);
   });
 
-  it("sendFromSlab hands a sink without writeSlab a view of exactly the written bytes", () => {
-    const written: Uint8Array[] = [];
-    sendFromSlab({ write: (bytes) => written.push(bytes) }, inPlace([7, 8, 9]));
-    frame([1, 1, 1]); // taken after it: must not overwrite it
-    expect(written.map((w) => [...w])).toEqual([[7, 8, 9]]);
-  });
-
-  it("sendFromSlab prefers writeSlab when the sink has it", () => {
-    const sizes: number[] = [];
-    sendFromSlab({ write: () => expect.unreachable(), writeSlab: (size) => sizes.push(size) }, inPlace([4, 5]));
-    expect(sizes).toEqual([2]);
-  });
-
   it("empty writes are dropped", () => {
+    const slab = freshSlab();
     const pending = new PendingWrites();
     pending.add(new Uint8Array(0));
-    pending.add(frame([]));
+    pending.add(frame(slab, []));
     expect(pending.take()).toEqual([]);
     expect(pending.size).toBe(0);
   });
 
-  it("keeps every byte in order for any mix of slab views, in-place frames, foreign views and others' frames", () => {
+  it("keeps every byte in order for any mix of two slabs' views and in-place frames, foreign views and others' frames", () => {
     const write = fc.oneof(
       fc.record({ kind: fc.constant("slab" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
       fc.record({ kind: fc.constant("foreign" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
@@ -151,16 +196,18 @@ describe("PendingWrites", () => {
       fc.record({ kind: fc.constant("in place" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
     );
     fc.assert(
-      fc.property(fc.array(write, { maxLength: 60 }), (writes) => {
+      fc.property(fc.array(fc.tuple(write, fc.boolean()), { maxLength: 60 }), (writes) => {
+        const slabs = [new WriteSlab(), new WriteSlab()];
         const pending = new PendingWrites();
         const expected: number[] = [];
-        for (const { kind, bytes } of writes) {
+        for (const [{ kind, bytes }, second] of writes) {
+          const slab = slabs[second ? 1 : 0];
           if (kind === "other") {
-            frame([...bytes]);
+            frame(slab, [...bytes]);
             continue;
           }
-          if (kind === "in place") pending.addSlab(inPlace([...bytes]));
-          else pending.add(kind === "slab" ? frame([...bytes]) : bytes);
+          if (kind === "in place") pending.addSlab(slab, inPlace(slab, [...bytes]));
+          else pending.add(kind === "slab" ? frame(slab, [...bytes]) : bytes);
           expected.push(...bytes);
         }
         expect(joined(pending.take())).toEqual(expected);

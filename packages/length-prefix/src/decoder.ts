@@ -8,6 +8,7 @@
  */
 import { ByteQueue, FramedError, type SessionSink } from "@framed/core";
 import { readUint } from "./fixed-int.ts";
+import { httpLikeLine } from "./http-sniff.ts";
 import type { Geometry } from "./options.ts";
 import { MAX_VARINT_BYTES, readVarint, VARINT_INCOMPLETE, VARINT_INVALID, type VarintResult } from "./varint.ts";
 
@@ -208,6 +209,16 @@ export class LengthPrefixDecoder {
     }
     const messageLength = frameLength - strip;
     if (messageLength > maxMessageSize) {
+      const http = number === 1 ? httpLikeLine(bytes, position, end) : undefined;
+      if (http !== undefined) {
+        return this.fail(
+          new FramedError(
+            "PROTOCOL_ERROR",
+            `length-prefix: the peer sent "${http}", which looks like HTTP (a browser, curl or a WebSocket client?): this end speaks length-prefix framing with a ${this.geometry.header} header`,
+            { messageNumber: number },
+          ),
+        );
+      }
       const declared = Number.isFinite(messageLength) ? `${messageLength} bytes` : "more than 2^53 bytes";
       const error = new FramedError(
         "MESSAGE_TOO_LARGE",

@@ -1,17 +1,9 @@
 /**
  * `LengthPrefixEncoder`: writes a header and then the payload. A small payload is copied next to its
  * header (one write); a larger one goes out as a second write, never copied (the stream layer coalesces
- * them). Headers come from core's write slab, so a tick's small messages leave as one view of it.
+ * them). Headers come from the framing's write slab, so a tick's small messages leave as one view of it.
  */
-import {
-  currentSlab,
-  encodeUtf8,
-  FramedError,
-  reserveSlab,
-  type SessionSink,
-  sendFromSlab,
-  takeSlabBytes,
-} from "@framed/core";
+import { FramedError, type SessionSink, type WriteSlab } from "@framed/core";
 import { maxUint, writeUint } from "./fixed-int.ts";
 import type { Geometry } from "./options.ts";
 import { varintLength, writeVarint } from "./varint.ts";
@@ -29,14 +21,15 @@ export class LengthPrefixEncoder {
   constructor(
     private readonly geometry: Geometry,
     private readonly sink: SessionSink<Uint8Array>,
+    private readonly slab: WriteSlab,
   ) {
     const { offset, strip, fixedSize } = geometry;
     if (offset !== 0) this.decodeOnly = `lengthFieldOffset ${offset}`;
     else if (strip !== undefined && strip !== fixedSize) this.decodeOnly = `initialBytesToStrip ${strip}`;
   }
 
-  /** Frame one message. Strings are sent as UTF-8. */
-  send(message: Uint8Array | string): void {
+  /** Frame one message: bytes only (a string is refused; `asText` maps a stream to strings). */
+  send(payload: Uint8Array): void {
     const { fixedSize, adjustment, maxMessageSize, header } = this.geometry;
     if (this.decodeOnly) {
       throw new FramedError(
@@ -44,11 +37,10 @@ export class LengthPrefixEncoder {
         `length-prefix: a framing with ${this.decodeOnly} can decode but not encode (the encoder writes length + payload)`,
       );
     }
-    const payload = typeof message === "string" ? encodeUtf8(message) : message;
     if (!(payload instanceof Uint8Array)) {
       throw new FramedError(
         "INVALID_MESSAGE",
-        `length-prefix: can only send Uint8Array or string messages, got ${typeof message}`,
+        `length-prefix sends Uint8Array messages, got ${typeof payload === "string" ? "a string (encode it with TextEncoder, or wrap the stream with asText)" : typeof payload}`,
       );
     }
     if (payload.length > maxMessageSize) {
@@ -74,14 +66,15 @@ export class LengthPrefixEncoder {
     if (payload.length <= SMALL_PAYLOAD) {
       // Written in place into the write slab: no view of its own, and a tick's messages leave as one write.
       const size = headerSize + payload.length;
-      const at = reserveSlab(size);
-      const slab = currentSlab();
-      this.writeLength(value, slab, at);
-      slab.set(payload, at + headerSize);
-      sendFromSlab(this.sink, size);
+      const slab = this.slab;
+      const at = slab.reserve(size);
+      const bytes = slab.bytes;
+      this.writeLength(value, bytes, at);
+      bytes.set(payload, at + headerSize);
+      slab.send(this.sink, size);
       return;
     }
-    const headerBytes = takeSlabBytes(headerSize);
+    const headerBytes = this.slab.take(headerSize);
     this.writeLength(value, headerBytes, 0);
     this.sink.write(headerBytes);
     this.sink.write(payload);

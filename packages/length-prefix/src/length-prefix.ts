@@ -1,7 +1,7 @@
 /**
  * `lengthPrefix(options)`: the length-prefix framing, a decoder and an encoder behind the core contract.
  */
-import type { Framing, FramingSession, SessionSink } from "@framed/core";
+import { type Framing, type FramingSession, type SessionSink, WriteSlab } from "@framed/core";
 import { LengthPrefixDecoder } from "./decoder.ts";
 import { LengthPrefixEncoder } from "./encoder.ts";
 import { type Geometry, type LengthPrefixOptions, resolveGeometry } from "./options.ts";
@@ -20,9 +20,11 @@ import { type Geometry, type LengthPrefixOptions, resolveGeometry } from "./opti
  */
 export function lengthPrefix(options: LengthPrefixOptions = {}): Framing<Uint8Array> {
   const geometry = resolveGeometry(options);
+  // Shared by this framing's sessions, so a listener's small frames share one slab.
+  const slab = new WriteSlab();
   return {
     name: "length-prefix",
-    open: (sink) => new LengthPrefixSession(geometry, sink),
+    open: (sink) => new LengthPrefixSession(geometry, sink, slab),
   };
 }
 
@@ -31,9 +33,9 @@ class LengthPrefixSession implements FramingSession<Uint8Array> {
   private readonly decoder: LengthPrefixDecoder;
   private readonly encoder: LengthPrefixEncoder;
 
-  constructor(geometry: Geometry, sink: SessionSink<Uint8Array>) {
+  constructor(geometry: Geometry, sink: SessionSink<Uint8Array>, slab: WriteSlab) {
     this.decoder = new LengthPrefixDecoder(geometry, sink);
-    this.encoder = new LengthPrefixEncoder(geometry, sink);
+    this.encoder = new LengthPrefixEncoder(geometry, sink, slab);
   }
 
   get midMessage(): boolean {
@@ -48,7 +50,7 @@ class LengthPrefixSession implements FramingSession<Uint8Array> {
     this.decoder.receiveEnd();
   }
 
-  send(message: Uint8Array | string): void {
+  send(message: Uint8Array): void {
     this.encoder.send(message);
   }
 

@@ -20,6 +20,24 @@ describe("limits", () => {
     expect(record.end?.error?.code).toBe("MESSAGE_TOO_LARGE");
   });
 
+  it.each([
+    ["an HTTP request", "GET /chat HTTP/1.1\r\nHost: x\r\n\r\n", "GET /chat HTTP/1.1"],
+    ["an HTTP response", "HTTP/1.1 200 OK\r\n\r\n", "HTTP/1.1 200 OK"],
+  ])("%s where the first header was expected fails with PROTOCOL_ERROR saying it looks like HTTP", (_, text, line) => {
+    const { session, record } = openRecorded(lengthPrefix());
+    session.receive(new TextEncoder().encode(text));
+    expect(record.end?.error?.code).toBe("PROTOCOL_ERROR");
+    expect(record.end?.error?.message).toBe(
+      `length-prefix: the peer sent "${line}", which looks like HTTP (a browser, curl or a WebSocket client?): this end speaks length-prefix framing with a uint32be header`,
+    );
+  });
+
+  it("HTTP-looking bytes after the first message are only an oversized message", () => {
+    const wire = encodeMessages(lengthPrefix(), [bytes(1)]);
+    const record = decodeChunks(lengthPrefix(), [wire, new TextEncoder().encode("GET / HTTP/1.1\r\n")]);
+    expect(record.end?.error?.code).toBe("MESSAGE_TOO_LARGE");
+  });
+
   it("messages before an oversized one are delivered", () => {
     const wire = encodeMessages(lengthPrefix(), [bytes(1), bytes(2, 2)]);
     const record = decodeChunks(lengthPrefix({ maxMessageSize: 4 }), [wire, bytes(0, 0, 0, 9)]);
@@ -97,10 +115,11 @@ describe("messages", () => {
     expect(record.messages[0].buffer).not.toBe(wire.buffer);
   });
 
-  it("strings are sent as UTF-8", () => {
-    expect([...encodeMessages(lengthPrefix({ header: "uint8" }), ["é"] as unknown as Uint8Array[])]).toEqual([
-      2, 0xc3, 0xa9,
-    ]);
+  it("a string is refused with INVALID_MESSAGE naming asText, as the Uint8Array type says", () => {
+    const { session } = openRecorded(lengthPrefix());
+    expect(() => session.send("é" as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: "INVALID_MESSAGE", message: expect.stringContaining("asText") }),
+    );
   });
 
   it("a length that does not fit the header is refused with INVALID_MESSAGE", () => {

@@ -1,7 +1,7 @@
 /**
  * Encoding one line: the message, then the delimiter, refusing what would not read back as one line.
  */
-import { encodeUtf8, encodeUtf8InSlab, FramedError, type SessionSink, sendFromSlab } from "@framed/core";
+import { encodeUtf8, FramedError, type SessionSink } from "@framed/core";
 import { CR, describeDelimiter, indexOfBytes } from "./delimiter.ts";
 import type { LineSettings } from "./options.ts";
 
@@ -44,7 +44,8 @@ export function encodeTextLine(text: string, settings: LineSettings, out: LineWr
       if (settings.stripCR && text.charCodeAt(text.length - 1) === CR) throw endsWithCR();
     }
     // Text and delimiter written in place into the write slab: no view of their own.
-    const lineSize = encodeUtf8InSlab(text, delimiter.bytes);
+    const slab = settings.slab;
+    const lineSize = slab.writeUtf8(text, delimiter.bytes);
     if (lineSize === -1) {
       // A long line: its bytes, then the delimiter as a second write (the stream layer coalesces them).
       const bytes = encodeUtf8(text);
@@ -55,7 +56,7 @@ export function encodeTextLine(text: string, settings: LineSettings, out: LineWr
     }
     const size = lineSize - delimiter.bytes.length;
     if (size > settings.maxMessageSize) throw tooLarge(size, settings);
-    sendFromSlab(out, lineSize);
+    slab.send(out, lineSize);
     return;
   }
   encodeBytesLine(encodeUtf8(text), settings, out, check);

@@ -1,7 +1,7 @@
 /**
  * The options of the three newline framings, their defaults, and their validation.
  */
-import { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "@framed/core";
+import { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE, WriteSlab } from "@framed/core";
 import { type Delimiter, LF, resolveDelimiter } from "./delimiter.ts";
 
 /** Options every newline framing takes (`newline`, `newlineBytes`, `ndjson`). */
@@ -77,6 +77,8 @@ export interface LineSettings {
   skipEmpty: boolean;
   stripBom: boolean;
   allowDelimiter: boolean;
+  /** Where short lines are encoded, shared by the framing's sessions. */
+  slab: WriteSlab;
 }
 
 function oneOf<V extends string>(name: string, value: V | undefined, allowed: readonly V[], fallback: V): V {
@@ -112,6 +114,7 @@ export function resolveLineSettings(
     skipEmpty: flag("skipEmpty", options.skipEmpty, defaults.skipEmpty),
     stripBom: flag("stripBom", options.stripBom, defaults.stripBom),
     allowDelimiter: flag("allowDelimiter", options.allowDelimiter, false),
+    slab: new WriteSlab(),
   };
 }
 

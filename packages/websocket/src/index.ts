@@ -3,13 +3,15 @@
  * sans-I/O `Framing<string | Uint8Array>`, and the opening handshake. Runtime entries (`./node`,
  * `./deno`, `./browser`) add the sockets.
  */
-import type { Framing } from "@framed/core";
+import type { Framing, WriteSlab } from "@framed/core";
 import { resolveOptions, type WebSocketOptions } from "./protocol/options.ts";
 import { WebSocketProtocolSession, type WebSocketSession } from "./protocol/session.ts";
 
 /** A WebSocket framing: `open()` returns a {@link WebSocketSession} (with `ping`, `pong` and `state`). */
 export interface WebSocketFraming extends Framing<string | Uint8Array> {
   open(...args: Parameters<Framing<string | Uint8Array>["open"]>): WebSocketSession;
+  /** The write slab this framing's sessions write small frames into (the `slab` option, or its own). */
+  readonly slab: WriteSlab;
 }
 
 /**
@@ -36,6 +38,7 @@ export function websocketFraming(options: WebSocketOptions = {}): WebSocketFrami
   const resolved = resolveOptions(options);
   return {
     name: "websocket",
+    slab: resolved.slab,
     open: (sink, context) => new WebSocketProtocolSession(sink, context.role, resolved),
   };
 }

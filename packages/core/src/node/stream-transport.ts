@@ -9,6 +9,7 @@ import * as net from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
+import type { WriteSlab } from "../write-slab.ts";
 
 /** Batches up to this size are concatenated into one buffer; larger ones are corked instead of copied. */
 const CONCAT_LIMIT = 64 * 1024;
@@ -96,10 +97,10 @@ class NodeStreamTransport implements ByteTransport {
     return this.hasRoom(pending);
   }
 
-  writeSlab(size: number): boolean {
+  writeSlab(slab: WriteSlab, size: number): boolean {
     const pending = this.pendingWrites();
     if (pending === undefined) return false;
-    pending.addSlab(size);
+    pending.addSlab(slab, size);
     return this.hasRoom(pending);
   }
 

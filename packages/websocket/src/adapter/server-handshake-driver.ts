@@ -3,7 +3,7 @@
  * options once, match the path, run `verify`, and decide between a 101 and a refusal with its status.
  * The runtime adapters (Node `net`/`http`, Deno `Deno.listen`) only write the answer and wrap the socket.
  */
-import { FramedError, isFramedError, type StreamOptions } from "@framed/core";
+import { FramedError, isFramedError, type StreamOptions, WriteSlab } from "@framed/core";
 import { checkDeflateOptions, type DeflateParams } from "../deflate/params.ts";
 import { acceptUpgrade, type ServerHandshake, type UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { Sha1 } from "../handshake/sha1.ts";
@@ -32,7 +32,8 @@ export interface UpgradeSettings {
 /** Check the server options once; throws RangeError/TypeError naming a bad one. */
 export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
   // Bad options fail here, at listen/attach time, not as a 500 on each upgrade.
-  const framing = websocketFraming(framingOptions(options));
+  // One write slab for every connection of this server, whatever deflate each agreed.
+  const framing = websocketFraming({ ...framingOptions(options), slab: new WriteSlab() });
   if (typeof options.deflate === "object") checkDeflateOptions(options.deflate, "server");
   return {
     options,
@@ -45,7 +46,8 @@ export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
 
 /** The framing for a connection that agreed `deflate` (null: none, the server's shared framing). */
 export function framingFor(settings: UpgradeSettings, deflate: DeflateParams | null): WebSocketFraming {
-  return deflate ? websocketFraming({ ...framingOptions(settings.options), deflate }) : settings.framing;
+  if (!deflate) return settings.framing;
+  return websocketFraming({ ...framingOptions(settings.options), deflate, slab: settings.framing.slab });
 }
 
 /** True when `url`'s path (query ignored) is `path`. */

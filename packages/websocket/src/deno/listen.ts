@@ -92,7 +92,7 @@ export async function listen(
     try {
       for await (const conn of listener) accept(conn);
     } catch (error) {
-      if (!stopped) (options.onHandlerError ?? console.error)(error);
+      if (!stopped) console.error("framed: the listener stopped accepting connections:", error);
     }
   })();
 

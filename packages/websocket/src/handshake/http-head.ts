@@ -59,6 +59,8 @@ export class HttpHeadReader {
   private queue: ByteQueue | undefined;
   private scanned = 0;
   private done = false;
+  /** How much of the start line has been checked; -1 once it is complete and valid. */
+  private startChecked = 0;
 
   /**
    * @param kind what is being read, for the error a too-large head gets: a request is refused with 431,
@@ -68,6 +70,11 @@ export class HttpHeadReader {
     private readonly kind: "request" | "response",
     private readonly maxSize: number = DEFAULT_MAX_HEADER_SIZE,
   ) {}
+
+  /** Bytes received so far without a complete head (for an error that says what arrived). */
+  get buffered(): number {
+    return this.queue === undefined ? 0 : this.queue.length;
+  }
 
   /**
    * Add bytes. Returns the head once the blank line has arrived (then the reader is spent), or undefined
@@ -88,6 +95,7 @@ export class HttpHeadReader {
     }
     const queue = this.queue;
     queue.push(chunk);
+    if (this.startChecked !== -1) this.checkStartLine(queue);
     const limit = Math.min(queue.length, this.maxSize);
     let lineFeed = queue.indexOf(LF, this.scanned);
     while (lineFeed !== -1 && lineFeed < limit) {
@@ -114,6 +122,43 @@ export class HttpHeadReader {
     }
     return undefined;
   }
+
+  /**
+   * Fail at once when the bytes so far cannot begin an HTTP head (a newline or length-prefix peer on a
+   * WebSocket port, or a WebSocket client on theirs), instead of waiting for a blank line that never comes.
+   */
+  private checkStartLine(queue: ByteQueue): void {
+    const limit = Math.min(queue.length, this.maxSize);
+    for (let i = this.startChecked; i < limit; i++) {
+      const byte = queue.byteAt(i);
+      if (byte === LF) {
+        let line = "";
+        for (let j = 0; j < i; j++) line += String.fromCharCode(queue.byteAt(j));
+        if (line.endsWith("\r")) line = line.slice(0, -1);
+        if (!(this.kind === "request" ? REQUEST_LINE : STATUS_LINE).test(line))
+          throw this.notHttp(`the first line is ${quoteStart(line)}`);
+        this.startChecked = -1;
+        return;
+      }
+      // Control characters never begin a head; obs-text (0x80–0xff) may stand in a request target.
+      if ((byte < 0x20 && byte !== CR && byte !== 0x09) || byte === 0x7f) {
+        throw this.notHttp(`byte 0x${byte.toString(16).padStart(2, "0")} at offset ${i} cannot begin one`);
+      }
+    }
+    this.startChecked = limit;
+  }
+
+  private notHttp(why: string): FramedError {
+    const what = this.kind === "request" ? "an HTTP request" : "an HTTP response";
+    return new FramedError("HANDSHAKE_FAILED", `the peer did not send ${what}: ${why}`, {
+      status: this.kind === "request" ? 400 : undefined,
+    });
+  }
+}
+
+/** A start line as quoted in an error, cut to 40 characters. */
+function quoteStart(line: string): string {
+  return JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}…` : line);
 }
 
 function isAscii(bytes: Uint8Array): boolean {

@@ -78,6 +78,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       socket.off("data", onData);
       socket.off("error", onError);
       socket.off("close", onClose);
+      socket.off("end", onClose);
       socket.off(target.secure ? "secureConnect" : "connect", onConnect);
     };
     const fail = (error: FramedError) => {
@@ -95,9 +96,17 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       const code = connected ? "CONNECTION_RESET" : "CONNECT_FAILED";
       fail(new FramedError(code, `WebSocket connection to ${where} failed: ${error.message}`, { cause: error }));
     };
+    // On 'end' too: the socket is half-open, so a server that hangs up (a plain TCP or length-prefix server)
+    // sends an EOF that would otherwise leave us waiting for the whole handshake timeout.
     const onClose = () => {
+      const received = reader.buffered;
       fail(
-        new FramedError("HANDSHAKE_FAILED", `${where} closed the connection before completing the WebSocket handshake`),
+        new FramedError(
+          "HANDSHAKE_FAILED",
+          received === 0
+            ? `${where} closed the connection without answering the WebSocket upgrade request (is it a WebSocket server?)`
+            : `${where} closed the connection after ${received} bytes that are not a complete HTTP response to the WebSocket upgrade request (is it a WebSocket server?)`,
+        ),
       );
     };
     const onData = (chunk: Buffer) => {
@@ -131,6 +140,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     socket.on("data", onData);
     socket.on("error", onError);
     socket.on("close", onClose);
+    socket.on("end", onClose);
     if (timeout > 0) {
       timer = setTimeout(
         () => fail(new FramedError("TIMEOUT", `no WebSocket handshake response from ${where} within ${timeout} ms`)),

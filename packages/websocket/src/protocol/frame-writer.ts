@@ -1,9 +1,9 @@
 /**
  * FrameWriter: turns one payload into one frame on the sink. Server: a small frame is written whole in place
- * into core's write slab; a larger payload goes out untouched after a header from the slab. Client: copied
- * once and masked (the caller's bytes are never changed).
+ * into the framing's write slab; a larger payload goes out untouched after a header from the slab. Client:
+ * copied once and masked (the caller's bytes are never changed).
  */
-import { currentSlab, reserveSlab, type SessionSink, sendFromSlab, takeSlabBytes } from "@framed/core";
+import type { SessionSink, WriteSlab } from "@framed/core";
 import { frameHeaderSize, writeFrameHeader } from "./frame-header.ts";
 import { MaskKeySource, maskInPlace } from "./mask.ts";
 
@@ -13,16 +13,11 @@ import { MaskKeySource, maskInPlace } from "./mask.ts";
  */
 const SMALL_PAYLOAD = 256;
 
-/** Shared by every client session: keys stay unpredictable, and idle clients hold no batch of their own. */
-const maskKeys = new MaskKeySource();
-
 /**
- * `size` fresh bytes for a client frame: from core's write slab when small, 8-byte aligned so masking can use
- * whole words from the start of most payloads.
+ * Shared by every client session: keys stay unpredictable, and idle clients hold no batch of their own. A
+ * second copy of this module (CommonJS next to ESM) only draws its own random keys, which changes nothing.
  */
-function allocateMasked(size: number): Uint8Array {
-  return size > SMALL_PAYLOAD + 14 ? new Uint8Array(size) : takeSlabBytes(size, true);
-}
+const maskKeys = new MaskKeySource();
 
 export class FrameWriter {
   private readonly keys: MaskKeySource | null;
@@ -31,6 +26,7 @@ export class FrameWriter {
   constructor(
     private readonly sink: Pick<SessionSink<unknown>, "write" | "writeSlab">,
     masking: boolean,
+    private readonly slab: WriteSlab,
   ) {
     this.keys = masking ? maskKeys : null;
   }
@@ -42,22 +38,25 @@ export class FrameWriter {
     if (keys === null) {
       const headerSize = frameHeaderSize(length, false);
       if (length > SMALL_PAYLOAD) {
-        const header = takeSlabBytes(headerSize);
+        const header = this.slab.take(headerSize);
         writeFrameHeader(header, opcode, length, true, rsv1);
         this.sink.write(header);
         this.sink.write(payload);
         return;
       }
       // Written in place into the write slab: no view of its own, and a tick's frames leave as one write.
-      const at = reserveSlab(headerSize + length);
-      const slab = currentSlab();
-      writeFrameHeader(slab, opcode, length, true, rsv1, undefined, at);
-      slab.set(payload, at + headerSize);
-      sendFromSlab(this.sink, headerSize + length);
+      const slab = this.slab;
+      const at = slab.reserve(headerSize + length);
+      const bytes = slab.bytes;
+      writeFrameHeader(bytes, opcode, length, true, rsv1, undefined, at);
+      bytes.set(payload, at + headerSize);
+      slab.send(this.sink, headerSize + length);
       return;
     }
     const headerSize = frameHeaderSize(length, true);
-    const frame = allocateMasked(headerSize + length);
+    // Small frames from the slab, 8-byte aligned so masking can use whole words from the start of most payloads.
+    const size = headerSize + length;
+    const frame = size > SMALL_PAYLOAD + 14 ? new Uint8Array(size) : this.slab.take(size, true);
     const key = keys.next();
     writeFrameHeader(frame, opcode, length, true, rsv1, key);
     frame.set(payload, headerSize);

@@ -1,7 +1,7 @@
 /**
  * The options of `websocketFraming`, their defaults, and the one place they are checked.
  */
-import { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "@framed/core";
+import { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE, WriteSlab } from "@framed/core";
 import type { CompressorFactory } from "../deflate/compressor.ts";
 import { defaultCompressor } from "../deflate/default-compressor.ts";
 import type { DeflateParams } from "../deflate/params.ts";
@@ -32,6 +32,12 @@ export interface WebSocketOptions {
    * over fresh ones), so this is on by default; pass `false` when feeding a session bytes you read again.
    */
   unmaskInPlace?: boolean;
+  /**
+   * Where small outgoing frames are written. One per framing value by default; a server that makes a framing
+   * per connection (each with its own deflate parameters) passes one slab to all of them, so idle
+   * connections share its memory.
+   */
+  slab?: WriteSlab;
 }
 
 /**
@@ -51,6 +57,7 @@ export interface ResolvedOptions {
   compressionThreshold: number;
   compressor: CompressorFactory | null;
   unmaskInPlace: boolean;
+  slab: WriteSlab;
 }
 
 function checkWindowBits(name: string, value: number): void {
@@ -82,5 +89,6 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
     }
   }
   const unmaskInPlace = options.unmaskInPlace !== false;
-  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace };
+  const slab = options.slab ?? new WriteSlab();
+  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace, slab };
 }

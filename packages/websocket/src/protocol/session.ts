@@ -93,7 +93,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
         ? null
         : new MessageCompression(deflate, role, compressor, options.maxMessageSize);
     this.reader = new FrameReader(this, role === "server", this.compression !== null);
-    this.writer = new FrameWriter(sink, role === "client");
+    this.writer = new FrameWriter(sink, role === "client", options.slab);
   }
 
   get state(): WebSocketState {
@@ -226,7 +226,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     let payload: Uint8Array;
     if (typeof message === "string") {
       opcode = Opcode.TEXT;
-      payload = encodeUtf8(message);
+      payload = encodeUtf8(message, this.options.slab);
     } else if (message instanceof Uint8Array) {
       opcode = Opcode.BINARY;
       payload = message;

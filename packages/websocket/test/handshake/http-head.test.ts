@@ -51,6 +51,44 @@ describe("HttpHeadReader", () => {
     expect(statusOf(() => new HttpHeadReader("request", bytes.length - 1).push(bytes))).toBe(431);
   });
 
+  it("a first line that is not a request line fails at once with 400, quoting it, without waiting for the blank line", () => {
+    const reader = new HttpHeadReader("request");
+    expect(() => reader.push(latin1Bytes("hello\n"))).toThrow(
+      expect.objectContaining({
+        code: "HANDSHAKE_FAILED",
+        status: 400,
+        message: 'the peer did not send an HTTP request: the first line is "hello"',
+      }),
+    );
+  });
+
+  it("a control byte before the first line ends (a length-prefix peer) fails at once with 400", () => {
+    const reader = new HttpHeadReader("request");
+    expect(() => reader.push(Uint8Array.of(0, 0, 0, 5, 0x68))).toThrow(
+      expect.objectContaining({
+        status: 400,
+        message: "the peer did not send an HTTP request: byte 0x00 at offset 0 cannot begin one",
+      }),
+    );
+  });
+
+  it("a request line arriving byte by byte is accepted as it grows", () => {
+    const reader = new HttpHeadReader("request");
+    for (const byte of latin1Bytes("GET /chat HTTP/1.1\r\nHost: a\r\n"))
+      expect(reader.push(Uint8Array.of(byte))).toBeUndefined();
+  });
+
+  it("a response whose first line is not a status line fails at once (an echo server sent our request back)", () => {
+    const reader = new HttpHeadReader("response");
+    expect(() => reader.push(latin1Bytes("GET / HTTP/1.1\r\n"))).toThrow(
+      expect.objectContaining({
+        code: "HANDSHAKE_FAILED",
+        status: undefined,
+        message: expect.stringContaining("did not send an HTTP response"),
+      }),
+    );
+  });
+
   it("fails an oversized response head without an HTTP status", () => {
     const reader = new HttpHeadReader("response", 64);
     expect(statusOf(() => reader.push(new Uint8Array(100).fill(0x41)))).toBeUndefined();
