@@ -93,7 +93,7 @@ export async function checkDeno({ root, app, work, packages, results, here }) {
       );
       await recordProgram(results, label, deno, ["run", "--allow-net=127.0.0.1", "deno-echo.ts", label], {
         cwd: dir,
-        timeoutMs: 30_000,
+        timeoutMs: 90_000,
       });
     }),
   );

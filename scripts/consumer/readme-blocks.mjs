@@ -3,7 +3,7 @@
 // consumer stage what to do with it; GitHub does not render it:
 //
 //   <!-- consumer: skip <why> -->          not compiled (a fragment that cannot stand alone); keep these rare
-//   <!-- consumer: run -->                 compiled and also run: it must exit 0 on its own within 10 s
+//   <!-- consumer: run -->                 compiled and also run: it must exit 0 on its own within 30 s
 //   <!-- consumer: declare                 ambient declarations for the names a snippet leaves to the reader
 //   declare const cert: string;            (`handler`, `cert`…), appended after the block so that line numbers
 //   -->                                    in errors stay the README's

@@ -65,8 +65,11 @@ function diagnosticsByFile(output) {
 
 /** An unshared network namespace with only loopback up, so a README's fixed port never meets another process's. */
 async function isolatedNetwork() {
-  const probe = await runCommand("unshare", ["--net", "sh", "-c", "ip link set lo up"], { timeoutMs: 5000 });
-  return probe.status === 0;
+  for (const flags of [["--net"], ["--map-root-user", "--net"]]) {
+    const probe = await runCommand("unshare", [...flags, "sh", "-c", "ip link set lo up"], { timeoutMs: 5000 });
+    if (probe.status === 0) return flags;
+  }
+  return undefined;
 }
 
 export async function checkReadmes({ root, app, packages, results, here }) {
@@ -163,7 +166,7 @@ export async function checkReadmes({ root, app, packages, results, here }) {
   if (existsSync(compiledCommonJs)) {
     await recordProgram(results, "TypeScript compiled to CommonJS", process.execPath, [compiledCommonJs], {
       cwd: join(app, "ts-nodenext"),
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
     });
   } else results.record("TypeScript compiled to CommonJS: tsc wrote the echo program", false, `no ${compiledCommonJs}`);
 
@@ -176,11 +179,11 @@ export async function checkReadmes({ root, app, packages, results, here }) {
       const name = `${block.readme} block at line ${block.line} runs to its end (compiled, Node${isolated ? ", own network namespace" : ""})`;
       if (!existsSync(script)) return results.record(name, false, `tsc wrote no ${script}`);
       const command = isolated
-        ? ["unshare", ["--net", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, script]]
+        ? ["unshare", [...isolated, "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, script]]
         : [process.execPath, [script]];
       const { status, stdout, stderr } = await runCommand(command[0], command[1], {
         cwd: join(app, "ts-nodenext"),
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
       });
       results.record(name, status === 0, tail(`exit ${status}\n${stdout}${stderr}`));
     }),

@@ -61,11 +61,11 @@ if (app) {
     copyFileSync(join(here, "programs", file), join(nodeDir, file));
   const checkNode = () =>
     Promise.all([
-      recordProgram(results, "Node ESM", process.execPath, ["echo-esm.mjs"], { cwd: nodeDir, timeoutMs: 30_000 }),
-      recordProgram(results, "Node CommonJS", process.execPath, ["echo-cjs.cjs"], { cwd: nodeDir, timeoutMs: 30_000 }),
+      recordProgram(results, "Node ESM", process.execPath, ["echo-esm.mjs"], { cwd: nodeDir, timeoutMs: 90_000 }),
+      recordProgram(results, "Node CommonJS", process.execPath, ["echo-cjs.cjs"], { cwd: nodeDir, timeoutMs: 90_000 }),
       recordProgram(results, "Node ESM + CommonJS", process.execPath, ["echo-mixed.mjs"], {
         cwd: nodeDir,
-        timeoutMs: 30_000,
+        timeoutMs: 90_000,
       }),
     ]);
 

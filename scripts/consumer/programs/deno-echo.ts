@@ -6,7 +6,7 @@ import * as newline from "@framed/newline/deno";
 import * as websocket from "@framed/websocket/deno";
 
 const label = Deno.args[0] ?? "Deno";
-const TIMEOUT_MS = 3000;
+const TIMEOUT_MS = 10_000;
 
 function within<T>(promise: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

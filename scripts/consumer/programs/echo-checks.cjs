@@ -3,7 +3,7 @@
 // CommonJS with no framed import of its own, so it never decides how the packages under test are loaded.
 "use strict";
 
-const TIMEOUT_MS = 3000;
+const TIMEOUT_MS = 10_000;
 
 /** Rejects after `ms` with `what`, so a peer that never answers fails the check instead of hanging it. */
 function within(promise, what, ms = TIMEOUT_MS) {

@@ -6,7 +6,7 @@ import lengthPrefix = require("@framed/length-prefix/node");
 import newline = require("@framed/newline/node");
 import websocket = require("@framed/websocket/node");
 
-const TIMEOUT_MS = 3000;
+const TIMEOUT_MS = 10_000;
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
