@@ -17,12 +17,13 @@ export class Results {
     );
   }
 
-  /** Runs `fn` as one check: passes when it returns, fails with its error's message when it throws. */
+  /** Runs `fn` as one check: passes when it returns, fails with its error's message when it throws; says which. */
   async check(check, fn) {
     const start = performance.now();
     try {
       await fn();
       this.record(check, true, undefined, Math.round(performance.now() - start));
+      return true;
     } catch (error) {
       this.record(
         check,
@@ -30,6 +31,7 @@ export class Results {
         error instanceof Error ? error.message : String(error),
         Math.round(performance.now() - start),
       );
+      return false;
     }
   }
 }
