@@ -14,13 +14,18 @@ export interface EchoArgs {
   maxMessageSize?: number;
   /** length-prefix header kind: varint, uint8, uint16be, uint16le, uint24be, …, uint64le. */
   header: string;
+  /** newline records: `bytes` (any bytes, as Netty's line decoder), `text` (UTF-8 strings) or `ndjson`. */
+  lines: LineMode;
   quiet: boolean;
 }
 
+export type LineMode = "bytes" | "text" | "ndjson";
+
 export const USAGE = `usage: pnpm example echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
-                         [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…] [--quiet]
+                         [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…]
+                         [--lines bytes|text|ndjson] [--quiet]
 defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,
-          --max-message-size = the framing's default (16 MiB)`;
+          --lines bytes (newline echoes any bytes), --max-message-size = the framing's default (16 MiB)`;
 
 export function parseEchoArgs(argv: string[]): EchoArgs {
   const args: EchoArgs = {
@@ -29,6 +34,7 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
     host: "127.0.0.1",
     port: 9000,
     header: "uint32be",
+    lines: "bytes",
     quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +76,14 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
       case "--header":
         args.header = parseHeader(value());
         break;
+      case "--lines": {
+        const lines = value();
+        if (lines !== "bytes" && lines !== "text" && lines !== "ndjson") {
+          throw new Error(`unknown --lines "${lines}": use bytes, text or ndjson\n${USAGE}`);
+        }
+        args.lines = lines;
+        break;
+      }
       case "--quiet":
         args.quiet = true;
         break;

@@ -78,6 +78,22 @@ for (const runtime of ["node", "deno"] as const) {
       expect((await client[Symbol.asyncIterator]().next()).value).toBe("hello");
       await client.close();
     });
+
+    it("newline echoes any bytes by default (invalid UTF-8, CR LF, empty lines), and --lines text refuses invalid UTF-8", async () => {
+      const bytes = await startEcho(["--framing", "newline", "--runtime", runtime]);
+      const raw = Uint8Array.of(0xff, 0xfe, 0x0a, 0x61, 0x0d, 0x0a, 0x0a, 0x62, 0x0a);
+      const socket = net.connect({ port: bytes.port, host: "127.0.0.1" });
+      const received: Buffer[] = [];
+      socket.on("data", (chunk) => received.push(chunk));
+      socket.write(raw);
+      await expect.poll(() => Buffer.concat(received).length).toBe(raw.length);
+      expect([...Buffer.concat(received)]).toEqual([...raw]);
+      socket.destroy();
+
+      const text = await startEcho(["--framing", "newline", "--lines", "text", "--runtime", runtime]);
+      await rawExchange(text.port, Uint8Array.of(0xff, 0x0a));
+      await expect.poll(text.output).toContain("INVALID_UTF8");
+    });
   });
 }
 
