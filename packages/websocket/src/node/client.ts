@@ -48,7 +48,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       return Promise.reject(error);
     }
     const headers = requestHeaders(options.headers, target.authorization);
-    return connectHttp2(target, { ...options, headers }, () => connect(url, { ...options, http2: false }));
+    return connectHttp2(target, { ...options, headers }, (tls) => connect(url, { ...options, tls, http2: false }));
   }
   let target: Target;
   let handshake: ReturnType<typeof createClientHandshake>;

@@ -4,6 +4,7 @@
  * server does not allow extended CONNECT, unless told to fail.
  */
 import type * as http2 from "node:http2";
+import type * as tls from "node:tls";
 import { FramedError } from "@framed/core";
 import type { Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
@@ -25,12 +26,12 @@ import { socketStream } from "./socket-stream.ts";
 
 /**
  * Open `target` as a stream of an HTTP/2 session from `options.http2` (a pool, or a session of its own
- * for `true`). `http1` is the HTTP/1.1 connect to fall back on.
+ * for `true`). `http1` is the HTTP/1.1 connect to fall back on, given the TLS options to use.
  */
 export async function connectHttp2(
   target: Target,
   options: ConnectOptions & { headers: HeaderInit },
-  http1: () => Promise<WebSocketMessageStream>,
+  http1: (tlsOptions: tls.ConnectionOptions | undefined) => Promise<WebSocketMessageStream>,
 ): Promise<WebSocketMessageStream> {
   const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
   const keepAlive = keepAliveSettings(options.keepAlive);
@@ -56,11 +57,11 @@ export async function connectHttp2(
     pooled = await pool.acquire(target, options.tls, timeout);
   } catch (error) {
     if (options.http2Fallback === "fail") throw error;
-    return http1();
+    return http1(pool.tlsFor(options.tls));
   }
   if (!pooled.connectProtocol) {
     if (!shared) await pool.close();
-    if (options.http2Fallback !== "fail") return http1();
+    if (options.http2Fallback !== "fail") return http1(pool.tlsFor(options.tls));
     throw new FramedError(
       "HANDSHAKE_FAILED",
       `${where} speaks HTTP/2 but does not allow WebSocket over it (no SETTINGS_ENABLE_CONNECT_PROTOCOL)`,

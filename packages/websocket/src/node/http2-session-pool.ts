@@ -51,6 +51,14 @@ export class Http2SessionPool {
   }
 
   /**
+   * The pool's TLS options under a call's own: what the session, and an HTTP/1.1 fallback, connect with.
+   * @internal
+   */
+  tlsFor(tlsOptions: tls.ConnectionOptions | undefined): tls.ConnectionOptions | undefined {
+    return this.options.tls || tlsOptions ? { ...this.options.tls, ...tlsOptions } : undefined;
+  }
+
+  /**
    * The session for `target`'s origin, opened if needed; resolves once the server's first SETTINGS
    * arrived. Rejects with `CONNECT_FAILED` (or `TIMEOUT` after `timeout` ms, 0 for none).
    * @internal
@@ -59,7 +67,7 @@ export class Http2SessionPool {
     const key = `${target.secure ? "https" : "http"}://${target.hostname}:${target.port}`;
     let entry = this.sessions.get(key);
     if (entry) return entry;
-    entry = openSession(target, { ...this.options.tls, ...tlsOptions }, timeout);
+    entry = openSession(target, this.tlsFor(tlsOptions) ?? {}, timeout);
     this.sessions.set(key, entry);
     const forget = () => {
       if (this.sessions.get(key) === entry) this.sessions.delete(key);
