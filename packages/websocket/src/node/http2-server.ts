@@ -64,10 +64,21 @@ export function acceptConnectStreams(
       () => pending.delete(stream),
     );
   };
+  // A server made with a request handler (Node's compatibility API) answers every CONNECT nobody takes
+  // through its 'connect' event with 405, before our 'stream' listener runs: claim the WebSocket ones.
+  const onCompatConnect = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
+    if (request.headers[":protocol"] === "websocket") return;
+    if (server.listenerCount("connect") === 1) {
+      response.statusCode = 405;
+      response.end();
+    }
+  };
   server.updateSettings({ enableConnectProtocol: true });
   server.on("stream", onH2Stream);
+  server.on("connect", onCompatConnect);
   return () => {
     server.off("stream", onH2Stream);
+    server.off("connect", onCompatConnect);
     for (const stream of pending) stream.close(http2.constants.NGHTTP2_CANCEL);
   };
 }

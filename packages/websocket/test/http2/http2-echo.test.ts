@@ -1,6 +1,7 @@
 // WebSocket over HTTP/2 (RFC 8441) between framed's own client and server: each WebSocket is one stream of a
 // shared HTTP/2 session, negotiated by the same handshake code as HTTP/1.1, and ends without touching the others.
-import type * as http2 from "node:http2";
+import { once } from "node:events";
+import * as http2 from "node:http2";
 import { within } from "@framed/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, Http2SessionPool, type WebSocketMessageStream } from "../../src/node.ts";
@@ -56,6 +57,23 @@ describe("WebSocket over HTTP/2", () => {
     const stream = await connect(`${echo.origin}/`, { http2: true, http2Fallback: "fail" });
     expect(await roundTrip(stream, "over h2c")).toBe("over h2c");
     expect((echo.carriers[0] as http2.ServerHttp2Stream).session).toBeDefined();
+    await stream.close();
+  });
+
+  it("serves pages and WebSockets side by side on a server with a request handler (its CONNECT handling stays out of the way)", async () => {
+    const echo = await server();
+    const shared = pool();
+    const stream = await connect(`${echo.origin}/`, { http2: shared });
+    const [session] = [...echo.carriers].map((carrier) => (carrier as http2.ServerHttp2Stream).session);
+    const client = http2.connect(`https://127.0.0.1:${echo.port}`, { ca: tlsFixture.cert });
+    cleanups.push(async () => client.close());
+    const page = client.request({ ":path": "/" });
+    let body = "";
+    page.setEncoding("utf8").on("data", (chunk) => (body += chunk));
+    await within(once(page, "end"), 5000, "the page");
+    expect(body).toBe("page");
+    expect(await roundTrip(stream, "next to a page")).toBe("next to a page");
+    expect(session?.closed).toBe(false);
     await stream.close();
   });
 

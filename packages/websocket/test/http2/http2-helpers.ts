@@ -41,7 +41,12 @@ export async function http2EchoServer(
   onStream: (stream: ServerWebSocketStream) => Promise<void> = echo,
 ): Promise<Http2EchoServer> {
   const { cleartext, ...serverOptions } = options;
-  const server = cleartext ? http2.createServer() : http2.createSecureServer({ ...tlsFixture, allowHTTP1: true });
+  // Made with a request handler (Node's compatibility API, as an app serving pages would be): its CONNECT
+  // handling must not get in the way of the WebSocket streams.
+  const page = (_request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => response.end("page");
+  const server = cleartext
+    ? http2.createServer(page)
+    : http2.createSecureServer({ ...tlsFixture, allowHTTP1: true }, page);
   const carriers: Duplex[] = [];
   const ws = attach(
     server,
