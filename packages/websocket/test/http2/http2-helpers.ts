@@ -23,6 +23,8 @@ export interface Http2EchoServer {
   origin: string;
   /** The carrier of each accepted WebSocket: an `Http2Stream` for HTTP/2, a socket for HTTP/1.1. */
   carriers: Duplex[];
+  /** The HTTP/2 session each accepted WebSocket arrived on, recorded at accept time (undefined: HTTP/1.1). */
+  carrierSessions: Array<http2.ServerHttp2Session | undefined>;
   close(): Promise<void>;
 }
 
@@ -48,10 +50,12 @@ export async function http2EchoServer(
     ? http2.createServer(page)
     : http2.createSecureServer({ ...tlsFixture, allowHTTP1: true }, page);
   const carriers: Duplex[] = [];
+  const carrierSessions: Array<http2.ServerHttp2Session | undefined> = [];
   const ws = attach(
     server,
     (stream, carrier) => {
       carriers.push(carrier);
+      carrierSessions.push((carrier as Partial<http2.ServerHttp2Stream>).session);
       return onStream(stream);
     },
     serverOptions,
@@ -70,6 +74,7 @@ export async function http2EchoServer(
     port,
     origin: `${cleartext ? "ws" : "wss"}://127.0.0.1:${port}`,
     carriers,
+    carrierSessions,
     close: async () => {
       await ws.close();
       for (const session of sessions) session.destroy();
