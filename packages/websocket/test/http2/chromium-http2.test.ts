@@ -13,7 +13,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let server: Http2EchoServer;
 let browser: Browser;
 let page: Page;
-const pageSessions: http2.ServerHttp2Session[] = [];
+const pageSessions: http2.Http2Session[] = [];
 const serverSaw: Array<Promise<{ code?: number; reason?: string }>> = [];
 
 beforeAll(async () => {

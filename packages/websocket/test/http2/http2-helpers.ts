@@ -24,7 +24,7 @@ export interface Http2EchoServer {
   /** The carrier of each accepted WebSocket: an `Http2Stream` for HTTP/2, a socket for HTTP/1.1. */
   carriers: Duplex[];
   /** The HTTP/2 session each accepted WebSocket arrived on, recorded at accept time (undefined: HTTP/1.1). */
-  carrierSessions: Array<http2.ServerHttp2Session | undefined>;
+  carrierSessions: Array<http2.Http2Session | undefined>;
   close(): Promise<void>;
 }
 
@@ -50,7 +50,7 @@ export async function http2EchoServer(
     ? http2.createServer(page)
     : http2.createSecureServer({ ...tlsFixture, allowHTTP1: true }, page);
   const carriers: Duplex[] = [];
-  const carrierSessions: Array<http2.ServerHttp2Session | undefined> = [];
+  const carrierSessions: Array<http2.Http2Session | undefined> = [];
   const ws = attach(
     server,
     (stream, carrier) => {
@@ -60,7 +60,7 @@ export async function http2EchoServer(
     },
     serverOptions,
   );
-  const sessions = new Set<http2.ServerHttp2Session>();
+  const sessions = new Set<http2.Http2Session>();
   server.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
