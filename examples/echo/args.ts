@@ -15,10 +15,16 @@ export interface EchoArgs {
   /** length-prefix header kind: varint, uint8, uint16be, uint16le, uint24be, …, uint64le. */
   header: string;
   quiet: boolean;
+  /** WebSocket over HTTP/2 (RFC 8441) and HTTP/1.1 on one TLS port (Node). */
+  http2: boolean;
+  /** PEM files for --http2; default: a generated test certificate. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export const USAGE = `usage: pnpm example echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
                          [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…] [--quiet]
+                         [--http2 [--tls-cert FILE --tls-key FILE]]
 defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,
           --max-message-size = the framing's default (16 MiB)`;
 
@@ -30,6 +36,7 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
     port: 9000,
     header: "uint32be",
     quiet: false,
+    http2: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -73,12 +80,25 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
       case "--quiet":
         args.quiet = true;
         break;
+      case "--http2":
+        args.http2 = true;
+        break;
+      case "--tls-cert":
+        args.tlsCert = value();
+        break;
+      case "--tls-key":
+        args.tlsKey = value();
+        break;
       case "--help":
         throw new Error(USAGE);
       default:
         throw new Error(`unknown flag "${flag}"\n${USAGE}`);
     }
   }
+  if (args.http2 && (args.framing !== "websocket" || args.runtime !== "node"))
+    throw new Error(`--http2 needs --framing websocket --runtime node\n${USAGE}`);
+  if ((args.tlsCert === undefined) !== (args.tlsKey === undefined))
+    throw new Error(`--tls-cert and --tls-key go together\n${USAGE}`);
   return args;
 }
 

@@ -42,6 +42,9 @@ if (args.runtime === "deno") {
   } else if (args.framing === "newline") {
     const { listen } = await import("@framed/newline/node");
     server = await listen(address, (stream) => echoEachMessage(stream, log), limits);
+  } else if (args.http2) {
+    const { listenHttp2 } = await import("./http2-server.ts");
+    server = await listenHttp2(args, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
   } else {
     const { listen } = await import("@framed/websocket/node");
     server = await listen(address, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
