@@ -47,11 +47,13 @@ export function acceptConnectStreams(
     // Plain requests (and CONNECT to other protocols) belong to the server's other listeners.
     if (fields[":method"] !== "CONNECT" || fields[":protocol"] !== "websocket") return;
     if (!pathMatches(fields[":path"], settings.options.path)) {
-      if (server.listenerCount("stream") === 1) {
+      // With a request handler, Node's compatibility API routes the stream to 'connect' (see below).
+      if (server.listenerCount("stream") === 1 && server.listenerCount("request") === 0) {
         const error = new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${fields[":path"]}`, {
           status: 404,
         });
-        settings.options.onHandshakeError?.(refuseStream(stream, error));
+        refuseStream(stream, error);
+        settings.options.onHandshakeError?.(error);
       }
       return;
     }
@@ -67,8 +69,16 @@ export function acceptConnectStreams(
   // A server made with a request handler (Node's compatibility API) answers every CONNECT nobody takes
   // through its 'connect' event with 405, before our 'stream' listener runs: claim the WebSocket ones.
   const onCompatConnect = (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
-    if (request.headers[":protocol"] === "websocket") return;
-    if (server.listenerCount("connect") === 1) {
+    const websocket = request.headers[":protocol"] === "websocket";
+    if (websocket && pathMatches(request.headers[":path"], settings.options.path)) return;
+    if (server.listenerCount("connect") !== 1) return;
+    if (websocket) {
+      const error = new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${request.headers[":path"]}`, {
+        status: 404,
+      });
+      refuseStream(response.stream, error);
+      settings.options.onHandshakeError?.(error);
+    } else {
       response.statusCode = 405;
       response.end();
     }
