@@ -22,6 +22,12 @@ export interface PooledSession {
 export interface Http2SessionPoolOptions {
   /** TLS options for `wss:` sessions (`ca`, `rejectUnauthorized`…); a `connect` call's own `tls` wins. */
   tls?: tls.ConnectionOptions;
+  /**
+   * Megabytes one session may hold in Node's HTTP/2 layer before it refuses new streams and resets with
+   * `ENHANCE_YOUR_CALM` (Node's `maxSessionMemory`): what every WebSocket on the session has queued to send
+   * counts. Default: Node's, 10.
+   */
+  maxSessionMemory?: number;
 }
 
 /**
@@ -67,7 +73,7 @@ export class Http2SessionPool {
     const key = `${target.secure ? "https" : "http"}://${target.hostname}:${target.port}`;
     let entry = this.sessions.get(key);
     if (entry) return entry;
-    entry = openSession(target, this.tlsFor(tlsOptions) ?? {}, timeout);
+    entry = openSession(target, this.tlsFor(tlsOptions) ?? {}, timeout, this.options.maxSessionMemory);
     this.sessions.set(key, entry);
     const forget = () => {
       if (this.sessions.get(key) === entry) this.sessions.delete(key);
@@ -107,7 +113,12 @@ export function trackStream(pooled: PooledSession, delta: 1 | -1): void {
   else pooled.session.unref();
 }
 
-function openSession(target: Target, tlsOptions: tls.ConnectionOptions, timeout: number): Promise<PooledSession> {
+function openSession(
+  target: Target,
+  tlsOptions: tls.ConnectionOptions,
+  timeout: number,
+  maxSessionMemory: number | undefined,
+): Promise<PooledSession> {
   const host = target.hostname.includes(":") ? `[${target.hostname}]` : target.hostname;
   const origin = `${target.secure ? "https" : "http"}://${host}:${target.port}`;
   return new Promise((resolve, reject) => {
@@ -115,6 +126,7 @@ function openSession(target: Target, tlsOptions: tls.ConnectionOptions, timeout:
       ...(target.secure && !net.isIP(target.hostname) ? { servername: target.hostname } : {}),
       ...tlsOptions,
       settings: { enablePush: false },
+      ...(maxSessionMemory === undefined ? {} : { maxSessionMemory }),
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const cleanup = () => {
