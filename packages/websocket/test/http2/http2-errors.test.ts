@@ -89,6 +89,43 @@ describe("HTTP/2 refusals", () => {
   });
 });
 
+describe("HTTP/2 keep-alive", () => {
+  it("fails a WebSocket stream whose peer never answers pings with TIMEOUT; the session and a live sibling stay", async () => {
+    const closes: Array<Promise<{ initiator: string; error?: { code: string } }>> = [];
+    const echo = await http2EchoServer({ keepAlive: { interval: 100, timeout: 400 } }, async (stream) => {
+      closes.push(stream.closed as never);
+      for await (const message of stream) await stream.send(message);
+    });
+    cleanups.push(() => echo.close());
+    // A raw CONNECT stream: it reads the server's pings but never sends a pong or anything else.
+    const session = http2.connect(`https://127.0.0.1:${echo.port}`, { ca: tlsFixture.cert });
+    cleanups.push(async () => session.destroy());
+    const silent = session.request(
+      {
+        ":method": "CONNECT",
+        ":protocol": "websocket",
+        ":scheme": "https",
+        ":path": "/",
+        ":authority": `127.0.0.1:${echo.port}`,
+        "sec-websocket-version": "13",
+      },
+      { endStream: false },
+    );
+    silent.on("error", () => {});
+    silent.resume();
+    await within(once(silent, "response"), 5000, "the CONNECT response");
+    const pool = new Http2SessionPool({ tls });
+    cleanups.push(() => pool.close());
+    const live = await connect(`${echo.origin}/`, { http2: pool });
+    const dead = await within(closes[0], 5000, "the silent stream's keep-alive timeout");
+    expect(dead).toMatchObject({ initiator: "error", error: { code: "TIMEOUT" } });
+    expect(session.closed || session.destroyed).toBe(false);
+    await live.send("alive");
+    expect((await within(live[Symbol.asyncIterator]().next(), 5000, "echo")).value).toBe("alive");
+    await live.close();
+  });
+});
+
 describe("HTTP/2 client failures", () => {
   it("rejects with TIMEOUT when the server never answers the CONNECT", async () => {
     const server = http2.createSecureServer({ ...tlsFixture, settings: { enableConnectProtocol: true } });
