@@ -30,7 +30,7 @@ for (const secure of [true, false]) {
         carriers.push((carrier as http2.ServerHttp2Stream).session);
         return echo(stream);
       },
-      { deflate: true },
+      { deflate: true, protocols: ["chat.v2"] },
     );
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -38,7 +38,9 @@ for (const secure of [true, false]) {
     const pool = new Http2SessionPool({ tls: { ca: cert } });
     try {
       const url = `${secure ? "wss" : "ws"}://127.0.0.1:${port}/`;
-      const a = await connect(url, { http2: pool, http2Fallback: "fail" });
+      const a = await connect(url, { http2: pool, http2Fallback: "fail", protocols: ["chat.v1", "chat.v2"] });
+      assert.equal(a.protocol, "chat.v2");
+      assert.notEqual(a.deflate, null);
       const b = await connect(url, { http2: pool, http2Fallback: "fail" });
       for (const [i, stream] of [a, b].entries()) {
         await stream.send(`hello ${i}`);

@@ -42,7 +42,7 @@ export function acceptConnectStreams(
     stream: http2.ServerHttp2Stream,
     fields: http2.IncomingHttpHeaders,
     _flags: number,
-    rawHeaders: string[],
+    rawHeaders: string[] | undefined,
   ) => {
     // Plain requests (and CONNECT to other protocols) belong to the server's other listeners.
     if (fields[":method"] !== "CONNECT" || fields[":protocol"] !== "websocket") return;
@@ -97,7 +97,7 @@ export function acceptConnectStreams(
 async function connectStream(
   stream: http2.ServerHttp2Stream,
   fields: http2.IncomingHttpHeaders,
-  rawHeaders: string[],
+  rawHeaders: string[] | undefined,
   settings: UpgradeSettings,
 ): Promise<ServerWebSocketStream> {
   stream.on("error", ignoreError);
@@ -109,7 +109,7 @@ async function connectStream(
         protocol: fields[":protocol"] as string | undefined,
         path: fields[":path"],
         authority: fields[":authority"],
-        headers: HttpHeaders.fromPairs(rawHeaders),
+        headers: HttpHeaders.fromPairs(rawHeaders ?? fieldPairs(fields)),
       });
     } catch (error) {
       throw error instanceof FramedError ? refuseStream(stream, error) : error;
@@ -161,6 +161,16 @@ function acceptStream(
   const accepted = socketStream(stream, { framing, role: "server", options: settings.streamOptions }, answer, request);
   if (settings.keepAlive) startKeepAlive(stream, () => accepted.ping(), settings.keepAlive);
   return accepted;
+}
+
+/** The request's fields as flat pairs, for runtimes whose 'stream' event has no `rawHeaders`. */
+function fieldPairs(fields: http2.IncomingHttpHeaders): string[] {
+  const pairs: string[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) pairs.push(name, one);
+  }
+  return pairs;
 }
 
 /** Response fields for `respond`: repeated names become one array value. */
