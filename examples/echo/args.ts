@@ -17,13 +17,18 @@ export interface EchoArgs {
   /** newline records: `bytes` (any bytes, as Netty's line decoder), `text` (UTF-8 strings) or `ndjson`. */
   lines: LineMode;
   quiet: boolean;
+  /** WebSocket over HTTP/2 (RFC 8441) and HTTP/1.1 on one TLS port (Node). */
+  http2: boolean;
+  /** PEM files for --http2; default: a generated test certificate. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export type LineMode = "bytes" | "text" | "ndjson";
 
 export const USAGE = `usage: pnpm example echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
                          [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…]
-                         [--lines bytes|text|ndjson] [--quiet]
+                         [--lines bytes|text|ndjson] [--quiet] [--http2 [--tls-cert FILE --tls-key FILE]]
 defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,
           --lines bytes (newline echoes any bytes), --max-message-size = the framing's default (16 MiB)`;
 
@@ -36,6 +41,7 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
     header: "uint32be",
     lines: "bytes",
     quiet: false,
+    http2: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -87,12 +93,25 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
       case "--quiet":
         args.quiet = true;
         break;
+      case "--http2":
+        args.http2 = true;
+        break;
+      case "--tls-cert":
+        args.tlsCert = value();
+        break;
+      case "--tls-key":
+        args.tlsKey = value();
+        break;
       case "--help":
         throw new Error(USAGE);
       default:
         throw new Error(`unknown flag "${flag}"\n${USAGE}`);
     }
   }
+  if (args.http2 && (args.framing !== "websocket" || args.runtime !== "node"))
+    throw new Error(`--http2 needs --framing websocket --runtime node\n${USAGE}`);
+  if ((args.tlsCert === undefined) !== (args.tlsKey === undefined))
+    throw new Error(`--tls-cert and --tls-key go together\n${USAGE}`);
   return args;
 }
 

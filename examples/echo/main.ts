@@ -47,6 +47,9 @@ if (args.runtime === "deno") {
       server = await newline.byteLines.listen(address, handler, { ...limits, stripCR: false });
     else if (args.lines === "text") server = await newline.listen(address, handler, limits);
     else server = await newline.jsonLines.listen(address, handler, limits);
+  } else if (args.http2) {
+    const { listenHttp2 } = await import("./http2-server.ts");
+    server = await listenHttp2(args, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
   } else {
     const { listen } = await import("@framed/websocket/node");
     server = await listen(address, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
