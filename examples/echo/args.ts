@@ -26,7 +26,7 @@ export interface EchoArgs {
 
 export type LineMode = "bytes" | "text" | "ndjson";
 
-export const USAGE = `usage: pnpm example echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
+export const USAGE = `usage: node scripts/example.mjs echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
                          [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…]
                          [--lines bytes|text|ndjson] [--quiet] [--http2 [--tls-cert FILE --tls-key FILE]]
 defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,

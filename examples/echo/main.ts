@@ -1,4 +1,4 @@
-// The echo server: `pnpm example echo --framing <websocket|length-prefix|newline> --runtime <node|deno> --port <N>`.
+// The echo server: `node scripts/example.mjs echo --framing <websocket|length-prefix|newline> --runtime <node|deno> --port <N>`.
 // Prints `echo (<framing>, <runtime>) listening on <address>` once ready. See README.md for defaults.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
