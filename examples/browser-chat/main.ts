@@ -1,12 +1,12 @@
-// `pnpm example browser-chat [--port 8080] [--tcp-port 8090]`: the chat server (page + WebSocket + length-prefix).
-// `pnpm example browser-chat --client --tcp-port 8090 --name bob`: a terminal client (stdin lines in, messages out).
+// `node scripts/example.mjs browser-chat [--port 8080] [--tcp-port 8090]`: the chat server (page + WebSocket + length-prefix).
+// `node scripts/example.mjs browser-chat --client --tcp-port 8090 --name bob`: a terminal client (stdin lines in, messages out).
 
 import { parseOrExit } from "../shared/cli-args.ts";
 import { runChatCli } from "./cli.ts";
 import { startChatServer } from "./server.ts";
 
-const USAGE = `usage: pnpm example browser-chat [--port 8080] [--tcp-port 8090] [--host 127.0.0.1]
-       pnpm example browser-chat --client [--tcp-port 8090] [--host 127.0.0.1] [--name NAME]`;
+const USAGE = `usage: node scripts/example.mjs browser-chat [--port 8080] [--tcp-port 8090] [--host 127.0.0.1]
+       node scripts/example.mjs browser-chat --client [--tcp-port 8090] [--host 127.0.0.1] [--name NAME]`;
 
 function parseArgs(argv: string[]) {
   const args = { port: 8080, tcpPort: 8090, host: "127.0.0.1", client: false, name: `cli-${process.pid}` };

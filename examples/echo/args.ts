@@ -14,13 +14,23 @@ export interface EchoArgs {
   maxMessageSize?: number;
   /** length-prefix header kind: varint, uint8, uint16be, uint16le, uint24be, …, uint64le. */
   header: string;
+  /** newline records: `bytes` (any bytes, as Netty's line decoder), `text` (UTF-8 strings) or `ndjson`. */
+  lines: LineMode;
   quiet: boolean;
+  /** WebSocket over HTTP/2 (RFC 8441) and HTTP/1.1 on one TLS port (Node). */
+  http2: boolean;
+  /** PEM files for --http2; default: a generated test certificate. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
-export const USAGE = `usage: pnpm example echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
-                         [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…] [--quiet]
+export type LineMode = "bytes" | "text" | "ndjson";
+
+export const USAGE = `usage: node scripts/example.mjs echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
+                         [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…]
+                         [--lines bytes|text|ndjson] [--quiet] [--http2 [--tls-cert FILE --tls-key FILE]]
 defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,
-          --max-message-size = the framing's default (16 MiB)`;
+          --lines bytes (newline echoes any bytes), --max-message-size = the framing's default (16 MiB)`;
 
 export function parseEchoArgs(argv: string[]): EchoArgs {
   const args: EchoArgs = {
@@ -29,7 +39,9 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
     host: "127.0.0.1",
     port: 9000,
     header: "uint32be",
+    lines: "bytes",
     quiet: false,
+    http2: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -70,8 +82,25 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
       case "--header":
         args.header = parseHeader(value());
         break;
+      case "--lines": {
+        const lines = value();
+        if (lines !== "bytes" && lines !== "text" && lines !== "ndjson") {
+          throw new Error(`unknown --lines "${lines}": use bytes, text or ndjson\n${USAGE}`);
+        }
+        args.lines = lines;
+        break;
+      }
       case "--quiet":
         args.quiet = true;
+        break;
+      case "--http2":
+        args.http2 = true;
+        break;
+      case "--tls-cert":
+        args.tlsCert = value();
+        break;
+      case "--tls-key":
+        args.tlsKey = value();
         break;
       case "--help":
         throw new Error(USAGE);
@@ -79,6 +108,10 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
         throw new Error(`unknown flag "${flag}"\n${USAGE}`);
     }
   }
+  if (args.http2 && (args.framing !== "websocket" || args.runtime !== "node"))
+    throw new Error(`--http2 needs --framing websocket --runtime node\n${USAGE}`);
+  if ((args.tlsCert === undefined) !== (args.tlsKey === undefined))
+    throw new Error(`--tls-cert and --tls-key go together\n${USAGE}`);
   return args;
 }
 

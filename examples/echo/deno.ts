@@ -1,5 +1,5 @@
 // The echo server on Deno; started by main.ts with `--runtime deno` (or directly with `deno run`).
-import type { Listener } from "@framed/core";
+import type { Listener, MessageStream } from "@framed/core";
 import { parseEchoArgs, parseHeader } from "./args.ts";
 import { echoEachMessage } from "./echo-handler.ts";
 
@@ -28,8 +28,12 @@ if (args.framing === "length-prefix") {
     header: parseHeader(args.header),
   });
 } else if (args.framing === "newline") {
-  const { listen } = await import("@framed/newline/deno");
-  server = await listen(address, (stream) => echoEachMessage(stream, log), limits);
+  const newline = await import("@framed/newline/deno");
+  const handler = (stream: MessageStream<unknown>) => echoEachMessage(stream, log);
+  // Bytes by default: an echo server returns whatever it was sent, CRs and invalid UTF-8 included.
+  if (args.lines === "bytes") server = await newline.byteLines.listen(address, handler, { ...limits, stripCR: false });
+  else if (args.lines === "text") server = await newline.listen(address, handler, limits);
+  else server = await newline.jsonLines.listen(address, handler, limits);
 } else {
   // Our own WebSocket core over raw Deno.listen: the same handshake, limits and close codes as on Node.
   const { listen } = await import("@framed/websocket/deno");

@@ -1,8 +1,8 @@
-// The echo server: `pnpm example echo --framing <websocket|length-prefix|newline> --runtime <node|deno> --port <N>`.
+// The echo server: `node scripts/example.mjs echo --framing <websocket|length-prefix|newline> --runtime <node|deno> --port <N>`.
 // Prints `echo (<framing>, <runtime>) listening on <address>` once ready. See README.md for defaults.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Listener } from "@framed/core";
+import type { Listener, MessageStream } from "@framed/core";
 // @ts-expect-error: a plain .mjs helper without types
 import { denoBinary } from "../../scripts/deno-binary.mjs";
 import { parseEchoArgs, parseHeader } from "./args.ts";
@@ -40,8 +40,16 @@ if (args.runtime === "deno") {
       header: parseHeader(args.header),
     });
   } else if (args.framing === "newline") {
-    const { listen } = await import("@framed/newline/node");
-    server = await listen(address, (stream) => echoEachMessage(stream, log), limits);
+    const newline = await import("@framed/newline/node");
+    const handler = (stream: MessageStream<unknown>) => echoEachMessage(stream, log);
+    // Bytes by default: an echo server returns whatever it was sent, CRs and invalid UTF-8 included.
+    if (args.lines === "bytes")
+      server = await newline.byteLines.listen(address, handler, { ...limits, stripCR: false });
+    else if (args.lines === "text") server = await newline.listen(address, handler, limits);
+    else server = await newline.jsonLines.listen(address, handler, limits);
+  } else if (args.http2) {
+    const { listenHttp2 } = await import("./http2-server.ts");
+    server = await listenHttp2(args, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
   } else {
     const { listen } = await import("@framed/websocket/node");
     server = await listen(address, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });

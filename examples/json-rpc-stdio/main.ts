@@ -1,4 +1,4 @@
-// `pnpm example json-rpc-stdio`: spawns child.ts, talks JSON-RPC 2.0 to it over its stdin/stdout (NDJSON),
+// `node scripts/example.mjs json-rpc-stdio`: spawns child.ts, talks JSON-RPC 2.0 to it over its stdin/stdout (NDJSON),
 // sends a few good and bad requests plus one line that is not JSON, and prints what came back.
 import { spawn } from "node:child_process";
 import { once } from "node:events";

@@ -1,5 +1,5 @@
-// `pnpm example ndjson-fetch [--port 8081]`: serves the page and /rows?count=N&delayMs=M&bad=L (NDJSON).
-// `pnpm example ndjson-fetch --deno-client [--url URL]`: reads URL with Deno (no URL: a server of its own).
+// `node scripts/example.mjs ndjson-fetch [--port 8081]`: serves the page and /rows?count=N&delayMs=M&bad=L (NDJSON).
+// `node scripts/example.mjs ndjson-fetch --deno-client [--url URL]`: reads URL with Deno (no URL: a server of its own).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error: a plain .mjs helper without types
@@ -7,7 +7,7 @@ import { denoBinary } from "../../scripts/deno-binary.mjs";
 import { parseOrExit } from "../shared/cli-args.ts";
 import { startServer } from "./server.ts";
 
-const USAGE = "usage: pnpm example ndjson-fetch [--port 8081] [--host 127.0.0.1] | --deno-client [--url URL]";
+const USAGE = "usage: node scripts/example.mjs ndjson-fetch [--port 8081] [--host 127.0.0.1] | --deno-client [--url URL]";
 
 function parseArgs(argv: string[]) {
   const args = { port: 8081, host: "127.0.0.1", denoClient: false, url: undefined as string | undefined };

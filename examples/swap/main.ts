@@ -1,4 +1,4 @@
-// `pnpm example swap [--framing all|length-prefix|newline|websocket] [--runtime node|deno]`
+// `node scripts/example.mjs swap [--framing all|length-prefix|newline|websocket] [--runtime node|deno]`
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error: a plain .mjs helper without types

@@ -78,6 +78,22 @@ for (const runtime of ["node", "deno"] as const) {
       expect((await client[Symbol.asyncIterator]().next()).value).toBe("hello");
       await client.close();
     });
+
+    it("newline echoes any bytes by default (invalid UTF-8, CR LF, empty lines), and --lines text refuses invalid UTF-8", async () => {
+      const bytes = await startEcho(["--framing", "newline", "--runtime", runtime]);
+      const raw = Uint8Array.of(0xff, 0xfe, 0x0a, 0x61, 0x0d, 0x0a, 0x0a, 0x62, 0x0a);
+      const socket = net.connect({ port: bytes.port, host: "127.0.0.1" });
+      const received: Buffer[] = [];
+      socket.on("data", (chunk) => received.push(chunk));
+      socket.write(raw);
+      await expect.poll(() => Buffer.concat(received).length).toBe(raw.length);
+      expect([...Buffer.concat(received)]).toEqual([...raw]);
+      socket.destroy();
+
+      const text = await startEcho(["--framing", "newline", "--lines", "text", "--runtime", runtime]);
+      await rawExchange(text.port, Uint8Array.of(0xff, 0x0a));
+      await expect.poll(text.output).toContain("INVALID_UTF8");
+    });
   });
 }
 
@@ -111,3 +127,27 @@ for (const runtime of ["node", "deno"] as const) {
     });
   });
 }
+
+describe("echo example: websocket over HTTP/2 on node (--http2)", () => {
+  it("serves WebSocket over HTTP/2 and over HTTP/1.1 on one TLS port with the same listening line", async () => {
+    const { connect, Http2SessionPool } = await import("@framed/websocket/node");
+    const echo = await startEcho(["--framing", "websocket", "--runtime", "node", "--http2"]);
+    expect(echo.output()).toContain("echo (websocket, node) listening on wss://127.0.0.1:");
+    // The certificate is a throwaway one made at start-up: nothing to trust, so verification is off here.
+    const tls = { rejectUnauthorized: false };
+    const pool = new Http2SessionPool({ tls });
+    const streams = await Promise.all([
+      connect(echo.url, { http2: pool, http2Fallback: "fail" }),
+      connect(echo.url, { http2: pool, http2Fallback: "fail" }),
+    ]);
+    expect(pool.size).toBe(1);
+    const overHttp1 = await connect(echo.url, { tls });
+    for (const [i, stream] of [...streams, overHttp1].entries()) {
+      await stream.send(`hello ${i}`);
+      expect((await stream[Symbol.asyncIterator]().next()).value).toBe(`hello ${i}`);
+      expect(stream.deflate).not.toBeNull();
+    }
+    await Promise.all([...streams, overHttp1].map((stream) => stream.close()));
+    await pool.close();
+  });
+});

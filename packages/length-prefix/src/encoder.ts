@@ -3,7 +3,7 @@
  * header (one write); a larger one goes out as a second write, never copied (the stream layer coalesces
  * them). Headers come from the framing's write slab, so a tick's small messages leave as one view of it.
  */
-import { FramedError, type SessionSink, type WriteSlab } from "@framed/core";
+import { encodeUtf8, FramedError, type SessionSink, type WriteSlab } from "@framed/core";
 import { maxUint, writeUint } from "./fixed-int.ts";
 import type { Geometry } from "./options.ts";
 import { varintLength, writeVarint } from "./varint.ts";
@@ -28,8 +28,11 @@ export class LengthPrefixEncoder {
     else if (strip !== undefined && strip !== fixedSize) this.decodeOnly = `initialBytesToStrip ${strip}`;
   }
 
-  /** Frame one message: bytes only (a string is refused; `asText` maps a stream to strings). */
-  send(payload: Uint8Array): void {
+  /**
+   * Frame one message. The framing's type is `Uint8Array`, but a string is sent as UTF-8 too: that is how
+   * `asText(stream)` sends text over any framing.
+   */
+  send(message: Uint8Array | string): void {
     const { fixedSize, adjustment, maxMessageSize, header } = this.geometry;
     if (this.decodeOnly) {
       throw new FramedError(
@@ -37,10 +40,11 @@ export class LengthPrefixEncoder {
         `length-prefix: a framing with ${this.decodeOnly} can decode but not encode (the encoder writes length + payload)`,
       );
     }
+    const payload = typeof message === "string" ? encodeUtf8(message, this.slab) : message;
     if (!(payload instanceof Uint8Array)) {
       throw new FramedError(
         "INVALID_MESSAGE",
-        `length-prefix sends Uint8Array messages, got ${typeof payload === "string" ? "a string (encode it with TextEncoder, or wrap the stream with asText)" : typeof payload}`,
+        `length-prefix sends Uint8Array messages (or strings, as UTF-8), got ${message === null ? "null" : typeof message}`,
       );
     }
     if (payload.length > maxMessageSize) {

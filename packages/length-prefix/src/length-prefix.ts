@@ -50,7 +50,7 @@ class LengthPrefixSession implements FramingSession<Uint8Array> {
     this.decoder.receiveEnd();
   }
 
-  send(message: Uint8Array): void {
+  send(message: Uint8Array | string): void {
     this.encoder.send(message);
   }
 

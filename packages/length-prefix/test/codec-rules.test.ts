@@ -115,10 +115,16 @@ describe("messages", () => {
     expect(record.messages[0].buffer).not.toBe(wire.buffer);
   });
 
-  it("a string is refused with INVALID_MESSAGE naming asText, as the Uint8Array type says", () => {
+  it("strings are sent as UTF-8 (what asText relies on)", () => {
+    expect([...encodeMessages(lengthPrefix({ header: "uint8" }), ["é"] as unknown as Uint8Array[])]).toEqual([
+      2, 0xc3, 0xa9,
+    ]);
+  });
+
+  it("a message that is neither bytes nor a string is refused with INVALID_MESSAGE naming its type", () => {
     const { session } = openRecorded(lengthPrefix());
-    expect(() => session.send("é" as unknown as Uint8Array)).toThrow(
-      expect.objectContaining({ code: "INVALID_MESSAGE", message: expect.stringContaining("asText") }),
+    expect(() => session.send(42 as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: "INVALID_MESSAGE", message: expect.stringContaining("got number") }),
     );
   });
 

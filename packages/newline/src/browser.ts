@@ -2,7 +2,8 @@
  * `@framed/newline/browser`: WHATWG transports (fetch bodies, byte-stream pairs, a WebSocket used as a
  * byte pipe), pre-bound to newline framing.
  */
-import { bind } from "@framed/core/browser";
+import type { MessageStream } from "@framed/core";
+import { type BrowserStreamOptions, type ByteStreamPair, bind } from "@framed/core/browser";
 import { ndjson } from "./ndjson.ts";
 import { newline } from "./newline.ts";
 import { newlineBytes } from "./newline-bytes.ts";
@@ -28,7 +29,23 @@ export const { fromStreams, fromResponse, fromWebSocket } = bind(newline);
  * for await (const event of jsonLines.fromResponse(await fetch("/events.ndjson"))) render(event);
  * ```
  */
-export const jsonLines = bind<unknown, NdjsonOptions>(ndjson);
+export const jsonLines: JsonLinesBrowserBinding = bind<unknown, NdjsonOptions>(ndjson) as JsonLinesBrowserBinding;
+
+/**
+ * The browser entry points pre-bound to {@link ndjson}, each taking the JSON value type as a type parameter
+ * (a promise you make about the peer, not a check; `unknown` when left out).
+ */
+export interface JsonLinesBrowserBinding {
+  fromStreams<T = unknown>(pair: ByteStreamPair, options?: NdjsonOptions & BrowserStreamOptions): MessageStream<T>;
+  fromResponse<T = unknown>(
+    response: Response | ReadableStream<Uint8Array>,
+    options?: NdjsonOptions & BrowserStreamOptions,
+  ): MessageStream<T>;
+  fromWebSocket<T = unknown>(
+    socket: WebSocket,
+    options?: NdjsonOptions & BrowserStreamOptions,
+  ): Promise<MessageStream<T>>;
+}
 
 /** The same entry points pre-bound to {@link newlineBytes}: raw byte records. */
 export const byteLines = bind(newlineBytes);

@@ -1,7 +1,19 @@
 /**
  * `@framed/newline/node`: Node TCP, any Duplex, stdio and child processes, pre-bound to newline framing.
  */
-import { bind } from "@framed/core/node";
+import type { ChildProcess } from "node:child_process";
+import type * as net from "node:net";
+import type { Duplex } from "node:stream";
+import type { MessageStream, StreamHandler, StreamOptions } from "@framed/core";
+import {
+  bind,
+  type NodeAddress,
+  type NodeConnectOptions,
+  type NodeListener,
+  type NodeListenOptions,
+  type StdioOptions,
+  type WrapOptions,
+} from "@framed/core/node";
 import { ndjson } from "./ndjson.ts";
 import { newline } from "./newline.ts";
 import { newlineBytes } from "./newline-bytes.ts";
@@ -22,16 +34,32 @@ import type { NdjsonOptions } from "./options.ts";
 export const { connect, listen, wrap, stdio, childProcess } = bind(newline);
 
 /**
+ * The Node entry points pre-bound to {@link ndjson}, each taking the JSON value type as a type parameter (a
+ * promise you make about the peer, not a check; `unknown` when left out).
+ */
+export interface JsonLinesNodeBinding {
+  wrap<T = unknown>(socket: Duplex, options?: NdjsonOptions & WrapOptions): MessageStream<T>;
+  connect<T = unknown>(address: NodeAddress, options?: NdjsonOptions & NodeConnectOptions): Promise<MessageStream<T>>;
+  listen<T = unknown>(
+    address: NodeAddress,
+    onStream: StreamHandler<T, MessageStream<T>, net.Socket>,
+    options?: NdjsonOptions & NodeListenOptions,
+  ): Promise<NodeListener<T>>;
+  stdio<T = unknown>(options?: NdjsonOptions & StdioOptions): MessageStream<T>;
+  childProcess<T = unknown>(child: ChildProcess, options?: NdjsonOptions & StreamOptions): MessageStream<T>;
+}
+
+/**
  * The same entry points pre-bound to {@link ndjson}: one JSON value per line.
  *
  * @example
  * ```ts
  * import { jsonLines } from "@framed/newline/node";
- * const rpc = jsonLines.stdio();                 // JSON-RPC over this process's stdin/stdout
- * for await (const request of rpc) await rpc.send({ id: (request as { id: number }).id, result: "ok" });
+ * const rpc = jsonLines.stdio<{ id: number; method: string }>(); // JSON-RPC over stdin/stdout
+ * for await (const request of rpc) await rpc.send({ id: request.id, method: "ok" });
  * ```
  */
-export const jsonLines = bind<unknown, NdjsonOptions>(ndjson);
+export const jsonLines: JsonLinesNodeBinding = bind<unknown, NdjsonOptions>(ndjson) as JsonLinesNodeBinding;
 
 /**
  * The same entry points pre-bound to {@link newlineBytes}: raw byte records.

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import type { FramedError, Listener, MessageStream } from "@framed/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import { byteLines, connect, jsonLines, listen } from "../src/node.ts";
 
 const listeners: Listener<unknown>[] = [];
@@ -50,6 +50,20 @@ describe("Node TCP", () => {
     const values = [{ id: 1, tags: ["a", "b"] }, [1, 2, 3], "text\nwith newline", null, 42.5];
     for (const value of values) await client.send(value);
     expect(await take(client, values.length)).toEqual(values);
+    await client.close();
+  });
+
+  it("jsonLines takes the JSON value type as a type parameter: no casts at the call site", async () => {
+    interface Request {
+      id: number;
+      method: string;
+    }
+    const server = await echoServer<Request>((handler) => jsonLines.listen<Request>({ port: 0 }, handler));
+    const client: MessageStream<Request> = await jsonLines.connect<Request>({ port: server.address.port });
+    await client.send({ id: 7, method: "ping" });
+    const [reply] = await take(client, 1);
+    expectTypeOf(reply).toEqualTypeOf<Request>();
+    expect(reply.id + 1).toBe(8);
     await client.close();
   });
 

@@ -8,5 +8,7 @@ export * from "./handshake/index.ts";
 export * from "./index.ts";
 export { connect } from "./node/client.ts";
 export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";
+export type { Http2WebSocketServer } from "./node/http2-server.ts";
+export { Http2SessionPool, type Http2SessionPoolOptions } from "./node/http2-session-pool.ts";
 export { type ListenAddress, listen, type WebSocketListener } from "./node/listen.ts";
 export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";

@@ -145,6 +145,18 @@ export function validateUpgradeResponse(
     fail(`Sec-WebSocket-Accept is "${accepts.join(", ")}", expected "${handshake.expectedAccept}"`);
   }
 
+  return { ...readServerAgreement(headers, handshake, fail), headers };
+}
+
+/**
+ * Check the subprotocol and extensions a server accepted against what was offered, the same way for an
+ * HTTP/1.1 101 and an HTTP/2 200 (RFC 8441); `fail` throws the caller's error.
+ */
+export function readServerAgreement(
+  headers: HttpHeaders,
+  handshake: Pick<ClientHandshake, "protocols" | "deflate">,
+  fail: (message: string) => never,
+): Omit<ClientHandshakeResult, "headers"> {
   const protocolValues = headers.getAll("sec-websocket-protocol");
   const protocol = protocolValues.length === 0 ? "" : protocolValues.join(", ");
   if (protocolValues.length > 1 || (protocol !== "" && !handshake.protocols.includes(protocol))) {
@@ -173,7 +185,7 @@ export function validateUpgradeResponse(
       }
     }
   }
-  return { protocol, extensions, deflate, headers };
+  return { protocol, extensions, deflate };
 }
 
 /** The start of a refusal's body, as text, for an error message. */

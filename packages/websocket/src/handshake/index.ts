@@ -17,8 +17,19 @@ export {
   type ClientHandshakeOptions,
   type ClientHandshakeResult,
   createClientHandshake,
+  readServerAgreement,
   validateUpgradeResponse,
 } from "./client-handshake.ts";
+export {
+  acceptConnect,
+  type ConnectAnswer,
+  type ConnectRequest,
+  type ConnectRequestHead,
+  type ConnectRequestOptions,
+  createConnectRequest,
+  validateConnectRequest,
+  validateConnectResponse,
+} from "./extended-connect.ts";
 export {
   type ExtensionOffer,
   type ExtensionParam,
@@ -40,9 +51,12 @@ export { HttpHeaders } from "./http-headers.ts";
 export { type HeaderInit, reasonPhrase, refusal, switchingProtocols } from "./http-response.ts";
 export {
   acceptUpgrade,
+  negotiateUpgrade,
   type ProtocolSelector,
+  readOffers,
   type ServerHandshake,
   type ServerHandshakeOptions,
+  type UpgradeAgreement,
   type UpgradeRequest,
   validateUpgradeRequest,
 } from "./server-handshake.ts";

@@ -28,7 +28,7 @@ export interface UpgradeRequest {
   host: string;
   /** `Origin`, sent by browsers. */
   origin: string | undefined;
-  /** `Sec-WebSocket-Key`. */
+  /** `Sec-WebSocket-Key`; "" over HTTP/2 (RFC 8441), which has none. */
   key: string;
   /** Subprotocols the client offered, in its order of preference. */
   protocols: readonly string[];
@@ -112,6 +112,26 @@ export function validateUpgradeRequest(head: RequestHead): UpgradeRequest {
   const key = single(headers, "sec-websocket-key");
   if (key === undefined || !isValidKey(key)) refuse(400, "Sec-WebSocket-Key must be the base64 encoding of 16 bytes");
 
+  const { protocols, extensions } = readOffers(headers);
+  return {
+    method: head.method,
+    url: head.target,
+    headers,
+    host,
+    origin: single(headers, "origin"),
+    key,
+    protocols,
+    extensions,
+  };
+}
+
+/**
+ * The subprotocols and extensions a client offered (`Sec-WebSocket-Protocol`, `Sec-WebSocket-Extensions`),
+ * read the same way for an HTTP/1.1 upgrade and an HTTP/2 extended CONNECT (RFC 8441).
+ *
+ * @throws FramedError `HANDSHAKE_FAILED` with status 400 when either field is malformed.
+ */
+export function readOffers(headers: HttpHeaders): { protocols: string[]; extensions: ExtensionOffer[] } {
   const protocolHeader = headers.get("sec-websocket-protocol");
   let protocols: string[] = [];
   if (protocolHeader !== undefined) {
@@ -129,16 +149,7 @@ export function validateUpgradeRequest(head: RequestHead): UpgradeRequest {
       refuse(400, error.message);
     }
   }
-  return {
-    method: head.method,
-    url: head.target,
-    headers,
-    host,
-    origin: single(headers, "origin"),
-    key,
-    protocols,
-    extensions,
-  };
+  return { protocols, extensions };
 }
 
 /** The subprotocol to answer with, "" for none. */
@@ -155,17 +166,22 @@ function selectProtocol(request: UpgradeRequest, choice: ServerHandshakeOptions[
   return choice.find((protocol) => request.protocols.includes(protocol)) ?? "";
 }
 
+/** What both HTTP versions agree on the same way: the subprotocol, and the extensions. */
+export interface UpgradeAgreement {
+  /** The chosen subprotocol, "" for none. */
+  protocol: string;
+  /** The `Sec-WebSocket-Extensions` response value, "" for none. */
+  extensions: string;
+  /** The permessage-deflate parameters, or null when not agreed. */
+  deflate: DeflateParams | null;
+}
+
 /**
- * Answer a validated request: pick the subprotocol and extensions, and build the 101 response.
+ * Pick the subprotocol and the extensions for a validated request (HTTP/1.1 upgrade or HTTP/2 CONNECT).
  *
  * @throws TypeError when a `protocols` function picks a protocol the client did not offer.
- * @example
- * ```ts
- * const { response, protocol, deflate } = acceptUpgrade(request, { protocols: ["chat.v2"], deflate: true });
- * socket.write(response);
- * ```
  */
-export function acceptUpgrade(request: UpgradeRequest, options: ServerHandshakeOptions = {}): ServerHandshake {
+export function negotiateUpgrade(request: UpgradeRequest, options: ServerHandshakeOptions = {}): UpgradeAgreement {
   const protocol = selectProtocol(request, options.protocols);
   let deflate: DeflateParams | null = null;
   let extensions = "";
@@ -177,6 +193,21 @@ export function acceptUpgrade(request: UpgradeRequest, options: ServerHandshakeO
       extensions = formatExtensionHeader([agreement.response]);
     }
   }
+  return { protocol, extensions, deflate };
+}
+
+/**
+ * Answer a validated request: pick the subprotocol and extensions, and build the 101 response.
+ *
+ * @throws TypeError when a `protocols` function picks a protocol the client did not offer.
+ * @example
+ * ```ts
+ * const { response, protocol, deflate } = acceptUpgrade(request, { protocols: ["chat.v2"], deflate: true });
+ * socket.write(response);
+ * ```
+ */
+export function acceptUpgrade(request: UpgradeRequest, options: ServerHandshakeOptions = {}): ServerHandshake {
+  const { protocol, extensions, deflate } = negotiateUpgrade(request, options);
   const accept = computeAccept(request.key, options.sha1);
   const response = switchingProtocols({ accept, protocol, extensions, headers: options.headers });
   return { response, protocol, extensions, deflate };

@@ -10,6 +10,7 @@ import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
 import { websocketFraming } from "../index.ts";
+import { connectHttp2 } from "./http2-client.ts";
 import { startKeepAlive } from "./keep-alive.ts";
 import {
   type ConnectOptions,
@@ -32,9 +33,23 @@ import { nodeSha1 } from "./upgrade.ts";
  * const stream = await connect("ws://127.0.0.1:8080/chat", { protocols: ["chat.v2"] });
  * await stream.send("hello");
  * for await (const message of stream) console.log(message);
+ *
+ * // Over HTTP/2 (RFC 8441), many WebSockets sharing one connection:
+ * const pool = new Http2SessionPool();
+ * const feed = await connect("wss://example.com/feed", { http2: pool });
  * ```
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocketMessageStream> {
+  if (options.http2) {
+    let target: Target;
+    try {
+      target = parseTarget(url);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const headers = requestHeaders(options.headers, target.authorization);
+    return connectHttp2(target, { ...options, headers }, (tls) => connect(url, { ...options, tls, http2: false }));
+  }
   let target: Target;
   let handshake: ReturnType<typeof createClientHandshake>;
   let timeout: number;

@@ -1,6 +1,7 @@
 /**
- * WebSocket on an existing Node `http`/`https` server: `handleUpgrade` for one `upgrade` event (like
- * ws's `noServer` mode) and `attach` to take over a server's upgrades.
+ * WebSocket on an existing Node `http`/`https`/`http2` server: `handleUpgrade` for one `upgrade` event
+ * (like ws's `noServer` mode) and `attach` to take over a server's upgrades (and, on an `http2` server,
+ * its RFC 8441 extended CONNECT streams).
  */
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
@@ -9,6 +10,7 @@ import { pathMatches } from "../adapter/server-handshake-driver.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
 import { validateUpgradeRequest } from "../handshake/server-handshake.ts";
+import { acceptConnectStreams, type Http2WebSocketServer, isHttp2Server } from "./http2-server.ts";
 import type { ServerOptions } from "./options.ts";
 import { completeUpgrade, refuseHandshake, type UpgradeSettings, upgradeSettings } from "./upgrade.ts";
 
@@ -90,6 +92,12 @@ export interface WebSocketAttachment {
  * With `options.path`, other paths are left to other `upgrade` listeners (or answered 404 when
  * there are none).
  *
+ * On an `http2` server (`createSecureServer`, or `createServer` for cleartext h2c) it also takes every
+ * extended CONNECT stream whose `:protocol` is `websocket` (RFC 8441: WebSocket over HTTP/2, which
+ * browsers use when the page's own HTTP/2 connection allows it) and turns on `enableConnectProtocol` for
+ * new sessions. The same handshake checks, `verify` and stream options apply; closing one WebSocket ends
+ * only its HTTP/2 stream. With `allowHTTP1`, HTTP/1.1 upgrades to the same port keep working.
+ *
  * @example
  * ```ts
  * const server = http.createServer(app);
@@ -97,10 +105,15 @@ export interface WebSocketAttachment {
  *   for await (const message of stream) await stream.send(message);
  * }, { path: "/chat", deflate: true });
  * server.listen(8080);
+ *
+ * const h2 = http2.createSecureServer({ key, cert, allowHTTP1: true });
+ * attach(h2, async (stream) => {
+ *   for await (const message of stream) await stream.send(message);
+ * });
  * ```
  */
 export function attach(
-  server: http.Server,
+  server: http.Server | Http2WebSocketServer,
   onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, Duplex>,
   options: ServerOptions = {},
 ): WebSocketAttachment {
@@ -128,12 +141,16 @@ export function attach(
     );
   };
   server.on("upgrade", onUpgrade);
+  const stopConnectStreams = isHttp2Server(server)
+    ? acceptConnectStreams(server, settings, registry, onStream)
+    : undefined;
 
   return {
     // Only ServerWebSocketStreams are ever accepted into this registry.
     streams: registry.streams as unknown as ReadonlySet<ServerWebSocketStream>,
     close: async () => {
       server.off("upgrade", onUpgrade);
+      stopConnectStreams?.();
       for (const socket of pending) socket.destroy();
       await registry.closeAll({ code: 1001, reason: "server going away" });
     },

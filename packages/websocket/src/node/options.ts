@@ -3,6 +3,7 @@
  */
 import type * as tls from "node:tls";
 import type { ClientOptions } from "../adapter/options.ts";
+import type { Http2SessionPool } from "./http2-session-pool.ts";
 
 export {
   DEFAULT_HANDSHAKE_TIMEOUT,
@@ -21,4 +22,17 @@ export {
 export interface ConnectOptions extends ClientOptions {
   /** TLS options for `wss:` (`ca`, `cert`, `rejectUnauthorized`…). */
   tls?: tls.ConnectionOptions;
+  /**
+   * Open the WebSocket as a stream of an HTTP/2 connection (RFC 8441 extended CONNECT) instead of its own
+   * HTTP/1.1 connection. `true` uses a session of its own, closed with the WebSocket; an
+   * {@link Http2SessionPool} shares one session per origin among every `connect` given that pool.
+   * Default false.
+   */
+  http2?: boolean | Http2SessionPool;
+  /**
+   * With `http2`, what to do when the server cannot carry WebSocket over HTTP/2 (no HTTP/2, or no
+   * `SETTINGS_ENABLE_CONNECT_PROTOCOL`): `"http1"` connects over HTTP/1.1 instead, `"fail"` rejects
+   * with `HANDSHAKE_FAILED` (or the connection's error). Default `"http1"`.
+   */
+  http2Fallback?: "http1" | "fail";
 }

@@ -97,8 +97,8 @@ function finishUpgrade(
   return stream;
 }
 
-/** Race `promise` against the handshake deadline and the socket closing. */
-function withDeadline<V>(promise: Promise<V>, deadline: number, socket: Duplex): Promise<V> {
+/** Race `promise` against the handshake deadline and the socket (or HTTP/2 stream) closing. */
+export function withDeadline<V>(promise: Promise<V>, deadline: number, socket: Duplex): Promise<V> {
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onClose = () => {

@@ -3,6 +3,7 @@
 
 import { once } from "node:events";
 import * as net from "node:net";
+import type { Duplex } from "node:stream";
 import { within } from "@framed/core/testing";
 import { listen, type ServerOptions, type ServerWebSocketStream, type WebSocketListener } from "../../src/node.ts";
 import type { RawPeer, WireFrame as SharedWireFrame } from "../shared/wire.ts";
@@ -42,7 +43,7 @@ export class RawClient implements RawPeer {
   /** The HTTP response head, as text. */
   response = "";
 
-  private constructor(readonly socket: net.Socket) {
+  private constructor(readonly socket: Duplex) {
     socket.on("data", (chunk) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.wake();
@@ -52,6 +53,13 @@ export class RawClient implements RawPeer {
       this.wake();
     });
     socket.on("error", () => {});
+  }
+
+  /** A raw client over an already upgraded byte stream (an HTTP/2 CONNECT stream), given its response as text. */
+  static over(stream: Duplex, response: string): RawClient {
+    const client = new RawClient(stream);
+    client.response = response;
+    return client;
   }
 
   /** Connect and send `request` (a valid upgrade by default) in one write with `extra` bytes appended. */
