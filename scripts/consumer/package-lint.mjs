@@ -1,11 +1,20 @@
 // The tarballs themselves, not the package folders, through the tools npm users' tooling trusts:
 // `@arethetypeswrong/cli` (types resolve for ESM and CommonJS importers under node16 and bundlers) and
-// `publint --strict` (exports, files and fields of the packed package.json).
+// `publint --strict` (exports, files and fields of the packed package.json); and the files every tarball
+// must carry beside its code (the license its package.json names, the README npm shows).
 import { join } from "node:path";
 import { runCommand, tail } from "./harness.mjs";
 
 export async function checkPackageLint({ root, packages, results }) {
   const bin = (name) => join(root, "node_modules/.bin", name);
+  for (const pkg of packages) {
+    await results.check(`the ${pkg.name} tarball carries LICENSE and README.md`, async () => {
+      const listing = await runCommand("tar", ["-tzf", pkg.tarball]);
+      const files = new Set(listing.stdout.split("\n"));
+      const missing = ["package/LICENSE", "package/README.md"].filter((file) => !files.has(file));
+      if (missing.length > 0) throw new Error(`missing ${missing.join(", ")}`);
+    });
+  }
   await Promise.all(
     packages.flatMap((pkg) => [
       (async () => {
