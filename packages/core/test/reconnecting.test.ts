@@ -1,0 +1,424 @@
+// The reconnecting stream over in-memory connections and a manual clock: backoff, retries, the outbox,
+// states, markers and hints, with no wall-clock waits.
+import { describe, expect, it } from "vitest";
+import {
+  type AttemptInfo,
+  backoffDelay,
+  environmentHints,
+  FramedError,
+  type FramedStream,
+  type NetworkHint,
+  Reconnected,
+  type ReconnectOptions,
+  type ReconnectState,
+  reconnecting,
+  resolveBackoff,
+  utf8Length,
+} from "../src/index.ts";
+import { streamPair, within } from "../src/testing/index.ts";
+import { ManualClock, settle } from "./fixtures/manual-clock.ts";
+import { tinyFraming } from "./fixtures/tiny-framing.ts";
+
+/** An `open` that makes in-memory connections, refuses while `refusal` is set, and keeps each server end. */
+function memoryOpener() {
+  const servers: FramedStream<string>[] = [];
+  const attempts: AttemptInfo[] = [];
+  const state = { refusal: undefined as unknown, hang: false };
+  const open = async (info: AttemptInfo) => {
+    attempts.push(info);
+    await null; // decide after the test's synchronous setup, as a network would
+    if (state.hang) return new Promise<never>(() => {});
+    if (state.refusal !== undefined) throw state.refusal;
+    const { client, server } = streamPair(tinyFraming());
+    servers.push(server);
+    return client;
+  };
+  return { servers, attempts, state, open };
+}
+
+function setup(options: ReconnectOptions<string> = {}) {
+  const clock = new ManualClock();
+  const opener = memoryOpener();
+  const stream = reconnecting(opener.open, { clock, hints: false, minDelay: 100, maxDelay: 1000, ...options });
+  const states: ReconnectState[] = [];
+  stream.onStateChange((state) => states.push(state));
+  return { clock, stream, states, ...opener };
+}
+
+async function readN(server: FramedStream<string>, n: number): Promise<string[]> {
+  const got: string[] = [];
+  const iterator = server[Symbol.asyncIterator]();
+  while (got.length < n) {
+    const result = await within(iterator.next(), 2000, `message ${got.length + 1} of ${n}`);
+    if (result.done) break;
+    got.push(result.value);
+  }
+  await iterator.return?.(); // closes the server end, so the client's close completes at once
+  return got;
+}
+
+const refused = new FramedError("CONNECT_FAILED", "connection refused");
+
+describe("backoff", () => {
+  it("full jitter: a delay lies between minDelay and minDelay × factor^retry, capped at maxDelay", () => {
+    const backoff = resolveBackoff({ minDelay: 100, maxDelay: 1000, factor: 2 });
+    expect(backoffDelay(1, backoff, 0)).toBe(100);
+    expect(backoffDelay(1, backoff, 0.999999)).toBe(200);
+    expect(backoffDelay(3, backoff, 0.5)).toBe(450); // 100 + 0.5 × (800 − 100)
+    expect(backoffDelay(4, backoff, 0.999999)).toBe(1000); // 1600 capped
+    expect(backoffDelay(40, backoff, 0.5)).toBe(550);
+  });
+
+  it("rejects bad options with a RangeError naming them", () => {
+    expect(() => resolveBackoff({ minDelay: -1 })).toThrow(/minDelay/);
+    expect(() => resolveBackoff({ minDelay: 500, maxDelay: 100 })).toThrow(/maxDelay/);
+    expect(() => resolveBackoff({ factor: 0.5 })).toThrow(/factor/);
+    expect(() => reconnecting(async () => ({}) as never, { maxRetries: -1, hints: false })).toThrow(/maxRetries/);
+  });
+
+  it("each retry waits exactly its backoff delay on the injected clock, growing until maxDelay", async () => {
+    const { clock, stream, states, attempts, state } = setup({ connectTimeout: 0 });
+    state.refusal = refused;
+    clock.randomValue = 0.5;
+    await settle();
+    const delays: number[] = [];
+    for (let retry = 1; retry <= 5; retry++) {
+      const waiting = stream.state;
+      expect(waiting).toMatchObject({ type: "reconnecting", attempt: retry });
+      const delay = (waiting as { delay: number }).delay;
+      delays.push(delay);
+      clock.advance(delay - 1);
+      expect(attempts).toHaveLength(retry); // not yet
+      clock.advance(1);
+      expect(attempts).toHaveLength(retry + 1);
+      expect(attempts[retry]?.attempt).toBe(retry);
+      await settle();
+    }
+    expect(delays).toEqual([150, 250, 450, 550, 550]); // 100 + 0.5 × (min(1000, 100 × 2^retry) − 100)
+    expect(states.filter((s) => s.type === "connecting")).toHaveLength(5); // the first came before subscribing
+    await stream.close();
+  });
+
+  it("an attempt that does not open within connectTimeout fails with TIMEOUT, its signal aborts, and it is retried", async () => {
+    const { clock, stream, attempts, state } = setup({ connectTimeout: 300 });
+    state.hang = true;
+    await settle();
+    clock.advance(299);
+    expect(stream.state.type).toBe("connecting");
+    clock.advance(1);
+    expect(attempts[0]?.signal.aborted).toBe(true);
+    const waiting = stream.state as Extract<ReconnectState, { type: "reconnecting" }>;
+    expect(waiting.type).toBe("reconnecting");
+    expect((waiting.cause.error as FramedError).code).toBe("TIMEOUT");
+    await stream.close();
+  });
+
+  it("a connection that stayed up minUptime starts the retry count over; a shorter one does not", async () => {
+    const { clock, stream, servers, state } = setup({ minUptime: 1000, connectTimeout: 0 });
+    await settle();
+    expect(stream.state).toMatchObject({ type: "open", connection: 1 });
+    clock.advance(10);
+    await servers[0]?.close();
+    await settle();
+    expect(stream.state).toMatchObject({ type: "reconnecting", attempt: 1 });
+    clock.advance(1000);
+    await settle();
+    expect(stream.state).toMatchObject({ type: "open", connection: 2 });
+    clock.advance(10); // up only 10 ms: the count goes on
+    await servers[1]?.close();
+    await settle();
+    expect(stream.state).toMatchObject({ type: "reconnecting", attempt: 2 });
+    clock.advance(1000);
+    await settle();
+    expect(stream.state).toMatchObject({ type: "open", connection: 3 });
+    clock.advance(1000); // up minUptime: back to retry 1
+    await servers[2]?.close();
+    await settle();
+    expect(stream.state).toMatchObject({ type: "reconnecting", attempt: 1 });
+    state.refusal = refused;
+    await stream.close();
+  });
+});
+
+describe("retries and refusals", () => {
+  it("after maxRetries failed retries the stream stops, and reconnect() starts it again", async () => {
+    const { clock, stream, attempts, state } = setup({ maxRetries: 2, connectTimeout: 0 });
+    state.refusal = refused;
+    await settle();
+    clock.advance(1000);
+    await settle();
+    clock.advance(1000);
+    await settle();
+    expect(attempts).toHaveLength(3); // the first and 2 retries
+    expect(stream.state).toMatchObject({ type: "stopped", reason: "retries-exhausted" });
+    clock.advance(60_000);
+    await settle();
+    expect(attempts).toHaveLength(3);
+    state.refusal = undefined;
+    stream.reconnect();
+    await settle();
+    expect(attempts).toHaveLength(4);
+    expect(attempts[3]?.attempt).toBe(0);
+    expect(stream.state).toMatchObject({ type: "open", connection: 1 });
+    await stream.close();
+  });
+
+  it("by default an HTTP 401 or 403 handshake refusal stops retrying; other failures retry", async () => {
+    for (const status of [401, 403]) {
+      const { stream, state } = setup();
+      state.refusal = new FramedError("HANDSHAKE_FAILED", "refused", { status });
+      await settle();
+      expect(stream.state).toMatchObject({ type: "stopped", reason: "refused" });
+      await stream.close();
+    }
+    const { stream, state } = setup();
+    state.refusal = new FramedError("HANDSHAKE_FAILED", "not found", { status: 404 });
+    await settle();
+    expect(stream.state.type).toBe("reconnecting");
+    await stream.close();
+  });
+
+  it("a custom shouldReconnect is asked with the cause and the retry number, and can refuse", async () => {
+    const questions: unknown[] = [];
+    const { stream, servers } = setup({
+      shouldReconnect: (question) => {
+        questions.push(question);
+        return false;
+      },
+    });
+    await settle();
+    await servers[0]?.close();
+    await settle();
+    expect(questions).toEqual([{ closeInfo: { initiator: "remote" }, attempt: 1 }]);
+    expect(stream.state).toMatchObject({ type: "stopped", reason: "refused" });
+    await stream.close();
+  });
+
+  it("reconnect() on an open stream closes that connection and opens another at once", async () => {
+    const { stream, servers, attempts } = setup();
+    await settle();
+    stream.reconnect();
+    await settle();
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]?.cause?.closeInfo?.initiator).toBe("local");
+    expect(stream.state).toMatchObject({ type: "open", connection: 2 });
+    await expect(within(servers[0]?.closed as Promise<unknown>, 2000, "old connection closed")).resolves.toMatchObject({
+      initiator: "remote",
+    });
+    await stream.close();
+  });
+});
+
+describe("the outbox", () => {
+  it("send resolves 'sent' on a live connection and 'queued' while disconnected; queued messages go out first, in order", async () => {
+    const { clock, stream, servers, state } = setup();
+    state.refusal = refused;
+    await settle();
+    expect(await stream.sendOrQueue("q1")).toBe("queued");
+    expect(await stream.sendOrQueue("q2")).toBe("queued");
+    expect(stream.queued).toEqual({ messages: 2, bytes: 4 });
+    state.refusal = undefined;
+    clock.advance(1000);
+    await settle();
+    expect(stream.state.type).toBe("open");
+    expect(stream.queued.messages).toBe(0);
+    expect(await stream.sendOrQueue("live")).toBe("sent");
+    expect(await readN(servers[0] as FramedStream<string>, 3)).toEqual(["q1", "q2", "live"]);
+    await stream.close();
+  });
+
+  it("policy reject: a send past maxMessages fails with OUTBOX_FULL and keeps what is queued", async () => {
+    const { stream, state } = setup({ outbox: { maxMessages: 2 } });
+    state.refusal = refused;
+    await settle();
+    await stream.send("a");
+    await stream.send("b");
+    await expect(stream.send("c")).rejects.toMatchObject({ code: "OUTBOX_FULL" });
+    expect(stream.queued.messages).toBe(2);
+    await expect(stream.close()).resolves.toBeDefined();
+    expect(stream.state).toMatchObject({ type: "closed", unsent: 2 });
+  });
+
+  it("policy reject: a send past maxBytes fails with OUTBOX_FULL; so does one message larger than the outbox", async () => {
+    const { stream, state } = setup({ outbox: { maxBytes: 10 } });
+    state.refusal = refused;
+    await settle();
+    await stream.send("12345678");
+    await expect(stream.send("123")).rejects.toMatchObject({ code: "OUTBOX_FULL" });
+    await stream.send("12"); // fits exactly
+    await expect(stream.send("x".repeat(11))).rejects.toThrow(/11 bytes/);
+    expect(stream.queued).toEqual({ messages: 2, bytes: 10 });
+    await stream.close();
+  });
+
+  it("policy drop-oldest: past maxMessages or maxBytes the oldest go, reported to onDrop in order", async () => {
+    const dropped: string[][] = [];
+    const { clock, stream, servers, state } = setup({
+      outbox: { maxMessages: 3, maxBytes: 8, policy: "drop-oldest" },
+      onDrop: (messages) => dropped.push(messages),
+    });
+    state.refusal = refused;
+    await settle();
+    for (const m of ["a", "b", "c", "d"]) expect(await stream.sendOrQueue(m)).toBe("queued");
+    expect(dropped).toEqual([["a"]]);
+    await stream.send("123456"); // b, c, d + 6 bytes = 9 > 8: b goes
+    expect(dropped).toEqual([["a"], ["b"]]);
+    expect(stream.queued).toEqual({ messages: 3, bytes: 8 });
+    await expect(stream.send("x".repeat(9))).rejects.toMatchObject({ code: "OUTBOX_FULL" });
+    state.refusal = undefined;
+    clock.advance(1000);
+    await settle();
+    expect(await readN(servers[0] as FramedStream<string>, 3)).toEqual(["c", "d", "123456"]);
+    await stream.close();
+  });
+
+  it("bytes are counted as UTF-8", () => {
+    expect(utf8Length("aé€😀")).toBe(1 + 2 + 3 + 4);
+    expect(utf8Length("\ud800x")).toBe(4); // a lone surrogate is written as U+FFFD
+  });
+
+  it("{ queue: false } refuses to queue with NOT_CONNECTED; after close() sends reject with CLOSED", async () => {
+    const { stream, state } = setup();
+    state.refusal = refused;
+    await settle();
+    await expect(stream.send("x", { queue: false })).rejects.toMatchObject({ code: "NOT_CONNECTED" });
+    expect(stream.queued.messages).toBe(0);
+    await stream.close();
+    await expect(stream.send("x")).rejects.toMatchObject({ code: "CLOSED" });
+    expect(() => stream.reconnect()).toThrow(FramedError);
+  });
+});
+
+describe("states and messages across reconnects", () => {
+  it("listeners see every change synchronously; states() yields the same, ending after closed", async () => {
+    const { clock, stream, servers, states } = setup();
+    const iterated = (async () => {
+      const seen: string[] = [];
+      for await (const state of stream.states()) seen.push(state.type);
+      return seen;
+    })();
+    await settle();
+    await servers[0]?.close();
+    await settle();
+    const seenSync: string[] = [];
+    const off = stream.onStateChange((s) => seenSync.push(s.type));
+    clock.advance(1000);
+    expect(seenSync).toEqual(["connecting"]); // told inside advance(), not later
+    off();
+    await settle();
+    await stream.close();
+    const types = states.map((s) => s.type);
+    expect(types).toEqual(["open", "reconnecting", "connecting", "open", "closed"]);
+    expect(await within(iterated, 2000, "states() to end")).toEqual(["connecting", ...types]);
+  });
+
+  it("iteration goes on across reconnects, and markers show where each reconnect happened", async () => {
+    const { clock, stream, servers } = setup();
+    const items: unknown[] = [];
+    const reading = (async () => {
+      for await (const item of stream.iterate({ markers: true })) {
+        items.push(item instanceof Reconnected ? `reconnected ${item.connection}` : item);
+      }
+    })();
+    await settle();
+    await servers[0]?.send("one");
+    await servers[0]?.send("two");
+    await servers[0]?.close();
+    await settle();
+    clock.advance(1000);
+    await settle();
+    await servers[1]?.send("three");
+    await settle();
+    await stream.close();
+    await within(reading, 2000, "iteration to end");
+    expect(items).toEqual(["one", "two", "reconnected 2", "three"]);
+  });
+
+  it("leaving a for await loop early closes the stream for good", async () => {
+    const { stream, servers } = setup();
+    await settle();
+    await servers[0]?.send("hello");
+    for await (const message of stream) {
+      expect(message).toBe("hello");
+      break;
+    }
+    await within(stream.closed, 2000, "closed");
+    expect(stream.state.type).toBe("closed");
+  });
+});
+
+describe("network hints", () => {
+  function fakeHints() {
+    const listeners = new Set<(hint: NetworkHint) => void>();
+    const hints = {
+      online: true,
+      isOnline: () => hints.online,
+      subscribe: (listener: (hint: NetworkHint) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      emit: (hint: NetworkHint) => {
+        for (const listener of listeners) listener(hint);
+      },
+      get listeners() {
+        return listeners.size;
+      },
+    };
+    return hints;
+  }
+
+  it("offline pauses the wait (no attempt burns while offline); online retries at once", async () => {
+    const hints = fakeHints();
+    const { clock, stream, attempts, state } = setup({ hints });
+    state.refusal = refused;
+    await settle();
+    hints.online = false;
+    hints.emit("offline");
+    expect(stream.state).toMatchObject({ type: "reconnecting", offline: true });
+    clock.advance(60_000);
+    expect(attempts).toHaveLength(1);
+    state.refusal = undefined;
+    hints.online = true;
+    hints.emit("online");
+    await settle();
+    expect(attempts).toHaveLength(2);
+    expect(stream.state.type).toBe("open");
+    await stream.close();
+    expect(hints.listeners).toBe(0);
+  });
+
+  it("a page becoming visible skips the rest of the wait", async () => {
+    const hints = fakeHints();
+    const { stream, attempts, state } = setup({ hints });
+    state.refusal = refused;
+    await settle();
+    expect(stream.state.type).toBe("reconnecting");
+    hints.emit("visible");
+    expect(attempts).toHaveLength(2);
+    await stream.close();
+  });
+
+  it("environmentHints reads online/offline events and visibilitychange from a window-like scope", () => {
+    const target = new EventTarget();
+    const documentTarget = Object.assign(new EventTarget(), { visibilityState: "hidden" });
+    const scope = {
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+      navigator: { onLine: false },
+      document: documentTarget,
+    };
+    const hints = environmentHints(scope);
+    expect(hints.isOnline()).toBe(false);
+    const seen: NetworkHint[] = [];
+    const off = hints.subscribe((hint) => seen.push(hint));
+    target.dispatchEvent(new Event("online"));
+    target.dispatchEvent(new Event("offline"));
+    documentTarget.dispatchEvent(new Event("visibilitychange")); // still hidden: no hint
+    documentTarget.visibilityState = "visible";
+    documentTarget.dispatchEvent(new Event("visibilitychange"));
+    off();
+    target.dispatchEvent(new Event("online"));
+    expect(seen).toEqual(["online", "offline", "visible"]);
+    expect(environmentHints({}).isOnline()).toBe(true);
+  });
+});
