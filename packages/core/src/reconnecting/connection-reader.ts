@@ -24,7 +24,7 @@ export class Reconnected {
  * `readableHighWaterMark` messages; past this many, the oldest is dropped with a warning, so a reader that
  * stalls while the network flaps keeps bounded memory.
  */
-export const MAX_UNREAD_CONNECTIONS = 8;
+export const MAX_UNREAD_CONNECTIONS = 4;
 
 interface Entry<T> {
   stream: MessageStream<T>;
