@@ -7,6 +7,7 @@ import {
   environmentHints,
   FramedError,
   type FramedStream,
+  MAX_UNREAD_CONNECTIONS,
   type NetworkHint,
   Reconnected,
   type ReconnectOptions,
@@ -420,5 +421,60 @@ describe("network hints", () => {
     target.dispatchEvent(new Event("online"));
     expect(seen).toEqual(["online", "offline", "visible"]);
     expect(environmentHints({}).isOnline()).toBe(true);
+  });
+});
+
+describe("bounds and teardown", () => {
+  it(`a reader more than ${MAX_UNREAD_CONNECTIONS} closed connections behind loses the oldest one's messages, with a warning`, async () => {
+    const { clock, stream, servers } = setup();
+    const warnings: FramedError[] = [];
+    stream.onWarning((error) => warnings.push(error));
+    const connections = MAX_UNREAD_CONNECTIONS + 2;
+    for (let i = 0; i < connections; i++) {
+      await settle();
+      await servers[i]?.send(`from ${i + 1}`);
+      await servers[i]?.close();
+      await settle();
+      if (i < connections - 1) clock.advance(1000);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/connection 1 were dropped/),
+      expect.stringMatching(/connection 2 were dropped/),
+    ]);
+    const close = stream.close();
+    const read: string[] = [];
+    for await (const message of stream) read.push(message);
+    await close;
+    expect(read).toEqual(["from 3", "from 4", "from 5", "from 6"]);
+  });
+
+  it("close() while an attempt runs aborts its signal, and a connection that opens too late is torn down", async () => {
+    const { stream, attempts, state } = setup();
+    state.hang = true;
+    await settle();
+    const closing = stream.close();
+    expect(attempts[0]?.signal.aborted).toBe(true);
+    await expect(closing).resolves.toEqual({ initiator: "local", code: undefined, reason: undefined });
+    expect(stream.state).toMatchObject({ type: "closed", unsent: 0 });
+
+    const { client, server } = streamPair(tinyFraming());
+    let late: (value: typeof client) => void = () => {};
+    const slow = reconnecting<string>(() => new Promise((resolve) => (late = resolve)), { hints: false });
+    await slow.close();
+    late(client);
+    await settle();
+    expect(await within(server.closed, 2000, "the late connection torn down")).toMatchObject({});
+    expect(slow.state.type).toBe("closed");
+  });
+
+  it("abort() tears the live connection down without flushing and ends the stream", async () => {
+    const { stream, servers } = setup();
+    await settle();
+    stream.abort();
+    await within(stream.closed, 2000, "closed");
+    expect(stream.state.type).toBe("closed");
+    expect((await within(servers[0]?.closed as Promise<{ initiator: string }>, 2000, "server end")).initiator).not.toBe(
+      "local",
+    );
   });
 });

@@ -14,15 +14,13 @@ export interface ReconnectClock {
   random(): number;
 }
 
-/** The runtime's own timers, `performance.now()` and `Math.random()`. */
+/**
+ * The runtime's own timers, `performance.now()` and `Math.random()`. A pending retry keeps a Node process
+ * alive (a client waiting for its server to come back is not done); a `stopped` stream holds no timer.
+ */
 export const systemClock: ReconnectClock = {
   now: () => performance.now(),
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    // A pending retry must not keep a Node process alive on its own (a CLI that gave up should exit).
-    (handle as { unref?: () => void }).unref?.();
-    return handle;
-  },
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   random: () => Math.random(),
 };
