@@ -195,7 +195,8 @@ export class ReconnectingStream<T> implements MessageStream<T> {
   }
 
   /**
-   * Messages of every connection in turn. With `markers: true`, a {@link Reconnected} comes between the
+   * Messages of every connection in turn, ending after `close()` (a `stopped` stream waits for `reconnect()`
+   * or `close()`). With `markers: true`, a {@link Reconnected} comes between the
    * last message of one connection and the first of the next. Leaving the loop early closes the stream.
    *
    * @example
@@ -225,6 +226,10 @@ export class ReconnectingStream<T> implements MessageStream<T> {
     return this.iterate();
   }
 
+  /**
+   * {@link MessageStream.consume} across every connection: resolves once the stream is closed for good
+   * (`close()`), not when one connection ends; a `stopped` stream keeps it waiting for `reconnect()`.
+   */
   async consume(handler: (message: T) => unknown): Promise<void> {
     for (;;) {
       const result = await this.reader.next(false);
