@@ -395,7 +395,8 @@ function asFramedError(error: unknown, what: string): FramedError {
  *
  * @example
  * ```ts
- * import { connect, reconnecting } from "@framed/websocket/node";
+ * import { reconnecting } from "@framed/core"; // also in @framed/core/node, /deno and /browser
+ * import { connect } from "@framed/websocket/node";
  * const stream = reconnecting(async ({ attempt }) =>
  *   connect("wss://example.com/feed", { headers: { authorization: `Bearer ${await freshToken()}` } }),
  * );
