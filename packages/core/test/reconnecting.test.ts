@@ -7,6 +7,7 @@ import {
   environmentHints,
   FramedError,
   type FramedStream,
+  MAX_BUFFERED_STATES,
   MAX_UNREAD_CONNECTIONS,
   type NetworkHint,
   Reconnected,
@@ -476,5 +477,53 @@ describe("bounds and teardown", () => {
     expect((await within(servers[0]?.closed as Promise<{ initiator: string }>, 2000, "server end")).initiator).not.toBe(
       "local",
     );
+  });
+});
+
+describe("the other ways to read", () => {
+  it("consume() and the readable view go on across reconnects; consume resolves at close()", async () => {
+    for (const way of ["consume", "readable"] as const) {
+      const { clock, stream, servers } = setup();
+      const got: string[] = [];
+      const reading =
+        way === "consume"
+          ? stream.consume((message) => void got.push(message))
+          : (async () => {
+              const reader = stream.readable.getReader();
+              for (;;) {
+                const { value, done } = await reader.read();
+                if (done) return;
+                got.push(value);
+              }
+            })();
+      await settle();
+      await servers[0]?.send("a");
+      await servers[0]?.close();
+      await settle();
+      clock.advance(1000);
+      await settle();
+      await servers[1]?.send("b");
+      await settle();
+      expect(got).toEqual(["a", "b"]);
+      await stream.close();
+      await within(reading, 2000, `${way} to end`);
+    }
+  });
+
+  it(`a states() reader that does not read keeps only the latest ${MAX_BUFFERED_STATES} changes`, async () => {
+    const { clock, stream, state } = setup({ maxDelay: 100, connectTimeout: 0 });
+    state.refusal = refused;
+    const states = stream.states(); // holds "connecting" from the start
+    await settle();
+    for (let i = 0; i < 50; i++) {
+      clock.advance(100);
+      await settle();
+    }
+    await stream.close();
+    const seen: ReconnectState[] = [];
+    for await (const s of states) seen.push(s);
+    expect(seen).toHaveLength(MAX_BUFFERED_STATES);
+    expect(seen.at(-1)?.type).toBe("closed");
+    expect(seen.at(-2)).toMatchObject({ type: "reconnecting", attempt: 51 });
   });
 });
