@@ -64,5 +64,5 @@ describe.each(FRAMINGS)("reconnecting over %s with a server that is killed and r
     await stream.close();
     await within(reading, 5000, "iteration to end after close()");
     expect(echoes).toEqual(expected); // nothing arrived late, nothing twice
-  });
+  }, 60_000); // two cold starts of a Node child on a loaded machine
 });
