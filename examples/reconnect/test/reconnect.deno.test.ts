@@ -46,7 +46,10 @@ async function startNodeServer(port: number) {
     if (done) break;
     output += value;
   }
+  let killed = false;
   const kill = async () => {
+    if (killed) return; // the finally block may kill a server the test already killed
+    killed = true;
     child.kill("SIGKILL");
     await reader.cancel();
     await child.stdin.close().catch(() => {});
