@@ -40,14 +40,11 @@ export {
   type OpenConnection,
   type ReconnectOptions,
   type ReconnectQuestion,
+  type ReconnectSendOptions,
+  type SendResult,
 } from "./reconnecting/options.ts";
 export { type OutboxOptions, type OutboxPolicy, utf8Length } from "./reconnecting/outbox.ts";
-export {
-  type ReconnectingStream,
-  type ReconnectSendOptions,
-  reconnecting,
-  type SendResult,
-} from "./reconnecting/reconnecting-stream.ts";
+export { type ReconnectingStream, reconnecting } from "./reconnecting/reconnecting-stream.ts";
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";

@@ -53,6 +53,15 @@ export interface ReconnectOptions<T> extends BackoffOptions {
   clock?: ReconnectClock;
 }
 
+/** How a send went: over a live connection, or into the outbox to go out after the next connect. */
+export type SendResult = "sent" | "queued";
+
+/** Options of `ReconnectingStream.send`. */
+export interface ReconnectSendOptions {
+  /** `false`: reject with `NOT_CONNECTED` instead of queuing while disconnected. Default true. */
+  queue?: boolean;
+}
+
 /** Every option checked, with defaults. */
 export interface ResolvedOptions {
   backoff: Backoff;

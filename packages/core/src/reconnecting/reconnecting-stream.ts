@@ -8,18 +8,16 @@ import { readableFrom, writableTo } from "../web-streams.ts";
 import { backoffDelay } from "./backoff.ts";
 import { ConnectionReader, type Reconnected } from "./connection-reader.ts";
 import type { NetworkHint } from "./network-hints.ts";
-import { type OpenConnection, type ReconnectOptions, type ResolvedOptions, resolveOptions } from "./options.ts";
+import {
+  type OpenConnection,
+  type ReconnectOptions,
+  type ReconnectSendOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  type SendResult,
+} from "./options.ts";
 import { Outbox } from "./outbox.ts";
 import { type DisconnectCause, type ReconnectState, StateWatch } from "./state.ts";
-
-/** How a send went: over a live connection, or into the outbox to go out after the next connect. */
-export type SendResult = "sent" | "queued";
-
-/** Options of {@link ReconnectingStream.send}. */
-export interface ReconnectSendOptions {
-  /** `false`: reject with `NOT_CONNECTED` instead of queuing while disconnected. Default true. */
-  queue?: boolean;
-}
 
 /**
  * A {@link MessageStream} over a succession of connections. See {@link reconnecting}.
