@@ -9,6 +9,7 @@ import {
   type FramedStream,
   MAX_BUFFERED_STATES,
   MAX_UNREAD_CONNECTIONS,
+  mapMessages,
   type NetworkHint,
   Reconnected,
   type ReconnectOptions,
@@ -525,5 +526,45 @@ describe("the other ways to read", () => {
     expect(seen).toHaveLength(MAX_BUFFERED_STATES);
     expect(seen.at(-1)?.type).toBe("closed");
     expect(seen.at(-2)).toMatchObject({ type: "reconnecting", attempt: 51 });
+  });
+});
+
+describe("a connection that is ending", () => {
+  it("a send it refuses at once (before its closed comes) is queued for the next connection; one refused later is not re-sent", async () => {
+    const clock = new ManualClock();
+    const servers: FramedStream<string>[] = [];
+    let refuse: "at once" | "later" | undefined;
+    const stream = reconnecting<string>(
+      async () => {
+        const { client, server } = streamPair(tinyFraming());
+        servers.push(server);
+        const view = mapMessages(client, { decode: (m: string) => m, encode: (m: string) => m });
+        const send = view.send.bind(view);
+        view.send = (message) => {
+          if (refuse === "at once") return Promise.reject(new FramedError("CLOSED", "ending"));
+          if (refuse === "later")
+            return new Promise((_, reject) => setTimeout(() => reject(new FramedError("CLOSED", "x"))));
+          return send(message);
+        };
+        return view;
+      },
+      { clock, hints: false, minDelay: 100 },
+    );
+    await settle();
+    refuse = "later";
+    await expect(stream.sendOrQueue("written, then failed")).rejects.toMatchObject({ code: "CLOSED" });
+    expect(stream.queued.messages).toBe(0);
+    refuse = "at once";
+    expect(await stream.sendOrQueue("first")).toBe("queued");
+    expect(await stream.sendOrQueue("second")).toBe("queued");
+    expect(stream.state.type).toBe("open"); // its closed has not come yet: the states wait for it
+    refuse = undefined;
+    await servers[0]?.close();
+    await settle();
+    expect(stream.state.type).toBe("reconnecting");
+    clock.advance(1000);
+    await settle();
+    expect(await readN(servers[1] as FramedStream<string>, 2)).toEqual(["first", "second"]);
+    await stream.close();
   });
 });

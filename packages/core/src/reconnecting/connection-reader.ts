@@ -92,6 +92,34 @@ export class ConnectionReader<T> {
     }
   }
 
+  /** An iterator over {@link next}; leaving it early (`return`) calls `close`, as leaving a `for await` closes a stream. */
+  iterator(markers: boolean, close: () => Promise<unknown>): AsyncIterableIterator<T | Reconnected> {
+    const iterator: AsyncIterableIterator<T | Reconnected> = {
+      next: () => this.next(markers),
+      return: async () => {
+        await close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** `MessageStream.consume` over {@link next}: a throwing handler calls `close`, and its error is the result. */
+  async consume(handler: (message: T) => unknown, close: () => Promise<unknown>): Promise<void> {
+    for (;;) {
+      const result = await this.next(false);
+      if (result.done) return;
+      try {
+        const outcome = handler(result.value as T);
+        if (outcome instanceof Promise) await outcome;
+      } catch (error) {
+        await close();
+        throw error;
+      }
+    }
+  }
+
   private wake(): void {
     const resolve = this.waiting;
     this.waiting = undefined;

@@ -7,6 +7,7 @@ import type { CloseInfo, CloseOptions, MessageStream } from "../message-stream.t
 import { readableFrom, writableTo } from "../web-streams.ts";
 import { backoffDelay } from "./backoff.ts";
 import { ConnectionReader, type Reconnected } from "./connection-reader.ts";
+import { sendLive } from "./live-send.ts";
 import type { NetworkHint } from "./network-hints.ts";
 import {
   type OpenConnection,
@@ -38,6 +39,11 @@ export class ReconnectingStream<T> implements MessageStream<T> {
   private resolveClosed!: (info: CloseInfo) => void;
   /** The live connection, if any. */
   private inner: MessageStream<T> | undefined;
+  /**
+   * A connection that refused a send without writing it (it is ending) but has not closed yet: sends go to
+   * the outbox, and its `closed` still decides what happens next (its close code matters to `shouldReconnect`).
+   */
+  private endingInner: MessageStream<T> | undefined;
   /** The connection `close()` is closing, for `abort()`. */
   private closingInner: MessageStream<T> | undefined;
   private closing: Promise<CloseInfo> | undefined;
@@ -120,7 +126,8 @@ export class ReconnectingStream<T> implements MessageStream<T> {
   sendOrQueue(message: T, options: ReconnectSendOptions = {}): Promise<SendResult> {
     if (this.closing)
       return Promise.reject(new FramedError("CLOSED", "cannot send: the reconnecting stream is closed"));
-    if (this.inner) return this.inner.send(message).then(sent);
+    const inner = this.inner;
+    if (inner) return sendLive(inner, message, () => this.refusedAtOnce(inner, message, options));
     if (options.queue === false) {
       return Promise.reject(
         new FramedError("NOT_CONNECTED", `cannot send without queuing: the stream is ${this.state.type}`),
@@ -145,6 +152,7 @@ export class ReconnectingStream<T> implements MessageStream<T> {
     if (this.closing) throw new FramedError("CLOSED", "cannot reconnect: the reconnecting stream is closed");
     const old = this.inner;
     this.inner = undefined;
+    this.endingInner = undefined;
     this.retries = 0;
     this.attemptAbort?.abort(new FramedError("CLOSED", "reconnect() was called"));
     if (old) {
@@ -164,8 +172,9 @@ export class ReconnectingStream<T> implements MessageStream<T> {
     this.clearTimer();
     this.attemptAbort?.abort(new FramedError("CLOSED", "the reconnecting stream was closed"));
     this.unsubscribeHints?.();
-    const inner = this.inner;
+    const inner = this.inner ?? this.endingInner;
     this.inner = undefined;
+    this.endingInner = undefined;
     this.closingInner = inner;
     const unsent = this.outbox.takeAll().length;
     const local: CloseInfo = { initiator: "local", code: options.code, reason: options.reason };
@@ -208,16 +217,7 @@ export class ReconnectingStream<T> implements MessageStream<T> {
   iterate(options: { markers: true }): AsyncIterableIterator<T | Reconnected>;
   iterate(options?: { markers?: false }): AsyncIterableIterator<T>;
   iterate(options: { markers?: boolean } = {}): AsyncIterableIterator<T | Reconnected> {
-    const markers = options.markers === true;
-    const iterator: AsyncIterableIterator<T | Reconnected> = {
-      next: () => this.reader.next(markers),
-      return: async () => {
-        await this.close();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    return this.reader.iterator(options.markers === true, () => this.close());
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -228,18 +228,8 @@ export class ReconnectingStream<T> implements MessageStream<T> {
    * {@link MessageStream.consume} across every connection: resolves once the stream is closed for good
    * (`close()`), not when one connection ends; a `stopped` stream keeps it waiting for `reconnect()`.
    */
-  async consume(handler: (message: T) => unknown): Promise<void> {
-    for (;;) {
-      const result = await this.reader.next(false);
-      if (result.done) return;
-      try {
-        const outcome = handler(result.value as T);
-        if (outcome instanceof Promise) await outcome;
-      } catch (error) {
-        await this.close();
-        throw error;
-      }
-    }
+  consume(handler: (message: T) => unknown): Promise<void> {
+    return this.reader.consume(handler, () => this.close());
   }
 
   get readable(): ReadableStream<T> {
@@ -318,9 +308,19 @@ export class ReconnectingStream<T> implements MessageStream<T> {
     stream.closed.then((info) => this.innerClosed(stream, info));
   }
 
+  /** A live connection refused a send before writing it: it is ending; queue from now on. */
+  private refusedAtOnce(inner: MessageStream<T>, message: T, options: ReconnectSendOptions): Promise<SendResult> {
+    if (this.inner === inner) {
+      this.inner = undefined;
+      this.endingInner = inner;
+    }
+    return this.sendOrQueue(message, options);
+  }
+
   private innerClosed(stream: MessageStream<T>, info: CloseInfo): void {
-    if (stream !== this.inner) return; // detached by reconnect() or close()
+    if (stream !== this.inner && stream !== this.endingInner) return; // detached by reconnect() or close()
     this.inner = undefined;
+    this.endingInner = undefined;
     if (this.options.clock.now() - this.openedAt >= this.options.minUptime) this.retries = 0;
     this.retry({ closeInfo: info });
   }
@@ -378,7 +378,6 @@ export class ReconnectingStream<T> implements MessageStream<T> {
 }
 
 const QUEUED: Promise<SendResult> = Promise.resolve("queued");
-const sent = (): SendResult => "sent";
 const ignore = (): void => {};
 
 function asFramedError(error: unknown, what: string): FramedError {
