@@ -1,13 +1,16 @@
 // Fixtures for the Chromium test: the example's WebSocket echo server in a child process, and a small
-// HTTP control endpoint through which the page kills it and starts it again (on the same port).
+// HTTP control endpoint through which the page kills it and starts it again (on the same port), and a
+// WebSocket server that closes every connection with 1008 (policy violation).
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { listen } from "@framed/websocket/node";
 import { ServerProcess } from "../server-process.ts";
 
 declare module "vitest" {
   interface ProvidedContext {
     reconnectEchoUrl: string;
     reconnectControlUrl: string;
+    reconnectPolicyCloseUrl: string;
   }
 }
 
@@ -27,10 +30,13 @@ export async function setup(provide: (key: string, value: unknown) => void): Pro
     );
   });
   await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
+  const policy = await listen({ port: 0 }, (stream) => void stream.close({ code: 1008, reason: "not allowed" }));
+  provide("reconnectPolicyCloseUrl", policy.url);
   provide("reconnectEchoUrl", `ws://127.0.0.1:${port}/`);
   provide("reconnectControlUrl", `http://127.0.0.1:${(control.address() as AddressInfo).port}`);
   return async () => {
     await new Promise((resolve) => control.close(resolve));
+    await policy.close();
     await echo.kill();
   };
 }

@@ -7,6 +7,7 @@ import { expect, inject, it } from "vitest";
 
 const echoUrl = inject("reconnectEchoUrl");
 const controlUrl = inject("reconnectControlUrl");
+const policyCloseUrl = inject("reconnectPolicyCloseUrl");
 
 async function control(action: "kill" | "start"): Promise<void> {
   const response = await fetch(`${controlUrl}/${action}`);
@@ -48,6 +49,30 @@ it("survives its server being killed and restarted: queued sends arrive in order
   expect(echoes).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
   expect(results).toEqual(["sent", "sent", "sent", "queued", "queued", "queued", "sent", "sent"]);
   expect(states.map((s) => s.type)).toEqual(["open", "reconnecting", "connecting", "open"]);
+  await stream.close();
+  await reading;
+});
+
+it("stops without retrying when the server closes with 1008 (the default shouldReconnect), and reconnect() tries again", async () => {
+  let attempts = 0;
+  const stream = reconnecting(
+    () => {
+      attempts++;
+      return connect(policyCloseUrl);
+    },
+    { minDelay: 10, maxDelay: 10 },
+  );
+  const reading = (async () => {
+    for await (const _ of stream);
+  })();
+  await until(() => stream.state.type === "stopped", 5000, "stopped");
+  expect(stream.state).toMatchObject({
+    reason: "refused",
+    cause: { closeInfo: { code: 1008, reason: "not allowed" } },
+  });
+  expect(attempts).toBe(1);
+  stream.reconnect();
+  await until(() => attempts === 2 && stream.state.type === "stopped", 5000, "stopped again after reconnect()");
   await stream.close();
   await reading;
 });
