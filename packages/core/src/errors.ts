@@ -18,6 +18,8 @@
  * - `CONNECT_FAILED`: a connection could not be opened (refused, unreachable).
  * - `CONNECTION_RESET`: the transport failed or was reset under us.
  * - `CLOSED`: the stream is closed; nothing more can be sent.
+ * - `NOT_CONNECTED`: a reconnecting stream is between connections and the send asked not to be queued.
+ * - `OUTBOX_FULL`: a reconnecting stream's outbox is at its bound and its policy is to refuse the send.
  * - `INTERNAL_ERROR`: a failure inside framed or a plug-in (a compressor), not the peer's fault.
  */
 export type FramedErrorCode =
@@ -34,6 +36,8 @@ export type FramedErrorCode =
   | "CONNECT_FAILED"
   | "CONNECTION_RESET"
   | "CLOSED"
+  | "NOT_CONNECTED"
+  | "OUTBOX_FULL"
   | "INTERNAL_ERROR";
 
 /** Extra facts an error may carry. */

@@ -25,6 +25,27 @@ export {
 export { asJson, asText, type MessageCodec, mapMessages } from "./map-messages.ts";
 export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
+export { type Backoff, type BackoffOptions, backoffDelay, resolveBackoff } from "./reconnecting/backoff.ts";
+export { type ReconnectClock, systemClock } from "./reconnecting/clock.ts";
+export { MAX_UNREAD_CONNECTIONS, Reconnected } from "./reconnecting/connection-reader.ts";
+export {
+  environmentHints,
+  type HintScope,
+  type NetworkHint,
+  type NetworkHints,
+} from "./reconnecting/network-hints.ts";
+export {
+  type AttemptInfo,
+  defaultShouldReconnect,
+  type OpenConnection,
+  type ReconnectOptions,
+  type ReconnectQuestion,
+  type ReconnectSendOptions,
+  type SendResult,
+} from "./reconnecting/options.ts";
+export { type OutboxOptions, type OutboxPolicy, utf8Length } from "./reconnecting/outbox.ts";
+export { type ReconnectingStream, reconnecting } from "./reconnecting/reconnecting-stream.ts";
+export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { TransportStream } from "./transport-stream.ts";

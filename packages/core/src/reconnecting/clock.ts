@@ -1,0 +1,26 @@
+/**
+ * The clock a reconnecting stream reads: timers, the time and randomness, injected so backoff is tested
+ * without waiting on the wall clock.
+ */
+
+/** Timers, time and jitter for {@link reconnecting}. Tests pass a manual clock; everyone else the default. */
+export interface ReconnectClock {
+  /** Milliseconds on a monotonic scale (only differences are used). */
+  now(): number;
+  /** Call `callback` once after `ms` milliseconds; returns a handle for {@link clearTimeout}. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
+}
+
+/**
+ * The runtime's own timers, `performance.now()` and `Math.random()`. A pending retry keeps a Node process
+ * alive (a client waiting for its server to come back is not done); a `stopped` stream holds no timer.
+ */
+export const systemClock: ReconnectClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  random: () => Math.random(),
+};
