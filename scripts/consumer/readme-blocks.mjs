@@ -5,8 +5,8 @@
 //   <!-- consumer: skip <why> -->          not compiled (a fragment that cannot stand alone); keep these rare
 //   <!-- consumer: run -->                 compiled and also run: it must exit 0 on its own within 30 s
 //   <!-- consumer: declare                 ambient declarations for the names a snippet leaves to the reader
-//   declare const cert: string;            (`handler`, `cert`…), appended after the block so that line numbers
-//   -->                                    in errors stay the README's
+//   declare const cert: string;            (`handler`, `cert`…), or the import an excerpt of a file relies on,
+//   -->                                    appended after the block so that error line numbers stay the README's
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
