@@ -40,11 +40,15 @@ export class Results {
  * Runs a command to its end (bounded by `timeoutMs`, then killed) and resolves with its exit status and
  * output; never rejects, so a missing tool is a failed check, not a crashed stage.
  */
-export function runCommand(command, args, { cwd, env, timeoutMs = 60_000, input } = {}) {
+export function runCommand(command, args, { cwd, env, timeoutMs = 60_000, input, withoutNpmConfig = false } = {}) {
+  // Under `pnpm test`, pnpm's settings reach us as npm_config_* variables; npm must not read them as its own.
+  const inherited = withoutNpmConfig
+    ? Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)))
+    : process.env;
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, NO_COLOR: "1", ...env },
+      env: { ...inherited, NO_COLOR: "1", ...env },
       stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";

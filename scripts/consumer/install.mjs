@@ -62,7 +62,7 @@ export async function installAll(packages, work, thirdParty) {
   const result = await runCommand(
     "npm",
     ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-update-notifier", "--loglevel=error"],
-    { cwd: app, timeoutMs: 180_000 },
+    { cwd: app, timeoutMs: 180_000, withoutNpmConfig: true },
   );
   if (result.status !== 0) throw new Error(`npm install failed:\n${tail(result.stdout + result.stderr)}`);
   return app;
