@@ -1,0 +1,121 @@
+/**
+ * `framed connect`: one connection; stdin's messages go out, received messages are printed. When stdin
+ * ends the sending is done, and the command keeps printing until the peer closes or `--linger` passes
+ * without a message, then closes cleanly.
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import type { CloseInfo } from "@framed/core";
+import { describeEndpoint, parseEndpoint } from "./endpoint.ts";
+import { EXIT, type ExitCode } from "./exit-codes.ts";
+import { closeFailure, describeFailure, type Failure } from "./failure.ts";
+import { type CliIo, whenAborted } from "./io.ts";
+import { openConnection, type Peer } from "./open.ts";
+import type { ConnectCommand } from "./options.ts";
+import { Output } from "./output.ts";
+import { stdinMessages } from "./stdin-messages.ts";
+
+function report(io: CliIo, output: Output, failure: Failure, verbose: boolean, error?: unknown): ExitCode {
+  output.event({ event: "error", exit: failure.exitCode, message: failure.reason });
+  io.error(`framed: ${failure.reason}`);
+  if (verbose && error instanceof Error && error.stack) io.error(error.stack);
+  return failure.exitCode;
+}
+
+/**
+ * Run `framed connect`.
+ *
+ * @example
+ * ```ts
+ * const exitCode = await runConnect(parseCommand("connect", ["ws://127.0.0.1:8080"]) as ConnectCommand, processIo());
+ * ```
+ */
+export async function runConnect(command: ConnectCommand, io: CliIo): Promise<ExitCode> {
+  const output = new Output(io.stdout, command);
+  const endpoint = parseEndpoint(command.target, { framing: command.framing });
+  let peer: Peer;
+  try {
+    peer = await openConnection(endpoint, command, command.timeout);
+  } catch (error) {
+    return report(io, output, describeFailure(error, endpoint.framing), command.verbose, error);
+  }
+  const { stream } = peer;
+  const protocol = (stream as { protocol?: string }).protocol;
+  output.event({ event: "open", address: describeEndpoint(endpoint), ...(protocol ? { protocol } : {}) });
+  if (!command.quiet && !command.json) io.error(`framed: connected to ${describeEndpoint(endpoint)}`);
+
+  // The linger clock restarts with each received message once stdin has ended.
+  let lastMessageAt = Date.now();
+  let readError: unknown;
+  const reading = (async () => {
+    try {
+      for await (const message of stream) {
+        lastMessageAt = Date.now();
+        const full = output.message(message);
+        if (full) await full;
+      }
+    } catch (error) {
+      readError = error;
+    }
+  })();
+
+  let stdinFailure: { failure: Failure; error: unknown } | undefined;
+  const sending = (async () => {
+    if (!command.readStdin) return;
+    try {
+      const messages = await stdinMessages(io.stdin, command.stdinFraming, command);
+      for await (const message of messages) await stream.send(message);
+    } catch (error) {
+      // A send that fails because the peer already closed is not stdin's fault: the close says why.
+      if ((error as { code?: string }).code === "CLOSED") return;
+      stdinFailure = { failure: describeFailure(error, endpoint.framing), error };
+      if ((error as { code?: string }).code !== undefined) {
+        stdinFailure.failure = {
+          exitCode: EXIT.BAD_INPUT,
+          reason: `bad input on stdin: ${stdinFailure.failure.reason}`,
+        };
+      }
+    }
+  })();
+
+  const peerDone = reading.then(() => "peer" as const);
+  const stopped = whenAborted(io.stop).then(() => "stop" as const);
+  const lingered = sending.then(async () => {
+    if (!command.readStdin) return new Promise<never>(() => {});
+    if (stdinFailure) return "stdin-failed" as const;
+    lastMessageAt = Date.now();
+    for (;;) {
+      const left = lastMessageAt + command.linger - Date.now();
+      if (left <= 0) return "linger" as const;
+      await delay(left);
+    }
+  });
+  const why = await Promise.race([peerDone, stopped, lingered]);
+  let info: CloseInfo;
+  if (why === "peer") {
+    info = await stream.closed;
+  } else {
+    info = await stream.close(why === "stdin-failed" ? { code: 1007, reason: "bad input" } : {});
+    await reading;
+  }
+  await output.flush();
+  if (stdinFailure) return report(io, output, stdinFailure.failure, command.verbose, stdinFailure.error);
+  output.event({
+    event: "close",
+    initiator: info.initiator,
+    ...(info.code !== undefined ? { code: info.code } : {}),
+    ...(info.reason ? { reason: info.reason } : {}),
+  });
+  const failure =
+    closeFailure(info, endpoint.framing) ?? (readError ? describeFailure(readError, endpoint.framing) : undefined);
+  if (failure) {
+    const code = report(io, output, failure, command.verbose, info.error ?? readError);
+    await output.flush();
+    return code;
+  }
+  if (!command.quiet && !command.json) {
+    const code = info.code !== undefined ? ` with code ${info.code}${info.reason ? ` (${info.reason})` : ""}` : "";
+    io.error(`framed: closed by ${info.initiator === "local" ? "us" : "the peer"}${code}`);
+  }
+  await output.flush();
+  return EXIT.OK;
+}
