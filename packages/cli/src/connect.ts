@@ -4,7 +4,7 @@
  * without a message, then closes cleanly.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { CloseInfo } from "@framed/core";
+import type { CloseInfo, MessageStream } from "@framed/core";
 import { describeEndpoint, parseEndpoint } from "./endpoint.ts";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import { closeFailure, describeFailure, type Failure } from "./failure.ts";
@@ -13,6 +13,25 @@ import { openConnection, type Peer } from "./open.ts";
 import type { ConnectCommand } from "./options.ts";
 import { Output } from "./output.ts";
 import { stdinMessages } from "./stdin-messages.ts";
+
+/**
+ * Milliseconds a graceful close may wait for the peer (its WebSocket close reply, or the end of a TCP
+ * stream) before the connection is dropped. A line server that never hangs up is normal, not an error.
+ */
+const CLOSE_GRACE = 2000;
+
+async function closeWithin(stream: MessageStream<unknown>, ms: number): Promise<CloseInfo> {
+  const closing = stream.close();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const info = await Promise.race([closing, late]);
+  clearTimeout(timer);
+  if (info !== undefined) return info;
+  stream.abort("the peer did not finish closing");
+  return { initiator: "local" };
+}
 
 function report(io: CliIo, output: Output, failure: Failure, verbose: boolean, error?: unknown): ExitCode {
   output.event({ event: "error", exit: failure.exitCode, message: failure.reason });
@@ -93,8 +112,11 @@ export async function runConnect(command: ConnectCommand, io: CliIo): Promise<Ex
   let info: CloseInfo;
   if (why === "peer") {
     info = await stream.closed;
+  } else if (why === "stdin-failed") {
+    stream.abort("bad input on stdin");
+    info = await stream.closed;
   } else {
-    info = await stream.close(why === "stdin-failed" ? { code: 1007, reason: "bad input" } : {});
+    info = await closeWithin(stream, CLOSE_GRACE);
     await reading;
   }
   await output.flush();

@@ -23,6 +23,9 @@ const TLS_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
+const WRONG_FRAMING_HINT =
+  " (is it a WebSocket server? for a raw TCP service use --framing newline, ndjson or length-prefix)";
+
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
@@ -63,13 +66,16 @@ export function describeFailure(error: unknown, framing?: FramingName): Failure 
     case "HANDSHAKE_FAILED": {
       let hint = "";
       if (framed.status === undefined) {
-        hint = " (is it a WebSocket server? for a raw TCP service use --framing newline, ndjson or length-prefix)";
+        hint = WRONG_FRAMING_HINT;
       } else if (framed.status === 404) hint = " (check the URL's path)";
       else if (framed.status === 401 || framed.status === 403) hint = " (add credentials with -H 'Authorization: …')";
       return { exitCode: EXIT.HANDSHAKE_FAILED, reason: `WebSocket handshake refused: ${message}${hint}` };
     }
-    case "TIMEOUT":
-      return { exitCode: EXIT.TIMEOUT, reason: `timed out: ${message}` };
+    case "TIMEOUT": {
+      // A raw TCP server never sends the blank line that ends an HTTP response: the handshake times out.
+      const hint = /handshake response/.test(message) ? WRONG_FRAMING_HINT : "";
+      return { exitCode: EXIT.TIMEOUT, reason: `timed out: ${message}${hint}` };
+    }
     case "MESSAGE_TOO_LARGE":
     case "INVALID_FRAME":
     case "INVALID_UTF8":
