@@ -64,8 +64,16 @@ function asMessages(stream: MessageStream<unknown>, endpoint: Endpoint, flags: F
   }
 }
 
+/**
+ * Decoded messages a stream holds for a slow consumer (stdout, or the other side of a bridge) before it
+ * pauses its socket. Few, because each may be up to --max-message-size bytes: per connection and direction
+ * the CLI holds at most this many messages, plus 1 MiB waiting for a slow peer (the writable high-water mark).
+ */
+export const READ_AHEAD_MESSAGES = 16;
+
 function lengthPrefixOptions(flags: FramingFlags) {
   return {
+    readableHighWaterMark: READ_AHEAD_MESSAGES,
     header: flags.lengthHeader,
     lengthFieldOffset: flags.lengthFieldOffset,
     lengthAdjustment: flags.lengthAdjustment,
@@ -76,7 +84,11 @@ function lengthPrefixOptions(flags: FramingFlags) {
 }
 
 function lineOptions(flags: FramingFlags) {
-  return { delimiter: flags.delimiter, maxMessageSize: flags.maxMessageSize };
+  return {
+    readableHighWaterMark: READ_AHEAD_MESSAGES,
+    delimiter: flags.delimiter,
+    maxMessageSize: flags.maxMessageSize,
+  };
 }
 
 /** Bad framing flags (a geometry the framing refuses) are usage errors, not connection failures. */
@@ -103,6 +115,7 @@ export async function openConnection(endpoint: Endpoint, flags: FramingFlags, ti
     if (endpoint.framing === "websocket") {
       const { connect } = await import("@framed/websocket/node");
       opening = connect(endpoint.url as string, {
+        readableHighWaterMark: READ_AHEAD_MESSAGES,
         protocols: flags.protocols,
         headers: flags.headers,
         deflate: flags.deflate ?? true,
@@ -174,6 +187,7 @@ export async function openListener(
     if (endpoint.framing === "websocket") {
       const { listen } = await import("@framed/websocket/node");
       const listener = await listen(address, (stream, socket) => accept(stream, remoteOf(socket)), {
+        readableHighWaterMark: READ_AHEAD_MESSAGES,
         protocols: flags.protocols,
         headers: flags.headers,
         deflate: flags.deflate ?? false,
