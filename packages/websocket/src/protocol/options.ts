@@ -32,6 +32,17 @@ export interface WebSocketOptions {
    * over fresh ones), so this is on by default; pass `false` when feeding a session bytes you read again.
    */
   unmaskInPlace?: boolean;
+  /**
+   * Called with each ping and pong the peer sends, after the session answered a ping (tools that show
+   * traffic, such as the `framed` CLI's `--json`). `payload` is a view valid only during the call: copy it to
+   * keep it. Pings are answered whether or not this is set.
+   *
+   * @example
+   * ```ts
+   * websocketFraming({ onControlFrame: (kind, payload) => console.log(kind, payload.length) });
+   * ```
+   */
+  onControlFrame?: (kind: "ping" | "pong", payload: Uint8Array) => void;
 }
 
 /**
@@ -51,6 +62,7 @@ export interface ResolvedOptions {
   compressionThreshold: number;
   compressor: CompressorFactory | null;
   unmaskInPlace: boolean;
+  onControlFrame: ((kind: "ping" | "pong", payload: Uint8Array) => void) | undefined;
 }
 
 function checkWindowBits(name: string, value: number): void {
@@ -82,5 +94,9 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
     }
   }
   const unmaskInPlace = options.unmaskInPlace !== false;
-  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace };
+  if (options.onControlFrame !== undefined && typeof options.onControlFrame !== "function") {
+    throw new TypeError(`onControlFrame must be a function, got ${typeof options.onControlFrame}`);
+  }
+  const onControlFrame = options.onControlFrame;
+  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace, onControlFrame };
 }
