@@ -53,7 +53,11 @@ export async function runConnect(command: ConnectCommand, io: CliIo): Promise<Ex
   const endpoint = parseEndpoint(command.target, { framing: command.framing });
   let peer: Peer;
   try {
-    peer = await openConnection(endpoint, command, command.timeout);
+    // Pings and pongs are --json events; the payload becomes text at once, while its view is still valid.
+    const onControlFrame = command.json
+      ? (kind: "ping" | "pong", payload: Uint8Array) => output.control(kind, payload)
+      : undefined;
+    peer = await openConnection(endpoint, command, command.timeout, onControlFrame);
   } catch (error) {
     return report(io, output, describeFailure(error, endpoint.framing), command.verbose, error);
   }

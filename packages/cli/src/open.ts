@@ -105,9 +105,15 @@ function optionError(error: unknown): unknown {
  * @example
  * ```ts
  * const { stream } = await openConnection(parseEndpoint("ws://127.0.0.1:8080"), flags, 10_000);
+ * // WebSocket only: `onControlFrame` sees each ping and pong the peer sends.
  * ```
  */
-export async function openConnection(endpoint: Endpoint, flags: FramingFlags, timeout: number): Promise<Peer> {
+export async function openConnection(
+  endpoint: Endpoint,
+  flags: FramingFlags,
+  timeout: number,
+  onControlFrame?: (kind: "ping" | "pong", payload: Uint8Array) => void,
+): Promise<Peer> {
   const address = { host: endpoint.host, port: endpoint.port };
   const label = endpoint.url ?? `${endpoint.host}:${endpoint.port}`;
   let opening: Promise<MessageStream<unknown>>;
@@ -123,6 +129,7 @@ export async function openConnection(endpoint: Endpoint, flags: FramingFlags, ti
         maxMessageSize: flags.maxMessageSize,
         handshakeTimeout: timeout,
         tls: flags.insecure ? { rejectUnauthorized: false } : undefined,
+        onControlFrame,
       });
     } else if (endpoint.framing === "length-prefix") {
       const { connect } = await import("@framed/length-prefix/node");

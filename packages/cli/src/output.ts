@@ -14,7 +14,10 @@ export interface Sink {
 }
 
 /** One event of `--json` output. */
-export type JsonEvent = { event: "open" | "message" | "close" | "error" | "listening"; [key: string]: unknown };
+export type JsonEvent = {
+  event: "open" | "message" | "ping" | "pong" | "close" | "error" | "listening";
+  [key: string]: unknown;
+};
 
 const FLUSH_AT = 64 * 1024;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -91,6 +94,18 @@ export class Output {
     else if (this.flags.binary === "hex") text = hex(message);
     else text = printable(message) ?? hex(message);
     return this.line(connection === undefined ? text : `#${connection} ${text}`);
+  }
+
+  /** A WebSocket ping or pong from the peer, as a `--json` event with its payload (text when printable). */
+  control(kind: "ping" | "pong", payload: Uint8Array): void {
+    const text = printable(payload);
+    const event: JsonEvent = { event: kind };
+    if (text !== undefined) event.data = text;
+    else {
+      event.encoding = this.flags.binary === "base64" ? "base64" : "hex";
+      event.data = event.encoding === "base64" ? base64(payload) : hex(payload);
+    }
+    this.event(event);
   }
 
   /** A `--json` event; nothing in plain mode (notes go to stderr there). */

@@ -155,6 +155,26 @@ describe("framed connect against a ws server", () => {
   });
 });
 
+describe("framed connect --json and WebSocket control frames", () => {
+  it("prints the server's ping and the pong answering a --ping-interval ping as events", async () => {
+    const server = new WebSocketServer({ port: 0 });
+    server.on("connection", (socket) => {
+      socket.ping("hb");
+      // ws answers the CLI's keep-alive ping before emitting "ping": the pong is on the wire before the close.
+      socket.on("ping", () => socket.close(1000, "seen your ping"));
+    });
+    await once(server, "listening");
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const url = `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
+    const { code, stdout } = await runCli(["connect", url, "--json", "--no-stdin", "--ping-interval", "100"]);
+    const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(events.map((event) => event.event)).toEqual(["open", "ping", "pong", "close"]);
+    expect(events[1]).toEqual({ event: "ping", data: "hb" });
+    expect(events[3]).toEqual({ event: "close", initiator: "remote", code: 1000, reason: "seen your ping" });
+    expect(code).toBe(0);
+  });
+});
+
 describe("framed connect against a plain Node line server", () => {
   it("sends lines, prints the replies, and exits 0 when the server ends the connection", async () => {
     const server = net.createServer((socket) => {
