@@ -10,6 +10,8 @@ export default defineConfig({
   sourcemap: true,
   target: "es2022",
   platform: "node",
+  // Keep `node:` on builtins: every runtime that runs the bin (Node, Deno, Bun) knows them by that name.
+  removeNodeProtocol: false,
   // Each command is its own chunk, imported only when that command runs: `framed --help` loads none.
   splitting: true,
   external: [/^@framed\//],

@@ -167,7 +167,10 @@ describe("framed connect --json and WebSocket control frames", () => {
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
     const url = `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
     const { code, stdout } = await runCli(["connect", url, "--json", "--no-stdin", "--ping-interval", "100"]);
-    const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const events = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(events.map((event) => event.event)).toEqual(["open", "ping", "pong", "close"]);
     expect(events[1]).toEqual({ event: "ping", data: "hb" });
     expect(events[3]).toEqual({ event: "close", initiator: "remote", code: 1000, reason: "seen your ping" });
