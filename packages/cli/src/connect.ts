@@ -52,10 +52,15 @@ export async function runConnect(command: ConnectCommand, io: CliIo): Promise<Ex
   const output = new Output(io.stdout, command);
   const endpoint = parseEndpoint(command.target, { framing: command.framing });
   let peer: Peer;
+  let early: Array<["ping" | "pong", Uint8Array]> | undefined = [];
   try {
-    // Pings and pongs are --json events; the payload becomes text at once, while its view is still valid.
+    // Pings and pongs are --json events. A ping may come in the same packet as the handshake's 101, before
+    // "open" is printed: those wait (copied, since the payload is a view of the session's chunk).
     const onControlFrame = command.json
-      ? (kind: "ping" | "pong", payload: Uint8Array) => output.control(kind, payload)
+      ? (kind: "ping" | "pong", payload: Uint8Array) => {
+          if (early) early.push([kind, payload.slice()]);
+          else output.control(kind, payload);
+        }
       : undefined;
     peer = await openConnection(endpoint, command, command.timeout, onControlFrame);
   } catch (error) {
@@ -64,6 +69,8 @@ export async function runConnect(command: ConnectCommand, io: CliIo): Promise<Ex
   const { stream } = peer;
   const protocol = (stream as { protocol?: string }).protocol;
   output.event({ event: "open", address: describeEndpoint(endpoint), ...(protocol ? { protocol } : {}) });
+  for (const [kind, payload] of early ?? []) output.control(kind, payload);
+  early = undefined;
   if (!command.quiet && !command.json) io.error(`framed: connected to ${describeEndpoint(endpoint)}`);
 
   // The linger clock restarts with each received message once stdin has ended.

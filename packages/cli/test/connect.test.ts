@@ -166,7 +166,7 @@ describe("framed connect --json and WebSocket control frames", () => {
     await once(server, "listening");
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
     const url = `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
-    const { code, stdout } = await runCli(["connect", url, "--json", "--no-stdin", "--ping-interval", "100"]);
+    const { code, stdout } = await runCli(["connect", url, "--json", "--no-stdin", "--ping-interval", "400"]);
     const events = stdout
       .trim()
       .split("\n")
