@@ -19,7 +19,11 @@ export interface CliIo {
 export function processIo(): CliIo {
   const stopping = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => stopping.abort());
+    process.once(signal, () => {
+      stopping.abort();
+      // A second Ctrl-C does not wait for a peer that never finishes closing.
+      process.once(signal, () => process.exit(130));
+    });
   }
   return {
     stdin: process.stdin,

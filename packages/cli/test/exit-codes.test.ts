@@ -68,6 +68,16 @@ describe("exit codes", () => {
       expect(code).toBe(EXIT.CONNECT_FAILED);
       expectOneLineReason(stderr, /^framed: connection refused: .*ECONNREFUSED/);
     }
+    const verbose = await runCli(["connect", `127.0.0.1:${port}`, "--verbose"]);
+    expect(verbose.code).toBe(EXIT.CONNECT_FAILED);
+    expect(verbose.stderr).toMatch(/^framed: connection refused: .*\n.*FramedError.*\n\s+at /);
+  });
+
+  it("3 (listen): the port is already in use", async () => {
+    const port = await tcpServer(() => {});
+    const { code, stderr } = await runCli(["listen", String(port), "--framing", "length-prefix"]);
+    expect(code).toBe(EXIT.CONNECT_FAILED);
+    expectOneLineReason(stderr, /^framed: could not listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
   });
 
   it("4 (handshake refused): a WebSocket server answers 401; the reason carries the status", async () => {
@@ -140,7 +150,7 @@ describe("exit codes", () => {
     expectOneLineReason(stderr, /^framed: timed out: no WebSocket handshake response .* within 300 ms/);
   });
 
-  it("7 (peer error close): the server closes the WebSocket with 1008; --verbose adds the detail, not a trace", async () => {
+  it("7 (peer error close): the server closes the WebSocket with 1008, and the reason says so", async () => {
     const server = new WebSocketServer({ port: 0 });
     server.on("connection", (socket) => socket.close(1008, "policy"));
     await once(server, "listening");
