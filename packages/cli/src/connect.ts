@@ -113,13 +113,17 @@ export async function runConnect(command: ConnectCommand, io: CliIo): Promise<Ex
     if (!command.readStdin) return new Promise<never>(() => {});
     if (stdinFailure) return "stdin-failed" as const;
     lastMessageAt = Date.now();
-    for (;;) {
+    // Ends early once the race below is decided, so no timer outlives the command.
+    while (!decided) {
       const left = lastMessageAt + command.linger - Date.now();
-      if (left <= 0) return "linger" as const;
+      if (left <= 0) break;
       await delay(left);
     }
+    return "linger" as const;
   });
+  let decided = false;
   const why = await Promise.race([peerDone, stopped, lingered]);
+  decided = true;
   let info: CloseInfo;
   if (why === "peer") {
     info = await stream.closed;
