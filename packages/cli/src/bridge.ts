@@ -4,7 +4,7 @@
  * only when the previous message was accepted, so a slow side pauses the other's socket (backpressure).
  */
 import type { CloseInfo, CloseOptions } from "@framed/core";
-import { describeEndpoint, type Endpoint, parseEndpoint } from "./endpoint.ts";
+import { describeEndpoint, type Endpoint, parseEndpoint, parseListenEndpoint } from "./endpoint.ts";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import { closeFailure, describeFailure } from "./failure.ts";
 import { type CliIo, whenAborted } from "./io.ts";
@@ -46,7 +46,7 @@ async function pump(from: Peer, to: Peer, toEndpoint: Endpoint): Promise<void> {
  */
 export async function runBridge(command: BridgeCommand, io: CliIo): Promise<ExitCode> {
   const output = new Output(io.stdout, command);
-  const from = parseEndpoint(command.from);
+  const from = parseListenEndpoint(command.from);
   const to = parseEndpoint(command.to);
   const note = (line: string) => {
     if (!command.quiet && !command.json) io.error(`framed: ${line}`);

@@ -89,3 +89,23 @@ export function describeEndpoint(endpoint: Endpoint): string {
   const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
   return `${endpoint.framing} ${host}:${endpoint.port}`;
 }
+
+/**
+ * The endpoint to listen on: the same addresses, but a listener serves plain TCP only (no certificate to
+ * serve `wss://` with), and says so instead of silently serving `ws://`.
+ *
+ * @example
+ * ```ts
+ * parseListenEndpoint("ws://0.0.0.0:8080/"); // websocket on 0.0.0.0:8080
+ * ```
+ */
+export function parseListenEndpoint(address: string, options: { framing?: FramingName } = {}): Endpoint {
+  const endpoint = parseEndpoint(address, options);
+  if (endpoint.secure) {
+    throw new CliError(
+      EXIT.USAGE,
+      `cannot listen on "${address}": framed listens without TLS; put it behind a TLS proxy or use ws://`,
+    );
+  }
+  return endpoint;
+}

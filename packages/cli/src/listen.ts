@@ -3,7 +3,7 @@
  * each stdin message to every open connection, or with `--echo` send each message back to its sender.
  */
 import type { CloseInfo } from "@framed/core";
-import { parseEndpoint } from "./endpoint.ts";
+import { parseListenEndpoint } from "./endpoint.ts";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import { closeFailure, describeFailure } from "./failure.ts";
 import { type CliIo, whenAborted } from "./io.ts";
@@ -33,7 +33,7 @@ function closeEvent(connection: number, info: CloseInfo) {
  */
 export async function runListen(command: ListenCommand, io: CliIo): Promise<ExitCode> {
   const output = new Output(io.stdout, command);
-  const endpoint = parseEndpoint(command.address, { framing: command.framing });
+  const endpoint = parseListenEndpoint(command.address, { framing: command.framing });
   const note = (line: string) => {
     if (!command.quiet && !command.json) io.error(`framed: ${line}`);
   };

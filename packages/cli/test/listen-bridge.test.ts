@@ -4,7 +4,9 @@
 import { once } from "node:events";
 import * as net from "node:net";
 import type { MessageStream } from "@framed/core";
+import { connect as connectLengthPrefix } from "@framed/length-prefix/node";
 import { connect as connectNewline, listen as listenNewline } from "@framed/newline/node";
+import { listen as listenWebSocket } from "@framed/websocket/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type CliProcess, ensureBuilt, startCli } from "./run-cli.ts";
@@ -108,6 +110,35 @@ describe("framed bridge", () => {
     expect(client.received).toEqual(messages.map((message) => message.toUpperCase()));
     client.socket.close(1000);
     await until(() => upstream.ended() === 1, "the upstream connection to end");
+  });
+
+  it("carries length-prefixed records to a WebSocket server as binary messages and its replies back as records", async () => {
+    const kinds: string[] = [];
+    const upstream = await listenWebSocket({ port: 0 }, (stream) =>
+      stream.consume((message) => {
+        kinds.push(typeof message === "string" ? "text" : "binary");
+        return stream.send(message);
+      }),
+    );
+    cleanups.push(() => upstream.close());
+    const { port } = await start(["bridge", "lp://127.0.0.1:0", upstream.url, "--header", "uint16be"]);
+    const client = await connectLengthPrefix({ port }, { header: "uint16be" });
+    const records = [Uint8Array.of(0, 1, 2, 255), new Uint8Array(0), new TextEncoder().encode("text as bytes")];
+    for (const record of records) await client.send(record);
+    const replies: Uint8Array[] = [];
+    for await (const reply of client) {
+      replies.push(reply.slice());
+      if (replies.length === records.length) break;
+    }
+    expect(replies).toEqual(records);
+    expect(kinds).toEqual(["binary", "binary", "binary"]);
+  });
+
+  it("refuses to listen on wss:// (no certificate to serve) with a usage error", async () => {
+    const cli = startCli(["bridge", "wss://127.0.0.1:0", "127.0.0.1:1"]);
+    const { code, stderr } = await cli.done();
+    expect(stderr).toMatch(/cannot listen on "wss:\/\/127\.0\.0\.1:0": framed listens without TLS/);
+    expect(code).toBe(2);
   });
 
   it("closes the WebSocket with 1011 when the upstream cannot be reached, and exits with --once's code", async () => {
