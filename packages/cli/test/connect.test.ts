@@ -17,7 +17,20 @@ afterEach(async () => {
 });
 beforeAll(() => ensureBuilt(), 60_000);
 
-const echo = <T>(stream: MessageStream<T>) => stream.consume((message) => stream.send(message));
+/**
+ * The echo servers send every message back and close after echoing "END" (as text, bytes or a JSON string),
+ * so a test ends when the server closes and never depends on --linger's clock.
+ */
+const END = "END";
+const isEnd = (message: unknown) =>
+  message === END || (message instanceof Uint8Array && new TextDecoder().decode(message) === END);
+const echo = <T>(stream: MessageStream<T>) =>
+  stream.consume(async (message) => {
+    await stream.send(message);
+    if (isEnd(message)) await stream.close();
+  });
+/** Longer than any test: the peer's close, not the linger, ends these runs. */
+const NO_LINGER = ["--linger", "60000"];
 
 async function echoServer(framing: "websocket" | "length-prefix" | "newline" | "ndjson"): Promise<string> {
   if (framing === "websocket") {
@@ -41,13 +54,16 @@ describe("framed connect against framed's echo servers", () => {
     it(`${framing}: every stdin line is sent as one message and printed back in order, exit 0`, async () => {
       const address = await echoServer(framing);
       const lines =
-        framing === "ndjson" ? ['{"a":1}', "[1,2]", '"text"', "null"] : ["hello", "", "wörld ✓", "x".repeat(70_000)];
+        framing === "ndjson"
+          ? ['{"a":1}', "[1,2]", '"text"', "null", `"${END}"`]
+          : ["hello", "", "wörld ✓", "x".repeat(70_000), END];
       const extra = framing === "length-prefix" ? ["--header", "varint"] : [];
       const { code, stdout, stderr } = await runCli(
-        ["connect", address, "--linger", "300", ...extra],
+        ["connect", address, ...NO_LINGER, ...extra],
         `${lines.join("\n")}\n`,
       );
       expect(stderr).toContain("connected to");
+      expect(stderr).toContain("closed by the peer");
       expect(code).toBe(0);
       // NDJSON skips nothing here, but prints each value as compact JSON.
       expect(stdout).toBe(`${lines.join("\n")}\n`);
@@ -56,12 +72,8 @@ describe("framed connect against framed's echo servers", () => {
 
   it("pipes 100,000 lines through a newline echo server, every one arriving once and in order", async () => {
     const address = await echoServer("newline");
-    const lines = Array.from({ length: 100_000 }, (_, i) => `line ${i}`);
-    const { code, stdout } = await runCli(
-      ["connect", address, "--linger", "500", "-q"],
-      `${lines.join("\n")}\n`,
-      30_000,
-    );
+    const lines = [...Array.from({ length: 100_000 }, (_, i) => `line ${i}`), END];
+    const { code, stdout } = await runCli(["connect", address, ...NO_LINGER, "-q"], `${lines.join("\n")}\n`, 30_000);
     expect(code).toBe(0);
     const received = stdout.split("\n");
     expect(received.pop()).toBe("");
@@ -71,7 +83,7 @@ describe("framed connect against framed's echo servers", () => {
 
   it("--stdin-framing length-prefix cuts stdin at its length headers, so a message may hold newlines", async () => {
     const address = await echoServer("length-prefix");
-    const records = ["one\ntwo", "three"].map((text) => {
+    const records = ["one\ntwo", "three", END].map((text) => {
       const payload = Buffer.from(text);
       return Buffer.concat([Buffer.from([payload.length]), payload]);
     });
@@ -85,13 +97,24 @@ describe("framed connect against framed's echo servers", () => {
         "length-prefix",
         "--binary",
         "base64",
-        "--linger",
-        "300",
+        ...NO_LINGER,
       ],
       Buffer.concat(records),
     );
     expect(code).toBe(0);
-    expect(stdout).toBe(`${Buffer.from("one\ntwo").toString("base64")}\n${Buffer.from("three").toString("base64")}\n`);
+    expect(stdout).toBe(["one\ntwo", "three", END].map((text) => `${Buffer.from(text).toString("base64")}\n`).join(""));
+  });
+
+  it("when stdin ends and the server stays open, prints what arrives and closes cleanly once --linger passes in silence", async () => {
+    const server = await listenNewline({ port: 0 }, (stream) => stream.consume((line) => stream.send(line)));
+    cleanups.push(() => server.close());
+    const { code, stdout, stderr } = await runCli(
+      ["connect", `127.0.0.1:${server.address.port}`, "--linger", "1000"],
+      "a\nb\n",
+    );
+    expect(stdout).toBe("a\nb\n");
+    expect(stderr).toContain("closed by us");
+    expect(code).toBe(0);
   });
 });
 
@@ -104,10 +127,10 @@ describe("framed connect against a ws server", () => {
       seen.token = request.headers["x-token"] as string | undefined;
       socket.on("message", (data, isBinary) => {
         const text = data.toString();
-        if (isBinary) socket.send(data, { binary: true });
+        if (text === "done") socket.close(1000, "done");
+        else if (isBinary) socket.send(data, { binary: true });
         else if (text === "binary") socket.send(Buffer.from([0, 1, 0xfe, 0xff]));
         else if (text === "close") socket.close(4000, "bye now");
-        else if (text === "done") socket.close(1000, "done");
         else socket.send(text);
       });
     });
@@ -129,11 +152,11 @@ describe("framed connect against a ws server", () => {
 
   it("prints a binary message as hex by default (as text when it is printable UTF-8) and as base64 on request", async () => {
     const { url } = await wsServer();
-    const hex = await runCli(["connect", url, "--linger", "300"], "binary\n");
+    const hex = await runCli(["connect", url, ...NO_LINGER], "binary\ndone\n");
     expect(hex.stdout).toBe("0001feff\n");
-    const base64 = await runCli(["connect", url, "--linger", "300", "--binary", "base64"], "binary\n");
+    const base64 = await runCli(["connect", url, ...NO_LINGER, "--binary", "base64"], "binary\ndone\n");
     expect(base64.stdout).toBe("AAH+/w==\n");
-    const printable = await runCli(["connect", url, "--linger", "300", "--binary-out"], "plain text\n");
+    const printable = await runCli(["connect", url, ...NO_LINGER, "--binary-out"], "plain text\ndone\n");
     expect(printable.stdout).toBe("plain text\n");
   });
 

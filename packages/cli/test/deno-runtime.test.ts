@@ -15,20 +15,26 @@ afterEach(async () => {
 beforeAll(() => ensureBuilt(), 60_000);
 
 it("framed connect runs on Deno with only --allow-net and exits 0 after the echo", async () => {
-  const server = await listen({ port: 0 }, (stream) => stream.consume((message) => stream.send(message)));
+  // The server closes after echoing "END": the run ends on the peer's close, not on --linger's clock.
+  const server = await listen({ port: 0 }, (stream) =>
+    stream.consume(async (message) => {
+      await stream.send(message);
+      if (message === "END") await stream.close();
+    }),
+  );
   cleanups.push(() => server.close());
-  const child = spawn(denoBinary(), ["run", "--allow-net=127.0.0.1", BIN, "connect", server.url, "--linger", "300"], {
+  const child = spawn(denoBinary(), ["run", "--allow-net=127.0.0.1", BIN, "connect", server.url, "--linger", "60000"], {
     stdio: "pipe",
   });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  child.stdin.end("from deno\nsecond line\n");
+  child.stdin.end("from deno\nsecond line\nEND\n");
   const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
   const code = await new Promise((resolve) => child.on("close", resolve));
   clearTimeout(timer);
   expect(stderr).toContain("connected to");
-  expect(stdout).toBe("from deno\nsecond line\n");
+  expect(stdout).toBe("from deno\nsecond line\nEND\n");
   expect(code).toBe(0);
 });

@@ -113,7 +113,9 @@ describe("exit codes", () => {
       key: readFileSync(new URL("localhost.key.pem", tlsDir)),
     });
     const wss = new WebSocketServer({ server });
-    wss.on("connection", (socket) => socket.on("message", (data) => socket.send(data.toString())));
+    wss.on("connection", (socket) =>
+      socket.on("message", (data) => (data.toString() === "done" ? socket.close(1000) : socket.send(data.toString()))),
+    );
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     cleanups.push(() => {
@@ -124,7 +126,7 @@ describe("exit codes", () => {
     const refused = await runCli(["connect", url], "hi\n");
     expect(refused.code).toBe(EXIT.HANDSHAKE_FAILED);
     expectOneLineReason(refused.stderr, /TLS certificate refused \(DEPTH_ZERO_SELF_SIGNED_CERT\).*--insecure/);
-    const accepted = await runCli(["connect", url, "--insecure", "--linger", "300"], "hi\n");
+    const accepted = await runCli(["connect", url, "--insecure", "--linger", "60000"], "hi\ndone\n");
     expect(accepted.stdout).toBe("hi\n");
     expect(accepted.code).toBe(EXIT.OK);
   });
