@@ -118,6 +118,27 @@ describe("framed connect against framed's echo servers", () => {
   });
 });
 
+describe("framed connect framing options", () => {
+  it("--delimiter sends and splits records on another delimiter", async () => {
+    const server = await listenNewline(
+      { port: 0 },
+      (stream) =>
+        stream.consume(async (record) => {
+          await stream.send(`<${record}>`);
+          if (record === END) await stream.close();
+        }),
+      { delimiter: "\0" },
+    );
+    cleanups.push(() => server.close());
+    const { code, stdout } = await runCli(
+      ["connect", `127.0.0.1:${server.address.port}`, "--delimiter", "\\0", ...NO_LINGER],
+      `a b\nc\n${END}\n`,
+    );
+    expect(stdout).toBe(`<a b>\n<c>\n<${END}>\n`);
+    expect(code).toBe(0);
+  });
+});
+
 describe("framed connect against a ws server", () => {
   async function wsServer() {
     const seen: { protocol?: string; token?: string } = {};

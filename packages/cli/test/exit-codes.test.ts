@@ -138,6 +138,14 @@ describe("exit codes", () => {
     expectOneLineReason(stderr, /bad input, MESSAGE_TOO_LARGE: .*is the peer length-prefixed/);
   });
 
+  it("5 (bad input): a line longer than --max-message-size, after the lines before it are printed", async () => {
+    const port = await tcpServer((socket) => socket.end(`short\n${"x".repeat(100)}\n`));
+    const { code, stdout, stderr } = await runCli(["connect", `127.0.0.1:${port}`, "--max-message-size", "10"]);
+    expect(stdout).toBe("short\n");
+    expect(code).toBe(EXIT.BAD_INPUT);
+    expectOneLineReason(stderr, /bad input, MESSAGE_TOO_LARGE: /);
+  });
+
   it("5 (bad input): a stdin line that is not JSON, with --framing ndjson, names the line", async () => {
     const port = await tcpServer(() => {});
     const { code, stderr } = await runCli(["connect", `ndjson://127.0.0.1:${port}`], '{"ok":1}\nnot json\n');
