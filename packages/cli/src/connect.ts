@@ -67,8 +67,14 @@ export async function runConnect(command: ConnectCommand, io: CliIo): Promise<Ex
     return report(io, output, describeFailure(error, endpoint.framing), command.verbose, error);
   }
   const { stream } = peer;
-  const protocol = (stream as { protocol?: string }).protocol;
-  output.event({ event: "open", address: describeEndpoint(endpoint), ...(protocol ? { protocol } : {}) });
+  // What a WebSocket handshake agreed (mapMessages keeps the inner stream's fields out of sight: read them here).
+  const { protocol, extensions } = peer.agreed;
+  output.event({
+    event: "open",
+    address: describeEndpoint(endpoint),
+    ...(protocol ? { protocol } : {}),
+    ...(extensions ? { extensions } : {}),
+  });
   for (const [kind, payload] of early ?? []) output.control(kind, payload);
   early = undefined;
   if (!command.quiet && !command.json) io.error(`framed: connected to ${describeEndpoint(endpoint)}`);

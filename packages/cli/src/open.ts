@@ -17,6 +17,8 @@ export interface Peer {
   stream: MessageStream<Message>;
   /** Where it goes, for messages. */
   label: string;
+  /** What the WebSocket handshake agreed ("" for none, and for other framings). */
+  agreed: { protocol: string; extensions: string };
 }
 
 /** A listening endpoint. */
@@ -145,7 +147,8 @@ export async function openConnection(
     throw optionError(error);
   }
   const stream = await withTimeout(opening, timeout, label);
-  return { stream: asMessages(stream, endpoint, flags), label };
+  const { protocol = "", extensions = "" } = stream as { protocol?: string; extensions?: string };
+  return { stream: asMessages(stream, endpoint, flags), label, agreed: { protocol, extensions } };
 }
 
 /** TCP framings have no handshake timeout of their own: give up on a connection that hangs (a dropped SYN). */
@@ -186,8 +189,10 @@ export async function openListener(
   onPeer: (peer: Peer) => void,
 ): Promise<PeerListener> {
   const address = { host: endpoint.host, port: endpoint.port };
-  const accept = (stream: MessageStream<unknown>, remote: string) =>
-    onPeer({ stream: asMessages(stream, endpoint, flags), label: remote });
+  const accept = (stream: MessageStream<unknown>, remote: string) => {
+    const { protocol = "", extensions = "" } = stream as { protocol?: string; extensions?: string };
+    onPeer({ stream: asMessages(stream, endpoint, flags), label: remote, agreed: { protocol, extensions } });
+  };
   const remoteOf = (socket: { remoteAddress?: string; remotePort?: number }) =>
     `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
   try {

@@ -70,6 +70,16 @@ describe("framed connect against framed's echo servers", () => {
     });
   }
 
+  it("offers permessage-deflate by default and --json's open event says what was agreed; --no-deflate offers none", async () => {
+    const address = await echoServer("websocket");
+    const opened = async (flags: string[]) => {
+      const { stdout } = await runCli(["connect", address, "--json", ...NO_LINGER, ...flags], `${END}\n`);
+      return JSON.parse(stdout.split("\n")[0]);
+    };
+    expect((await opened([])).extensions).toMatch(/^permessage-deflate/);
+    expect(await opened(["--no-deflate"])).toEqual({ event: "open", address });
+  });
+
   it("pipes 100,000 lines through a newline echo server, every one arriving once and in order", async () => {
     const address = await echoServer("newline");
     const lines = [...Array.from({ length: 100_000 }, (_, i) => `line ${i}`), END];
