@@ -5,7 +5,7 @@
  */
 import { Writable } from "node:stream";
 import { stdio } from "@framed/core/node";
-import type { Message } from "./open.ts";
+import { type Message, READ_AHEAD_MESSAGES } from "./open.ts";
 import type { FramingFlags } from "./options.ts";
 
 /**
@@ -23,7 +23,12 @@ export async function stdinMessages(
 ): Promise<AsyncIterable<Message>> {
   // Nothing is ever sent on this stream: its output side only has to exist.
   const output = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const options = { input: input as import("node:stream").Readable, output };
+  // stdin is a peer too: at most READ_AHEAD_MESSAGES lines wait for a slow connection before it is paused.
+  const options = {
+    input: input as import("node:stream").Readable,
+    output,
+    readableHighWaterMark: READ_AHEAD_MESSAGES,
+  };
   if (mode === "length-prefix") {
     const { lengthPrefix } = await import("@framed/length-prefix");
     const framing = lengthPrefix({
