@@ -98,12 +98,13 @@ describe("exit codes", () => {
     expectOneLineReason(stderr, /is it a WebSocket server\? for a raw TCP service use --framing newline/);
   });
 
-  it("6 (timeout): a WebSocket client meeting a newline echo server times out, with the wrong-framing hint", async () => {
+  it("4 (handshake refused): a WebSocket client meeting a newline echo server fails at its first line, with the wrong-framing hint", async () => {
     const server = await listenNewline({ port: 0 }, (stream) => stream.consume((line) => stream.send(line)));
     cleanups.push(() => server.close());
-    const { code, stderr } = await runCli(["connect", `ws://127.0.0.1:${server.address.port}/`, "--timeout", "300"]);
-    expect(code).toBe(EXIT.TIMEOUT);
-    expectOneLineReason(stderr, /timed out: .*is it a WebSocket server\?/);
+    // A timeout far past the test's: the client must not wait for it.
+    const { code, stderr } = await runCli(["connect", `ws://127.0.0.1:${server.address.port}/`, "--timeout", "60000"]);
+    expect(code).toBe(EXIT.HANDSHAKE_FAILED);
+    expectOneLineReason(stderr, /did not send an HTTP response.*is it a WebSocket server\?/);
   });
 
   it("4 (handshake refused): a self-signed certificate is refused with a hint; --insecure accepts it (exit 0)", async () => {
@@ -131,8 +132,15 @@ describe("exit codes", () => {
     expect(accepted.code).toBe(EXIT.OK);
   });
 
-  it("5 (bad input): a length-prefix client talking to an HTTP server reads a huge length and says so", async () => {
+  it("5 (bad input): a length-prefix client talking to an HTTP server is told the peer speaks HTTP", async () => {
     const port = await tcpServer((socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    const { code, stderr } = await runCli(["connect", `lp://127.0.0.1:${port}`], "hello\n");
+    expect(code).toBe(EXIT.BAD_INPUT);
+    expectOneLineReason(stderr, /bad input, PROTOCOL_ERROR: .*"HTTP\/1\.1 400 Bad Request", which looks like HTTP/);
+  });
+
+  it("5 (bad input): a length-prefix client reading a length over the limit is asked whether the header matches", async () => {
+    const port = await tcpServer((socket) => socket.end(Buffer.from([0x7f, 0xff, 0xff, 0xff])));
     const { code, stderr } = await runCli(["connect", `lp://127.0.0.1:${port}`], "hello\n");
     expect(code).toBe(EXIT.BAD_INPUT);
     expectOneLineReason(stderr, /bad input, MESSAGE_TOO_LARGE: .*is the peer length-prefixed/);
