@@ -1,4 +1,4 @@
-// `pnpm example reconnect [--framing newline|length-prefix|websocket] [--ticks 12]`: a client keeps a live
+// `node scripts/example.mjs reconnect [--framing newline|length-prefix|websocket] [--ticks 12]`: a client keeps a live
 // counter over an echo server that this script kills and starts again on the same port. Each state change
 // is printed; counts sent during the outage are queued and reach the server, in order, once it is back.
 import { parseArgs } from "node:util";

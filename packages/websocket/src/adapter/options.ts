@@ -91,6 +91,7 @@ export function framingOptions(options: FramingOptions): FramingOptions {
   if (options.maxMessageSize !== undefined) picked.maxMessageSize = options.maxMessageSize;
   if (options.maxFragments !== undefined) picked.maxFragments = options.maxFragments;
   if (options.compressionThreshold !== undefined) picked.compressionThreshold = options.compressionThreshold;
+  if (options.onControlFrame !== undefined) picked.onControlFrame = options.onControlFrame;
   picked.compressor = options.compressor ?? (zlibCompressor ??= createZlibCompressor(zlib));
   return picked;
 }

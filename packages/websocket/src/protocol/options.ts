@@ -38,6 +38,17 @@ export interface WebSocketOptions {
    * connections share its memory.
    */
   slab?: WriteSlab;
+  /**
+   * Called with each ping and pong the peer sends, after the session answered a ping (tools that show
+   * traffic, such as the `framed` CLI's `--json`). `payload` is a view valid only during the call: copy it to
+   * keep it. Pings are answered whether or not this is set.
+   *
+   * @example
+   * ```ts
+   * websocketFraming({ onControlFrame: (kind, payload) => console.log(kind, payload.length) });
+   * ```
+   */
+  onControlFrame?: (kind: "ping" | "pong", payload: Uint8Array) => void;
 }
 
 /**
@@ -58,6 +69,7 @@ export interface ResolvedOptions {
   compressor: CompressorFactory | null;
   unmaskInPlace: boolean;
   slab: WriteSlab;
+  onControlFrame: ((kind: "ping" | "pong", payload: Uint8Array) => void) | undefined;
 }
 
 function checkWindowBits(name: string, value: number): void {
@@ -90,5 +102,18 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
   }
   const unmaskInPlace = options.unmaskInPlace !== false;
   const slab = options.slab ?? new WriteSlab();
-  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace, slab };
+  if (options.onControlFrame !== undefined && typeof options.onControlFrame !== "function") {
+    throw new TypeError(`onControlFrame must be a function, got ${typeof options.onControlFrame}`);
+  }
+  const onControlFrame = options.onControlFrame;
+  return {
+    maxMessageSize,
+    maxFragments,
+    deflate,
+    compressionThreshold,
+    compressor,
+    unmaskInPlace,
+    slab,
+    onControlFrame,
+  };
 }

@@ -208,10 +208,13 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   controlFrame(opcode: number, payload: Uint8Array): void {
     if (opcode === Opcode.PING) {
       if (this.currentState === "open") this.writer.frame(Opcode.PONG, payload);
+      this.options.onControlFrame?.("ping", payload);
     } else if (opcode === Opcode.CLOSE) {
       this.peerClosed(payload);
+    } else {
+      // A pong needs nothing: solicited or not, it only proves the peer is alive (adapters see the bytes).
+      this.options.onControlFrame?.("pong", payload);
     }
-    // A pong needs nothing: solicited or not, it only proves the peer is alive (adapters see the bytes).
   }
 
   frameError(error: FramedError): void {

@@ -95,3 +95,28 @@ describe("pings (Autobahn 2.x)", () => {
     expect(harness.written()[0].opcode).toBe(PONG);
   });
 });
+
+describe("onControlFrame", () => {
+  test("reports each ping (after answering it) and each pong with its payload, in arrival order", () => {
+    const seen: string[] = [];
+    const harness = open(
+      {
+        onControlFrame: (kind, payload) =>
+          seen.push(`${kind} ${new TextDecoder().decode(payload)} (pongs written: ${harness.written().length})`),
+      },
+      "client",
+    );
+    harness.session.receive(
+      concatBytes([
+        frame({ opcode: PING, payload: "a", mask: false }),
+        frame({ opcode: PONG, payload: "b", mask: false }),
+        frame({ opcode: TEXT, payload: "c", mask: false }),
+      ]),
+    );
+    expect(seen).toEqual(["ping a (pongs written: 1)", "pong b (pongs written: 1)"]);
+  });
+
+  test("a value that is not a function is refused when the framing is made", () => {
+    expect(() => open({ onControlFrame: "log" as never })).toThrow(/onControlFrame must be a function/);
+  });
+});
