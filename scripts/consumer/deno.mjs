@@ -1,13 +1,13 @@
 // Deno consumers, both documented ways, with the real Deno (the workspace's `deno` npm package):
 //   npm:  a project whose deno.json maps each package to `npm:@framed/…` and reads the installed tarballs
 //         (`nodeModulesDir: "manual"`, the package.json of the installed project);
-//   JSR:  each package laid out as `deno publish` would publish it (the tarball's src/ plus the package's
-//         deno.json), checked with `deno publish --dry-run`, and a project whose deno.json maps each package to
+//   JSR:  each package laid out as `deno publish` would publish it (the tarball without dist/, plus the
+//         package's deno.json), checked with `deno publish --dry-run`, and a project whose deno.json maps each package to
 //         `jsr:@framed/…`, resolved to those folders through `links` (there is no registry here).
 // In each: `deno check` of the echo program and of every README block that imports a `/deno` entry, then the
 // echo over every framing.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { denoBinary } from "../deno-binary.mjs";
 import { recordProgram, runCommand, tail } from "./harness.mjs";
@@ -55,7 +55,9 @@ export async function checkDeno({ root, app, work, packages, results, here }) {
   for (const pkg of packages) {
     const folder = join(jsrRoot, basename(pkg.dir));
     mkdirSync(folder);
-    execFileSync("tar", ["-xzf", pkg.tarball, "-C", folder, "--strip-components=1", "package/src"]);
+    // Everything `deno publish` would take from the package folder: all but the git-ignored build output.
+    execFileSync("tar", ["-xzf", pkg.tarball, "-C", folder, "--strip-components=1"]);
+    rmSync(join(folder, "dist"), { recursive: true, force: true });
     copyFileSync(join(pkg.dir, "deno.json"), join(folder, "deno.json"));
     folders.push(`./${basename(pkg.dir)}`);
   }
@@ -97,6 +99,24 @@ export async function checkDeno({ root, app, work, packages, results, here }) {
       });
     }),
   );
+  if (packages.some((pkg) => pkg.name === "@framed/cli")) {
+    // As the CLI README prints it: `deno run --allow-net npm:@framed/cli connect …`.
+    await recordProgram(
+      results,
+      "the framed CLI on Deno (npm)",
+      process.execPath,
+      [
+        "cli-echo.mjs",
+        "Deno, deno run --allow-net npm:@framed/cli",
+        npmDir,
+        deno,
+        "run",
+        "--allow-net",
+        "npm:@framed/cli",
+      ],
+      { cwd: join(app, "node"), timeoutMs: 90_000 },
+    );
+  }
   const published = await publish;
   results.record(
     "JSR layout: deno publish --dry-run of every package passes (slow types allowed)",

@@ -5,6 +5,11 @@
 import { join } from "node:path";
 import { runCommand, tail } from "./harness.mjs";
 
+/** The attw profile the package's own lint script uses (`esm-only` for an ESM-only package), else node16. */
+function attwProfile(pkg) {
+  return /--profile\s+(\S+)/.exec(pkg.manifest.scripts?.lint ?? "")?.[1] ?? "node16";
+}
+
 export async function checkPackageLint({ root, packages, results }) {
   const bin = (name) => join(root, "node_modules/.bin", name);
   for (const pkg of packages) {
@@ -20,11 +25,11 @@ export async function checkPackageLint({ root, packages, results }) {
       (async () => {
         const { status, stdout, stderr } = await runCommand(
           bin("attw"),
-          [pkg.tarball, "--profile", "node16", "--format", "ascii"],
+          [pkg.tarball, "--profile", attwProfile(pkg), "--format", "ascii"],
           { timeoutMs: 120_000 },
         );
         results.record(
-          `attw (profile node16) finds no type problem in the ${pkg.name} tarball`,
+          `attw (profile ${attwProfile(pkg)}) finds no type problem in the ${pkg.name} tarball`,
           status === 0,
           tail(stdout + stderr),
         );

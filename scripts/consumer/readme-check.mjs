@@ -25,19 +25,26 @@ const environments = {
   browser: { lib: ["es2022", "dom", "dom.iterable"], types: [] },
 };
 
-/** Every subpath a package exports, as import specifiers, split by the runtime its types need. */
+/**
+ * Every subpath a package exports, as import specifiers, split by the runtime its types need; `commonjs` lists
+ * those a CommonJS program can `require` (a `require` condition: ESM-only packages have none).
+ */
 function entrySpecifiers(packages) {
   const node = [];
   const browser = [];
+  const commonjs = [];
   for (const pkg of packages) {
-    for (const subpath of Object.keys(pkg.manifest.exports ?? { ".": "" })) {
+    for (const [subpath, target] of Object.entries(pkg.manifest.exports ?? { ".": "" })) {
       if (subpath === "./package.json") continue;
       const specifier = subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
       if (subpath === "./browser") browser.push(specifier);
-      else if (subpath !== "./deno") node.push(specifier);
+      else if (subpath !== "./deno") {
+        node.push(specifier);
+        if (typeof target === "object" && target !== null && "require" in target) commonjs.push(specifier);
+      }
     }
   }
-  return { node, browser };
+  return { node, browser, commonjs };
 }
 
 function entriesFile(specifiers, commonjs) {
@@ -110,7 +117,7 @@ export async function checkReadmes({ root, app, packages, results, here }) {
       writeFileSync(join(dir, `entries-${environment}.ts`), entriesFile(entries[environment], false));
       files.push(`entries-${environment}.ts`);
       if (resolution === "nodenext" && environment === "node") {
-        writeFileSync(join(dir, "entries-node.cts"), entriesFile(entries.node, true));
+        writeFileSync(join(dir, "entries-node.cts"), entriesFile(entries.commonjs, true));
         copyFileSync(join(here, "programs", "echo-typescript.cts"), join(dir, "echo-typescript.cts"));
         files.push("entries-node.cts", "echo-typescript.cts");
       }
@@ -150,7 +157,7 @@ export async function checkReadmes({ root, app, packages, results, here }) {
         ? `${where}: ${block.readme} block at line ${block.line} compiles`
         : file === "echo-typescript.cts"
           ? `${where}: an echo program written as CommonJS (.cts) compiles`
-          : `${where}: ${file.endsWith(".cts") ? "require() of" : "import of"} every exported entry compiles`;
+          : `${where}: ${file.endsWith(".cts") ? "require() of every CommonJS" : "import of every"} exported entry compiles`;
       results.record(name, errors.length === 0, errors.map((e) => `${readmeLine(e.line)}: ${e.text}`).join("\n"));
     }
     const elsewhere = [...byFile.values()].flat();

@@ -63,6 +63,22 @@ if (app) {
     Promise.all([
       recordProgram(results, "Node ESM", process.execPath, ["echo-esm.mjs"], { cwd: nodeDir, timeoutMs: 90_000 }),
       recordProgram(results, "Node CommonJS", process.execPath, ["echo-cjs.cjs"], { cwd: nodeDir, timeoutMs: 90_000 }),
+      ...(packages.some((pkg) => pkg.name === "@framed/cli")
+        ? [
+            recordProgram(
+              results,
+              "the framed bin (npm)",
+              process.execPath,
+              [
+                "cli-echo.mjs",
+                "the framed bin from the @framed/cli tarball",
+                nodeDir,
+                join(app, "node_modules/.bin/framed"),
+              ],
+              { cwd: nodeDir, timeoutMs: 90_000 },
+            ),
+          ]
+        : []),
       recordProgram(results, "Node ESM + CommonJS", process.execPath, ["echo-mixed.mjs"], {
         cwd: nodeDir,
         timeoutMs: 90_000,
