@@ -25,8 +25,11 @@ export interface SessionEnd {
  * Calls happen synchronously inside `receive`, `receiveEnd`, `send` and `close`.
  */
 export interface SessionSink<T> {
-  /** A whole message was decoded. */
-  message(message: T): void;
+  /**
+   * A whole message was decoded. `size`, for a message that is neither bytes nor a string (a parsed JSON
+   * value): the bytes it came from, which the stream counts against `readableHighWaterMark`.
+   */
+  message(message: T, size?: number): void;
   /** Bytes to write to the peer, in order (a frame header, a payload, a pong, a close reply). */
   write(bytes: Uint8Array): void;
   /**

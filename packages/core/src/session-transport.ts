@@ -84,8 +84,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
   // ---- from the session (through SinkToTransport) -------------------------------------------
 
   /** @internal */
-  onMessage(message: T): void {
-    this.events.message(message);
+  onMessage(message: T, size?: number): void {
+    this.events.message(message, size);
   }
 
   /** @internal */
@@ -144,8 +144,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
 class SinkToTransport<T> implements SessionSink<T> {
   constructor(private readonly owner: SessionTransport<T>) {}
 
-  message(message: T): void {
-    this.owner.onMessage(message);
+  message(message: T, size?: number): void {
+    this.owner.onMessage(message, size);
   }
 
   write(bytes: Uint8Array): void {

@@ -17,6 +17,9 @@ import { type ClockedStream, StreamClock } from "./stream-clock.ts";
 import { StreamEvents } from "./stream-events.ts";
 import { readableFrom, writableTo } from "./web-streams.ts";
 
+/** Bytes of decoded messages held for a slow reader before the transport is paused: 1 MiB. */
+export const DEFAULT_READABLE_HIGH_WATER_MARK = 1024 * 1024;
+
 /**
  * A MessageStream over any {@link MessageTransport}: the runtime adapters' common implementation.
  *
@@ -49,7 +52,7 @@ export class TransportStream<T> extends InboundMessages<T> implements MessageStr
   private writableView: WritableStream<T> | undefined;
 
   constructor(transport: MessageTransport<T>, framingName: string, options: StreamOptions = {}) {
-    super(transport, Math.max(1, options.readableHighWaterMark ?? 1024));
+    super(transport, Math.max(1, options.readableHighWaterMark ?? DEFAULT_READABLE_HIGH_WATER_MARK));
     this.framing = framingName;
     this.closeTimeout = options.closeTimeout ?? 5000;
     const idleTimeout = options.idleTimeout ?? 0;
