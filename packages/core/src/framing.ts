@@ -86,6 +86,12 @@ export interface FramingSession<T> {
    */
   close(code?: number, reason?: string): boolean;
   /**
+   * The write side is about to end (the reader saw the end, or the stream closes): write what the framing
+   * still owes the peer. A WebSocket session that failed on bad input sends its error close frame here, not
+   * when the bad frame arrived, so replies to the messages decoded before it go out first. Optional.
+   */
+  endOutput?(): void;
+  /**
    * True while part of a message has arrived and the rest has not: a header, a body, a line without its
    * delimiter, a fragmented WebSocket message. The stream's `messageTimeout` uses it to drop a peer that
    * trickles a message; a session without it is never timed.

@@ -122,6 +122,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
   }
 
   end(): void {
+    // Last bytes the framing owes (a WebSocket failure's close frame), after every reply already queued.
+    this.session.endOutput?.();
     this.bytes.end();
   }
 

@@ -80,6 +80,11 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
 
   /** permessage-deflate, when the handshake agreed to it. */
   private readonly compression: MessageCompression | null;
+  /**
+   * The close payload owed for bad input, sent by `endOutput`: until then replies to the messages decoded
+   * before the bad frame may still be sent (and are, before the close frame).
+   */
+  private owedClose: Uint8Array | null = null;
 
   constructor(
     private readonly sink: SessionSink<string | Uint8Array>,
@@ -221,7 +226,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   // ── output ─────────────────────────────────────────────────────────────
 
   send(message: string | Uint8Array): void {
-    this.checkOpen("send");
+    if (this.owedClose === null) this.checkOpen("send");
     let opcode: number;
     let payload: Uint8Array;
     if (typeof message === "string") {
@@ -259,12 +264,24 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   }
 
   close(code: number = CloseCode.NORMAL, reason = ""): boolean {
-    if (this.currentState === "closed") return false;
+    if (this.currentState === "closed") {
+      this.endOutput();
+      return false;
+    }
     if (this.currentState === "closing") return true;
     checkCloseArguments(code, reason);
     this.writer.frame(Opcode.CLOSE, encodeClosePayload(code, reason));
     this.currentState = "closing";
     return true;
+  }
+
+  /** Send the close frame owed for bad input (see `fail`), after whatever replies were sent before it. */
+  endOutput(): void {
+    const payload = this.owedClose;
+    if (payload === null) return;
+    this.owedClose = null;
+    this.writer.frame(Opcode.CLOSE, payload);
+    this.compression?.dispose();
   }
 
   // ── internals ──────────────────────────────────────────────────────────
@@ -369,12 +386,16 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.finish({ code, reason });
   }
 
-  /** Fail the connection: send the error's close code (unless our close frame is already out), then end. */
+  /**
+   * Fail the connection: stop reading at once, and owe the error's close code (unless our close frame is
+   * already out). The close frame is written by `endOutput`, once the stream has handed the messages
+   * decoded before the bad frame to the application and queued its replies (or at once when nobody reads).
+   */
   private fail(error: FramedError): void {
     if (this.currentState === "closed") return;
     const code = error.closeCode ?? closeCodeFor(error.code);
     if (this.currentState === "open") {
-      this.writer.frame(Opcode.CLOSE, encodeClosePayload(code, truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES)));
+      this.owedClose = encodeClosePayload(code, truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES));
     }
     this.finish({ error, code });
   }
@@ -384,7 +405,8 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.reader.stop();
     this.buffer.clear();
     this.messageOpcode = 0;
-    this.compression?.dispose();
+    // Replies may still be compressed until the owed close frame is out.
+    if (this.owedClose === null) this.compression?.dispose();
     this.sink.end(outcome);
   }
 }
