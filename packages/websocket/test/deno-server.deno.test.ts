@@ -254,6 +254,17 @@ Deno.test("invalid handshakes get their HTTP status, a reason in the body, and a
       ["a garbage request line", "HELLO\r\n\r\n", 400],
       ["another path", `GET /other HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`, 404],
       ["a head over maxHeaderSize", `GET /ws HTTP/1.1\r\nX-Big: ${"a".repeat(2000)}\r\n\r\n`, 431],
+      // A body on the upgrade request (request smuggling): refused before any upgrade.
+      [
+        "a Content-Length body",
+        `GET /ws HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\nContent-Length: 5\r\n\r\n\x81\x80abc`,
+        400,
+      ],
+      [
+        "a chunked body",
+        `GET /ws HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        400,
+      ],
     ];
     for (const [what, request, status] of cases) {
       const refused = await refusedStatus(listener.address.port, request);

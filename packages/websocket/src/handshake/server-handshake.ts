@@ -78,6 +78,29 @@ function single(headers: HttpHeaders, name: string): string | undefined {
 }
 
 /**
+ * An upgrade request has no body (RFC 6455 §4.1 sends none). One that announces a body is refused before any
+ * upgrade: its bytes would otherwise be read as frames, and a proxy in front that honours the body and a server
+ * that does not disagree about where the next request starts (request smuggling).
+ */
+function refuseBody(headers: HttpHeaders): void {
+  if (headers.count("transfer-encoding") > 0) {
+    refuse(
+      400,
+      `a WebSocket upgrade request must not have a body, got Transfer-Encoding: ${headers.get("transfer-encoding")}`,
+    );
+  }
+  const count = headers.count("content-length");
+  if (count === 0) return;
+  const length = headers.get("content-length");
+  if (count > 1 || length !== "0") {
+    refuse(
+      400,
+      `a WebSocket upgrade request must not have a body, got Content-Length: ${length}${count > 1 ? ` (${count} times)` : ""}`,
+    );
+  }
+}
+
+/**
  * Check that a request is a WebSocket opening handshake (RFC 6455 §4.2.1) and read its fields.
  *
  * | problem | status |
@@ -86,6 +109,7 @@ function single(headers: HttpHeaders, name: string): string | undefined {
  * | not HTTP/1.1 | 505 |
  * | no `Upgrade` at all | 426 (with `Upgrade: websocket`) |
  * | `Host` missing or repeated, `Upgrade` without `websocket`, `Connection` without `upgrade` | 400 |
+ * | a body: `Content-Length` other than 0, or any `Transfer-Encoding` | 400 |
  * | `Sec-WebSocket-Version` not 13 | 426 (with `Sec-WebSocket-Version: 13`) |
  * | `Sec-WebSocket-Key` not base64 of 16 bytes | 400 |
  * | malformed `Sec-WebSocket-Protocol` or `Sec-WebSocket-Extensions` | 400 |
@@ -106,6 +130,7 @@ export function validateUpgradeRequest(head: RequestHead): UpgradeRequest {
   if (upgrade === undefined) refuse(426, "this endpoint only speaks WebSocket: send Upgrade: websocket");
   if (!hasToken(upgrade, "websocket")) refuse(400, `the Upgrade header must name websocket, got "${upgrade}"`);
   if (!hasToken(headers.get("connection"), "upgrade")) refuse(400, "the Connection header must include upgrade");
+  refuseBody(headers);
   const version = single(headers, "sec-websocket-version");
   if (version !== "13")
     refuse(426, `Sec-WebSocket-Version must be 13, got ${version === undefined ? "none" : `"${version}"`}`);

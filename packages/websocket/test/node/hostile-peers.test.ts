@@ -160,3 +160,25 @@ describe("clients that leave during the opening handshake", () => {
     expect(failures[0]).toMatchObject({ code: "HANDSHAKE_FAILED" });
   });
 });
+
+describe("request smuggling", () => {
+  it.each([
+    ["Content-Length: 5", "Content-Length: 5\r\n\r\n\x81\x80abc"],
+    ["Transfer-Encoding: chunked", "Transfer-Encoding: chunked\r\n\r\n5\r\n\x81\x80abc\r\n0\r\n\r\n"],
+  ])("an upgrade request with a body (%s) is answered 400 and never upgraded", async (_field, tail) => {
+    const listener = await echoServer();
+    cleanups.push(() => listener.close());
+    const socket = net.connect({ port: listener.address.port, host: "127.0.0.1" });
+    socket.on("error", () => {});
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    await once(socket, "connect");
+    socket.write(REQUEST.slice(0, -2) + tail, "latin1");
+    await within(once(socket, "close"), 5000, "the server to close the connection");
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/must not have a body/);
+    expect(answer).not.toMatch(/101 Switching Protocols/);
+  });
+});
