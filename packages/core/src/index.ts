@@ -27,6 +27,6 @@ export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./me
 export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
-export { DEFAULT_READABLE_HIGH_WATER_MARK, TransportStream } from "./transport-stream.ts";
+export { DEFAULT_READABLE_HIGH_WATER_MARK, type ReadyState, TransportStream } from "./transport-stream.ts";
 export { encodeUtf8, encodeUtf8InSlab } from "./utf8.ts";
 export { currentSlab, reserveSlab, sendFromSlab, takeSlabBytes, WRITE_SLAB_SIZE } from "./write-slab.ts";

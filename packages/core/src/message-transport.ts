@@ -35,6 +35,8 @@ export interface MessageTransport<T> {
   pause(): void;
   resume(): void;
   readonly writable: boolean;
+  /** Bytes accepted by `send` and not yet handed to the operating system; absent: unknown (counted as 0). */
+  readonly bufferedAmount?: number;
   /** A message has started arriving and not finished (see `FramingSession.midMessage`); absent: never timed. */
   readonly midMessage?: boolean;
 }

@@ -34,6 +34,10 @@ export class SessionTransport<T> implements MessageTransport<T> {
     return this.bytes.writable;
   }
 
+  get bufferedAmount(): number {
+    return this.bytes.bufferedAmount ?? 0;
+  }
+
   get midMessage(): boolean {
     return !this.ended && this.session.midMessage === true;
   }
