@@ -9,4 +9,11 @@ export * from "./index.ts";
 export { connect } from "./node/client.ts";
 export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";
 export { type ListenAddress, listen, type WebSocketListener } from "./node/listen.ts";
-export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";
+export type {
+  ConnectOptions,
+  KeepAliveOptions,
+  ListenServerOptions,
+  ServerOptions,
+  VerifyRefusal,
+  VerifyResult,
+} from "./node/options.ts";

@@ -43,7 +43,19 @@ export interface ClientHandshake {
 }
 
 /** What the server agreed to. */
+/** The server's answer to a client's upgrade request, as a client stream keeps it (`stream.response`). */
+export interface UpgradeResponse {
+  /** Always 101 on a stream (any other status fails the handshake). */
+  status: number;
+  /** The reason phrase, usually "Switching Protocols". */
+  reason: string;
+  /** Every header field of the 101, for cookies, tracing or a server's own fields. */
+  headers: HttpHeaders;
+}
+
 export interface ClientHandshakeResult {
+  /** The server's `101 Switching Protocols`: its status, reason phrase and header fields. */
+  response: UpgradeResponse;
   /** The subprotocol the server chose, "" for none. */
   protocol: string;
   /** The server's `Sec-WebSocket-Extensions`, "" for none. */
@@ -173,7 +185,7 @@ export function validateUpgradeResponse(
       }
     }
   }
-  return { protocol, extensions, deflate, headers };
+  return { response: { status, reason: head.reason, headers }, protocol, extensions, deflate, headers };
 }
 
 /** The start of a refusal's body, as text, for an error message. */

@@ -17,6 +17,7 @@ export {
   type ClientHandshakeOptions,
   type ClientHandshakeResult,
   createClientHandshake,
+  type UpgradeResponse,
   validateUpgradeResponse,
 } from "./client-handshake.ts";
 export {
@@ -43,6 +44,7 @@ export {
   type ProtocolSelector,
   type ServerHandshake,
   type ServerHandshakeOptions,
+  type UpgradeHeaders,
   type UpgradeRequest,
   validateUpgradeRequest,
 } from "./server-handshake.ts";

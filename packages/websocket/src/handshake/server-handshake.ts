@@ -36,6 +36,16 @@ export interface UpgradeRequest {
   extensions: readonly ExtensionOffer[];
 }
 
+/**
+ * The 101's extra fields for one request.
+ *
+ * @example
+ * ```ts
+ * const headers: UpgradeHeaders = (request) => ({ "Set-Cookie": `session=${newSessionId(request)}` });
+ * ```
+ */
+export type UpgradeHeaders = (request: UpgradeRequest) => HeaderInit | undefined;
+
 /** Picks a subprotocol from the client's list; return undefined to use none. */
 export type ProtocolSelector = (offered: readonly string[], request: UpgradeRequest) => string | undefined | null;
 
@@ -48,8 +58,11 @@ export interface ServerHandshakeOptions {
   protocols?: readonly string[] | ProtocolSelector;
   /** Accept permessage-deflate offers (`true` for RFC 7692 defaults). Default false. */
   deflate?: boolean | DeflateOptions;
-  /** Extra response fields on the 101 (for example `Set-Cookie`). */
-  headers?: HeaderInit;
+  /**
+   * Extra response fields on the 101 (for example `Set-Cookie`), or a function of the request returning them
+   * (a cookie or a trace id per connection, as ws's `'headers'` event). A function that throws refuses with 500.
+   */
+  headers?: HeaderInit | UpgradeHeaders;
   /** A synchronous SHA-1 (Node: `node:crypto`). Default: the pure TypeScript one. */
   sha1?: Sha1;
 }
@@ -203,6 +216,7 @@ export function acceptUpgrade(request: UpgradeRequest, options: ServerHandshakeO
     }
   }
   const accept = computeAccept(request.key, options.sha1);
-  const response = switchingProtocols({ accept, protocol, extensions, headers: options.headers });
+  const headers = typeof options.headers === "function" ? options.headers(request) : options.headers;
+  const response = switchingProtocols({ accept, protocol, extensions, headers });
   return { response, protocol, extensions, deflate };
 }

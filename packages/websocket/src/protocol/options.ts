@@ -32,6 +32,12 @@ export interface WebSocketOptions {
    * over fresh ones), so this is on by default; pass `false` when feeding a session bytes you read again.
    */
   unmaskInPlace?: boolean;
+  /**
+   * What reason the automatic reply to the peer's close frame carries. The reply always echoes the peer's
+   * code (RFC 6455 §5.5.1; 1000 for a close without one). `false` (default): an empty reason, which is all
+   * the RFC asks and never reflects peer bytes back; `true`: the peer's own reason, as `ws` does.
+   */
+  echoCloseReason?: boolean;
 }
 
 /**
@@ -51,6 +57,7 @@ export interface ResolvedOptions {
   compressionThreshold: number;
   compressor: CompressorFactory | null;
   unmaskInPlace: boolean;
+  echoCloseReason: boolean;
 }
 
 function checkWindowBits(name: string, value: number): void {
@@ -82,5 +89,6 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
     }
   }
   const unmaskInPlace = options.unmaskInPlace !== false;
-  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace };
+  const echoCloseReason = options.echoCloseReason === true;
+  return { maxMessageSize, maxFragments, deflate, compressionThreshold, compressor, unmaskInPlace, echoCloseReason };
 }

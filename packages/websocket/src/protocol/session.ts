@@ -39,8 +39,23 @@ import { decodeUtf8, decodeValidatedUtf8, Utf8Validator } from "./utf8.ts";
 /** Where a session is in the close handshake. */
 export type WebSocketState = "open" | "closing" | "closed";
 
+/** Told about control frames from the peer (see {@link WebSocketSession.observeControlFrames}). */
+export interface ControlFrameObserver {
+  /** The peer pinged (the pong is already written, while the session is open). `payload` is a copy. */
+  peerPing(payload: Uint8Array): void;
+  /** The peer sent a pong, solicited or not. `payload` is a copy. */
+  peerPong(payload: Uint8Array): void;
+}
+
 /** A WebSocket framing session: the core contract plus pings and the close-handshake state. */
 export interface WebSocketSession extends FramingSession<string | Uint8Array> {
+  /**
+   * Like `send`; `compress: false` sends this message uncompressed even where permessage-deflate was agreed
+   * (already-compressed data, or latency-sensitive messages).
+   */
+  send(message: string | Uint8Array, compress?: boolean): void;
+  /** Watch the peer's pings and pongs (one observer; `undefined` stops). */
+  observeControlFrames(observer: ControlFrameObserver | undefined): void;
   /** Send a ping (payload ≤ 125 bytes). Throws `FramedError` `CLOSED` once a close frame was sent. */
   ping(payload?: Uint8Array | string): void;
   /** Send an unsolicited pong (a one-way heartbeat). Throws like {@link ping}. */
@@ -85,6 +100,12 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
    * before the bad frame may still be sent (and are, before the close frame).
    */
   private owedClose: Uint8Array | null = null;
+  private controlObserver: ControlFrameObserver | undefined;
+  /**
+   * The default of `send`'s `compress`, for a caller that reaches `send` through a layer that passes only the
+   * message (a stream's `send(message, { compress: false })` sets it around one call).
+   */
+  compressNext = true;
 
   constructor(
     private readonly sink: SessionSink<string | Uint8Array>,
@@ -213,10 +234,17 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   controlFrame(opcode: number, payload: Uint8Array): void {
     if (opcode === Opcode.PING) {
       if (this.currentState === "open") this.writer.frame(Opcode.PONG, payload);
+      this.controlObserver?.peerPing(payload);
     } else if (opcode === Opcode.CLOSE) {
       this.peerClosed(payload);
+    } else {
+      // A pong needs no answer: solicited or not, it proves the peer alive; the observer matches it to a ping.
+      this.controlObserver?.peerPong(payload);
     }
-    // A pong needs nothing: solicited or not, it only proves the peer is alive (adapters see the bytes).
+  }
+
+  observeControlFrames(observer: ControlFrameObserver | undefined): void {
+    this.controlObserver = observer;
   }
 
   frameError(error: FramedError): void {
@@ -225,7 +253,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
 
   // ── output ─────────────────────────────────────────────────────────────
 
-  send(message: string | Uint8Array): void {
+  send(message: string | Uint8Array, compress = this.compressNext): void {
     if (this.owedClose === null) this.checkOpen("send");
     let opcode: number;
     let payload: Uint8Array;
@@ -238,7 +266,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     } else {
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
-    if (this.compression === null || payload.length < this.options.compressionThreshold) {
+    if (this.compression === null || !compress || payload.length < this.options.compressionThreshold) {
       this.writer.frame(opcode, payload);
       return;
     }
@@ -381,7 +409,10 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     }
     if (this.currentState === "open") {
       // Echo the code (RFC 6455 §5.5.1); a close without one is answered with 1000, since 1005 is never sent.
-      this.writer.frame(Opcode.CLOSE, encodeClosePayload(code === CloseCode.NO_STATUS ? CloseCode.NORMAL : code, ""));
+      // The reason is empty unless the user chose to echo it (`echoCloseReason`); it was checked as UTF-8 above.
+      const replyCode = code === CloseCode.NO_STATUS ? CloseCode.NORMAL : code;
+      const replyReason = this.options.echoCloseReason && code !== CloseCode.NO_STATUS ? reason : "";
+      this.writer.frame(Opcode.CLOSE, encodeClosePayload(replyCode, replyReason));
     }
     this.finish({ code, reason });
   }

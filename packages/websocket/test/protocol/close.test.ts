@@ -176,6 +176,20 @@ describe("close handling (Autobahn 7.x)", () => {
     expect(() => harness.session.send("too late")).toThrow(/closed/);
   });
 
+  test("the reply to the peer's close echoes its code with an empty reason by default, and its reason with echoCloseReason", () => {
+    const reasonOf = (harness: ReturnType<typeof serverReceives>) => {
+      const close = harness.written().find((f) => f.opcode === CLOSE);
+      return close ? new TextDecoder().decode(close.payload.subarray(2)) : undefined;
+    };
+    const peerClose = [frame({ opcode: CLOSE, payload: closePayload(4001, "moving on") })];
+    const plain = serverReceives(peerClose);
+    expect(plain.sentCloseCode()).toBe(4001);
+    expect(reasonOf(plain)).toBe("");
+    const echoing = serverReceives(peerClose, { echoCloseReason: true });
+    expect(echoing.sentCloseCode()).toBe(4001);
+    expect(reasonOf(echoing)).toBe("moving on");
+  });
+
   test("the session never writes 1005, 1006 or 1015", () => {
     const cases = [
       serverReceives([frame({ opcode: CLOSE })]),
