@@ -78,6 +78,29 @@ describe("length-prefix over Node TCP", () => {
     await good.close();
   });
 
+  // A hostile peer's length bomb: 2^40 bytes declared in the widest fixed header and in a varint.
+  it.each([
+    ["uint64be", [0, 0, 0x01, 0, 0, 0, 0, 0]],
+    // LEB128: five continuation bytes of zero bits, then 2^5 in the sixth (35 + 5 = 40).
+    ["varint", [0x80, 0x80, 0x80, 0x80, 0x80, 0x20]],
+  ] as const)(
+    "a %s header declaring 2^40 bytes fails at its header with MESSAGE_TOO_LARGE, allocating nothing",
+    async (header, bomb) => {
+      const { server, errors } = await echoServer({ header });
+      const bomber = net.connect({ port: server.address.port, host: "127.0.0.1" });
+      bomber.on("error", () => {});
+      await new Promise((resolve) => bomber.once("connect", resolve));
+      const closed = new Promise((resolve) => bomber.once("close", resolve));
+      const before = process.memoryUsage().arrayBuffers;
+      bomber.write(Uint8Array.from(bomb));
+      await closed;
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * 1024 * 1024);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: "MESSAGE_TOO_LARGE" });
+      expect((errors[0] as Error).message).toContain(String(2 ** 40));
+    },
+  );
+
   it("a stream cut inside a message ends the server's stream with TRUNCATED", async () => {
     const { server, errors } = await echoServer();
     const raw = net.connect({ port: server.address.port, host: "127.0.0.1" });
