@@ -94,6 +94,7 @@ export function framingOptions(options: FramingOptions): FramingOptions {
   if (options.maxMessageSize !== undefined) picked.maxMessageSize = options.maxMessageSize;
   if (options.maxFragments !== undefined) picked.maxFragments = options.maxFragments;
   if (options.compressionThreshold !== undefined) picked.compressionThreshold = options.compressionThreshold;
+  if (options.echoCloseReason !== undefined) picked.echoCloseReason = options.echoCloseReason;
   picked.compressor = options.compressor ?? (zlibCompressor ??= createZlibCompressor(zlib));
   return picked;
 }

@@ -163,6 +163,20 @@ describe("send options", () => {
   });
 });
 
+describe("the reply to the peer's close", () => {
+  it.each([
+    [false, ""],
+    [true, "moving on"],
+  ] as const)(
+    "with echoCloseReason: %s the server's reply carries the peer's code and the reason %j",
+    async (echo, reason) => {
+      const { client } = await serverWithRawClient({ echoCloseReason: echo });
+      client.send(frame(0x8, Uint8Array.of(0x0f, 0xa1, ...new TextEncoder().encode("moving on"))));
+      expect(await client.readClose()).toEqual({ code: 4001, reason });
+    },
+  );
+});
+
 describe("wss:// from listen", () => {
   const fixture = (name: string) =>
     readFileSync(new URL(`../../../../test-support/tls/${name}`, import.meta.url), "utf8");
