@@ -110,4 +110,26 @@ describe("length-prefix over Node TCP", () => {
     await expect.poll(() => errors.length).toBe(1);
     expect(errors[0]).toMatchObject({ code: "TRUNCATED" });
   });
+
+  it("a handler that never reads pauses its socket once 1 MiB of messages wait, not after 1024 of them", async () => {
+    type Inside = { isPaused: boolean; readableBytes: number };
+    let idle: Inside | undefined;
+    const server = await listen({ port: 0 }, (stream) => {
+      idle = stream as unknown as Inside; // never read
+    });
+    servers.push(server);
+    const client = await connect({ port: server.address.port });
+    const message = new Uint8Array(64 * 1024);
+    // 8 MiB: 128 messages, far under the 1024 messages that used to pause.
+    for (let i = 0; i < 128; i++) client.send(message).catch(() => {});
+    await expect.poll(() => idle?.isPaused, { timeout: 5000 }).toBe(true);
+    // The mark, plus the message that crossed it and the rest of the read it came in.
+    const bound = 1024 * 1024 + 3 * 64 * 1024;
+    for (let i = 0; i < 20; i++) {
+      expect(idle?.readableBytes).toBeLessThanOrEqual(bound);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(idle?.readableBytes).toBeGreaterThanOrEqual(1024 * 1024);
+    client.abort();
+  });
 });
