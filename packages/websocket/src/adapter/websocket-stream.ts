@@ -166,6 +166,8 @@ export class WebSocketStream
   /** @internal Pending pings fail once the connection is gone. */
   override onTransportClose(error?: unknown): void {
     super.onTransportClose(error);
+    // A failure's close frame still owed (the reader never came back before closeTimeout) can no longer go out.
+    (this.session as WebSocketSession).abandonOutput();
     this.pings?.closed(new FramedError("CLOSED", "the WebSocket closed before the peer answered the ping"));
   }
 }

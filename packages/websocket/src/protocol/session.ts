@@ -54,6 +54,8 @@ export interface WebSocketSession extends FramingSession<string | Uint8Array> {
    * (already-compressed data, or latency-sensitive messages).
    */
   send(message: string | Uint8Array, compress?: boolean): void;
+  /** The connection is gone: forget a close frame still owed (nothing can be written) and release deflate state. */
+  abandonOutput(): void;
   /** Watch the peer's pings and pongs (one observer; `undefined` stops). */
   observeControlFrames(observer: ControlFrameObserver | undefined): void;
   /** Send a ping (payload ≤ 125 bytes). Throws `FramedError` `CLOSED` once a close frame was sent. */
@@ -309,6 +311,12 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     if (payload === null) return;
     this.owedClose = null;
     this.writer.frame(Opcode.CLOSE, payload);
+    this.compression?.dispose();
+  }
+
+  abandonOutput(): void {
+    if (this.owedClose === null) return;
+    this.owedClose = null;
     this.compression?.dispose();
   }
 

@@ -190,6 +190,14 @@ describe("close handling (Autobahn 7.x)", () => {
     expect(reasonOf(echoing)).toBe("moving on");
   });
 
+  test("a close frame still owed when the connection is gone is forgotten: abandonOutput, then endOutput writes nothing", () => {
+    const harness = open();
+    harness.session.receive(frame({ opcode: 3 }));
+    expect(harness.record.end?.error?.closeCode).toBe(1002);
+    harness.session.abandonOutput();
+    expect(harness.written()).toEqual([]);
+  });
+
   test("the session never writes 1005, 1006 or 1015", () => {
     const cases = [
       serverReceives([frame({ opcode: CLOSE })]),
