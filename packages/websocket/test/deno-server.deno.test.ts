@@ -295,6 +295,25 @@ Deno.test("verify returning false refuses with 403, and a verify that throws wit
   });
 });
 
+Deno.test("clients that connect and leave before their request is complete release their connections at once, not at handshakeTimeout", async () => {
+  await withCleanup(async (defer) => {
+    const errors: unknown[] = [];
+    const listener = await echoServer({ handshakeTimeout: 60_000, onHandshakeError: (error) => errors.push(error) });
+    defer(() => listener.close());
+    const clients = 100;
+    for (let i = 0; i < clients; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.address.port });
+      if (i % 2 === 1) await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: h\r\n"));
+      conn.close();
+    }
+    X;
+    // reach /proc/self/fd), long before the 60 s deadline.
+    for (let i = 0; i < 500 && errors.length < clients; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(errors.length, clients);
+    assert.ok(errors.every((error) => (error as FramedError).code === "CONNECTION_RESET"));
+  });
+});
+
 Deno.test("a connection that sends no request within handshakeTimeout is dropped with TIMEOUT", async () => {
   await withCleanup(async (defer) => {
     const errors: FramedError[] = [];
