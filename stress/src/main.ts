@@ -5,12 +5,13 @@
  * non-zero if any promise was broken.
  *
  * Flags: --duration <s> (30), --connections <n> (5000), --deno-connections <n> (1000), --fuzz-cases <n> (100000),
- *        --only <framing>, --skip <fuzz|memory|load|deno>
+ *        --only <framing>, --skip <fuzz|memory|held|load|deno>
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type Driver, drivers } from "./drivers.ts";
 import { fuzzDecoder } from "./fuzz.ts";
+import { type HeldMemoryResult, measureHeldMemory } from "./held-memory.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { type MemoryResult, pushAtNonIteratingConsumer, pushAtNonReadingPeer } from "./memory.ts";
 
@@ -51,6 +52,7 @@ const report: {
   cores: number;
   fuzz: unknown[];
   memory: MemoryResult[];
+  held: HeldMemoryResult[];
   load: LoadResult[];
 } = {
   date: new Date().toISOString(),
@@ -58,6 +60,7 @@ const report: {
   cores: (await import("node:os")).availableParallelism(),
   fuzz: [],
   memory: [],
+  held: [],
   load: [],
 };
 let failed = false;
@@ -80,6 +83,23 @@ if (!skip.has("memory")) {
       console.log(
         `memory ${driver.name}: ${result.scenario}: max RSS growth ${result.maxRssGrowthMiB} MiB (bound ${result.boundMiB}) ${result.ok ? "ok" : "FAILED"}`,
       );
+    }
+  }
+}
+
+if (!skip.has("held")) {
+  const runtimes: Array<"node" | "deno"> = skip.has("deno") ? ["node"] : ["node", "deno"];
+  for (const runtime of runtimes) {
+    for (const driver of selected) {
+      for (const result of await measureHeldMemory(driver, runtime)) {
+        report.held.push(result);
+        failed ||= !result.ok;
+        console.log(
+          `held ${driver.name} on ${runtime}: ${result.messageBytes / 1024} KiB messages, non-reading peer: ` +
+            `${result.heldPerConnectionMiB} MiB held per connection after ${result.pushedPerConnectionMiB} MiB sent ` +
+            `(bound ${result.boundMiB}) ${result.ok ? "ok" : "FAILED"}`,
+        );
+      }
     }
   }
 }

@@ -26,8 +26,11 @@ export interface SessionEnd {
  * Calls happen synchronously inside `receive`, `receiveEnd`, `send` and `close`.
  */
 export interface SessionSink<T> {
-  /** A whole message was decoded. */
-  message(message: T): void;
+  /**
+   * A whole message was decoded. `size`, for a message that is neither bytes nor a string (a parsed JSON
+   * value): the bytes it came from, which the stream counts against `readableHighWaterMark`.
+   */
+  message(message: T, size?: number): void;
   /** Bytes to write to the peer, in order (a frame header, a payload, a pong, a close reply). */
   write(bytes: Uint8Array): void;
   /**
@@ -83,6 +86,12 @@ export interface FramingSession<T> {
    * transport can be closed as soon as the writes are flushed.
    */
   close(code?: number, reason?: string): boolean;
+  /**
+   * The write side is about to end (the reader saw the end, or the stream closes): write what the framing
+   * still owes the peer. A WebSocket session that failed on bad input sends its error close frame here, not
+   * when the bad frame arrived, so replies to the messages decoded before it go out first. Optional.
+   */
+  endOutput?(): void;
   /**
    * True while part of a message has arrived and the rest has not: a header, a body, a line without its
    * delimiter, a fragmented WebSocket message. The stream's `messageTimeout` uses it to drop a peer that

@@ -1,7 +1,7 @@
 /**
  * The receiving half of a {@link TransportStream}: messages on their way up from the transport wait in a
  * queue for a reader (`for await`, `readable`) or a consumer (`consume`); the transport is paused while the
- * queue is long and resumed once it has drained; the end, or the error that ended reading, reaches the
+ * queue holds `readableHighWaterMark` bytes or more, and resumed once it has drained to half of that; the end, or the error that ended reading, reaches the
  * reader once. A base class rather than an object the stream holds: every open connection has a stream,
  * and this way it has no second object for its reading.
  */
@@ -25,7 +25,11 @@ export abstract class InboundMessages<T> implements ConsumedStream<T> {
 
   // Every open connection holds one stream, so what most connections never use is made when first needed.
   private queue: T[] | undefined;
+  /** Each queued message's size in bytes, beside it: a size the framing reported cannot be recomputed. */
+  private queueSizes: number[] | undefined;
   private queueHead = 0;
+  /** Bytes held by the messages in the queue: what the high-water mark bounds. */
+  private queuedBytes = 0;
   /**
    * Readers waiting for a message, oldest first. `for await` keeps at most one waiting, so the first one's
    * resolve and reject have their own fields and the array exists only for callers that ask for several
@@ -44,8 +48,14 @@ export abstract class InboundMessages<T> implements ConsumedStream<T> {
 
   constructor(
     protected readonly transport: MessageTransport<T>,
+    /** Bytes of queued messages at which the transport is paused. */
     private readonly readableHighWaterMark: number,
   ) {}
+
+  /** @internal Bytes held by messages waiting for the reader (see `readableHighWaterMark`). */
+  get readableBytes(): number {
+    return this.queuedBytes;
+  }
 
   /** The reader has seen the end of the messages (subclass: the write side may close now). */
   protected abstract readEndObserved(): void;
@@ -103,13 +113,19 @@ export abstract class InboundMessages<T> implements ConsumedStream<T> {
   takeQueued(): T | typeof NOTHING {
     const queue = this.queue;
     if (queue === undefined || this.queueHead === queue.length) return NOTHING;
-    const value = queue[this.queueHead++];
+    const sizes = this.queueSizes as number[];
+    const value = queue[this.queueHead];
+    // Cleared so a taken message is not kept alive by the queue until it empties.
+    queue[this.queueHead] = undefined as T;
+    this.queuedBytes -= sizes[this.queueHead++];
     if (this.queueHead === queue.length) {
       // Length 0 also lets V8 drop the backing store a burst grew.
       queue.length = 0;
+      sizes.length = 0;
       this.queueHead = 0;
+      this.queuedBytes = 0;
     }
-    if (this.paused && queue.length - this.queueHead <= this.readableHighWaterMark >> 1) {
+    if (this.paused && this.queuedBytes <= this.readableHighWaterMark / 2) {
       this.paused = false;
       this.clock?.resumed();
       this.transport.resume();
@@ -130,8 +146,11 @@ export abstract class InboundMessages<T> implements ConsumedStream<T> {
     return error;
   }
 
-  /** @internal A message arrived from the transport. */
-  deliver(message: T): void {
+  /**
+   * @internal A message arrived from the transport; `size` is its size in bytes when the framing knows it
+   * better than {@link messageBytes} (NDJSON: the length of its line).
+   */
+  deliver(message: T, size?: number): void {
     this.clock?.messageDelivered();
     const resolve = this.readerResolve;
     if (resolve) {
@@ -142,8 +161,12 @@ export abstract class InboundMessages<T> implements ConsumedStream<T> {
       return;
     }
     const queue = (this.queue ??= []);
+    const bytes = size ?? messageBytes(message);
     queue.push(message);
-    if (!this.paused && queue.length - this.queueHead >= this.readableHighWaterMark) {
+    (this.queueSizes ??= []).push(bytes);
+    this.queuedBytes += bytes;
+    // At or over the mark after adding: one message larger than the mark is still admitted, then we pause.
+    if (!this.paused && this.queuedBytes >= this.readableHighWaterMark) {
       this.paused = true;
       this.transport.pause();
     }
@@ -179,4 +202,19 @@ export abstract class InboundMessages<T> implements ConsumedStream<T> {
       this.transport.resume();
     }
   }
+}
+
+/** What a message whose framing reports no size counts for when it is neither bytes nor a string. */
+export const UNSIZED_MESSAGE_BYTES = 256;
+
+/**
+ * The bytes a decoded message holds, for the inbound high-water mark: a byte array's length, a string's
+ * length in UTF-16 code units (V8 and JavaScriptCore store a Latin-1 string in one byte per unit, others in
+ * two, so a non-Latin-1 text message can hold up to twice this), anything else {@link UNSIZED_MESSAGE_BYTES}.
+ */
+export function messageBytes(message: unknown): number {
+  if (typeof message === "string") return message.length;
+  if (ArrayBuffer.isView(message)) return message.byteLength;
+  if (message instanceof ArrayBuffer) return message.byteLength;
+  return UNSIZED_MESSAGE_BYTES;
 }

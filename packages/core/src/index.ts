@@ -48,6 +48,6 @@ export { type ReconnectingStream, reconnecting } from "./reconnecting/reconnecti
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
-export { TransportStream } from "./transport-stream.ts";
+export { DEFAULT_READABLE_HIGH_WATER_MARK, type ReadyState, TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";
 export { type SlabTarget, WRITE_SLAB_SIZE, WriteSlab } from "./write-slab.ts";

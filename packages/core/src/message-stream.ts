@@ -82,7 +82,13 @@ export interface MessageStream<T> extends AsyncIterable<T> {
 
 /** Options every `connect`/`listen`/`wrap` accepts, next to the framing's own. */
 export interface StreamOptions {
-  /** Decoded messages held for a slow reader before the transport is paused. Default 1024. */
+  /**
+   * Bytes of decoded messages held for a slow reader before the transport is paused; it resumes once they
+   * are down to half. The message that crosses the mark is still queued, so the queue can hold up to
+   * `readableHighWaterMark + maxMessageSize` bytes (plus the rest of the chunk being decoded when it
+   * crossed). A string counts its length; a value that is neither bytes nor a string (NDJSON) counts the
+   * length of the text it was parsed from. Default 1 MiB. (Before 0.2 this counted messages.)
+   */
   readableHighWaterMark?: number;
   /** Bytes buffered for a slow peer before `send` starts waiting. Default 1 MiB. */
   writableHighWaterMark?: number;

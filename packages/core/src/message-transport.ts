@@ -7,8 +7,8 @@ import type { SessionEnd } from "./framing.ts";
 
 /** Callbacks a message transport calls once started. */
 export interface MessageTransportEvents<T> {
-  /** A whole message arrived. */
-  message(message: T): void;
+  /** A whole message arrived; `size`: its size in bytes, when the framing knows it (see `SessionSink.message`). */
+  message(message: T, size?: number): void;
   /** Bytes (or a frame) arrived and were decoded; resets idle timers even when no message completes. */
   activity(): void;
   /** A recovered problem (an oversized message skipped). */
@@ -35,6 +35,8 @@ export interface MessageTransport<T> {
   pause(): void;
   resume(): void;
   readonly writable: boolean;
+  /** Bytes accepted by `send` and not yet handed to the operating system; absent: unknown (counted as 0). */
+  readonly bufferedAmount?: number;
   /** A message has started arriving and not finished (see `FramingSession.midMessage`); absent: never timed. */
   readonly midMessage?: boolean;
 }

@@ -34,6 +34,10 @@ export class SessionTransport<T> implements MessageTransport<T> {
     return this.bytes.writable;
   }
 
+  get bufferedAmount(): number {
+    return this.bytes.bufferedAmount ?? 0;
+  }
+
   get midMessage(): boolean {
     return !this.ended && this.session.midMessage === true;
   }
@@ -84,8 +88,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
   // ---- from the session (through SinkToTransport) -------------------------------------------
 
   /** @internal */
-  onMessage(message: T): void {
-    this.events.message(message);
+  onMessage(message: T, size?: number): void {
+    this.events.message(message, size);
   }
 
   /** @internal */
@@ -122,6 +126,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
   }
 
   end(): void {
+    // Last bytes the framing owes (a WebSocket failure's close frame), after every reply already queued.
+    this.session.endOutput?.();
     this.bytes.end();
   }
 
@@ -144,8 +150,8 @@ export class SessionTransport<T> implements MessageTransport<T> {
 class SinkToTransport<T> implements SessionSink<T> {
   constructor(private readonly owner: SessionTransport<T>) {}
 
-  message(message: T): void {
-    this.owner.onMessage(message);
+  message(message: T, size?: number): void {
+    this.owner.onMessage(message, size);
   }
 
   write(bytes: Uint8Array): void {

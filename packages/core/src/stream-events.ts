@@ -15,8 +15,8 @@ export const DONE: IteratorReturnResult<undefined> = { done: true, value: undefi
 export class StreamEvents<T> implements MessageTransportEvents<T> {
   constructor(private readonly stream: TransportStream<T>) {}
 
-  message(message: T): void {
-    this.stream.deliver(message);
+  message(message: T, size?: number): void {
+    this.stream.deliver(message, size);
   }
 
   activity(): void {

@@ -17,6 +17,12 @@ import { type ClockedStream, StreamClock } from "./stream-clock.ts";
 import { StreamEvents } from "./stream-events.ts";
 import { readableFrom, writableTo } from "./web-streams.ts";
 
+/** A stream's state as {@link TransportStream.readyState} reports it (the WebSocket API's four, as words). */
+export type ReadyState = "connecting" | "open" | "closing" | "closed";
+
+/** Bytes of decoded messages held for a slow reader before the transport is paused: 1 MiB. */
+export const DEFAULT_READABLE_HIGH_WATER_MARK = 1024 * 1024;
+
 /**
  * A MessageStream over any {@link MessageTransport}: the runtime adapters' common implementation.
  *
@@ -49,13 +55,40 @@ export class TransportStream<T> extends InboundMessages<T> implements MessageStr
   private writableView: WritableStream<T> | undefined;
 
   constructor(transport: MessageTransport<T>, framingName: string, options: StreamOptions = {}) {
-    super(transport, Math.max(1, options.readableHighWaterMark ?? 1024));
+    super(transport, Math.max(1, options.readableHighWaterMark ?? DEFAULT_READABLE_HIGH_WATER_MARK));
     this.framing = framingName;
     this.closeTimeout = options.closeTimeout ?? 5000;
     const idleTimeout = options.idleTimeout ?? 0;
     const messageTimeout = options.messageTimeout ?? 0;
     if (idleTimeout > 0 || messageTimeout > 0) this.clock = new StreamClock(this, idleTimeout, messageTimeout);
     this.transport.start(new StreamEvents(this));
+  }
+
+  /**
+   * Where the stream is, synchronously: `"open"`; `"closing"` once either side began to close (replies to
+   * messages already received may still be sent when the peer closed first); `"closed"` once the transport is
+   * gone. (`"connecting"` is only ever seen on a stream made around a socket that is still opening.)
+   *
+   * @example
+   * ```ts
+   * if (stream.readyState === "open") await stream.send("still there?");
+   * ```
+   */
+  get readyState(): ReadyState {
+    return this.state;
+  }
+
+  /**
+   * Bytes accepted by `send` and not yet handed to the operating system (the browser's own `bufferedAmount`
+   * for a native WebSocket). `send` starts waiting once this reaches `writableHighWaterMark`.
+   *
+   * @example
+   * ```ts
+   * if (stream.bufferedAmount < 64 * 1024) stream.send(snapshot()); // drop a frame rather than queue it
+   * ```
+   */
+  get bufferedAmount(): number {
+    return this.transport.bufferedAmount ?? 0;
   }
 
   /** Made when first asked for: most streams are never awaited this way. */

@@ -43,4 +43,6 @@ export interface ByteTransport {
   destroy(error?: unknown): void;
   /** False for read-only transports (a fetch body). */
   readonly writable: boolean;
+  /** Optional: bytes accepted by `write` and not yet handed to the operating system (or the runtime). */
+  readonly bufferedAmount?: number;
 }

@@ -60,6 +60,11 @@ export class WriteCoalescer {
     this.releaseIdle();
   }
 
+  /** Bytes written and not yet taken by the target: queued, in flight, and what the target reports buffered. */
+  get buffered(): number {
+    return this.backlog();
+  }
+
   private backlog(): number {
     return this.pendingBytes + this.inFlightBytes + (this.target.buffered?.() ?? 0);
   }

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { CloseInfo, FramedError, MessageStream } from "../src/index.ts";
 import { StreamRegistry } from "../src/listener.ts";
 import { streamPair } from "../src/testing/stream-pair.ts";
+import type { TransportStream } from "../src/transport-stream.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 /** A MessageStream that only has the interface: no watchClose, so the registry must use `closed`. */
@@ -26,13 +27,28 @@ function plainStream(): { stream: MessageStream<string>; close: (info: CloseInfo
 }
 
 describe("StreamRegistry", () => {
-  it("drops core's streams from the set when they close, without waiting for closed", async () => {
+  it("drops core's streams from the set the moment their transport closes, without subscribing to closed", async () => {
     const registry = new StreamRegistry<string>();
     const { client, server } = streamPair(tinyFraming());
+    const stream = server as TransportStream<string>;
+    // Count reads of `closed` during accept: the fallback path subscribes through it, the fast path never does.
+    const closedGetter = vi.spyOn(stream, "closed", "get");
     registry.accept(server, () => {}, undefined);
+    expect(closedGetter).not.toHaveBeenCalled();
+    closedGetter.mockRestore();
     expect(registry.streams.has(server)).toBe(true);
-    await client.close();
-    await server.close();
+    // Still tracked or not, checked synchronously when the transport reports its close, before any promise
+    // reaction could run: only a direct report (watchClose) has removed it by then.
+    let trackedAtClose: boolean | undefined;
+    const reportClose = stream.onTransportClose.bind(stream);
+    stream.onTransportClose = (error?: unknown) => {
+      reportClose(error);
+      trackedAtClose ??= registry.streams.has(server);
+    };
+    server.abort();
+    await client.closed;
+    await server.closed;
+    expect(trackedAtClose).toBe(false);
     expect(registry.streams.size).toBe(0);
   });
 

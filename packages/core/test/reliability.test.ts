@@ -56,7 +56,7 @@ describe("Node reliability", () => {
     });
     const client = await connect({ port: server.address.port }, tinyFraming(), {
       idleTimeout: 200,
-      readableHighWaterMark: 16,
+      readableHighWaterMark: 4000,
     });
     await new Promise((resolve) => setTimeout(resolve, 600)); // busy elsewhere for three idle periods
     expect(sent).toBeLessThan(total);
@@ -99,7 +99,7 @@ describe("Node reliability", () => {
     });
     const socket = net.connect({ port: server.address.port, host: "127.0.0.1" });
     await new Promise((resolve) => socket.once("connect", resolve));
-    const stream = wrap(socket, tinyFraming(), { readableHighWaterMark: 64 });
+    const stream = wrap(socket, tinyFraming(), { readableHighWaterMark: 16_000 });
     await expect.poll(() => socket.isPaused(), { timeout: 5000 }).toBe(true);
     await expect.poll(() => stalled, { timeout: 15_000 }).toBe(true);
     expect(sent).toBeLessThan(200_000);

@@ -61,3 +61,29 @@ Deno.test("an over-limit length closes only that Deno connection with MESSAGE_TO
   await good.close();
   await server.close();
 });
+
+Deno.test("a Deno handler that never reads stops reading its connection once 1 MiB of messages wait, not after 1024 of them", async () => {
+  type Inside = { isPaused: boolean; readableBytes: number };
+  let idle: Inside | undefined;
+  const server = await listen({ port: 0 }, (stream) => {
+    idle = stream as unknown as Inside; // never read
+  });
+  const client = await connect({ port: server.address.port });
+  const message = new Uint8Array(64 * 1024);
+  // 8 MiB: 128 messages, far under the 1024 messages that used to pause.
+  for (let i = 0; i < 128; i++) client.send(message).catch(() => {});
+  for (let i = 0; i < 500 && !idle?.isPaused; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(idle?.isPaused, true, "the server stream paused");
+  // The mark, plus the message that crossed it and the rest of the read it came in.
+  const bound = 1024 * 1024 + 3 * 64 * 1024;
+  for (let i = 0; i < 20; i++) {
+    assert.ok((idle?.readableBytes ?? 0) <= bound, `${idle?.readableBytes} bytes queued`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok((idle?.readableBytes ?? 0) >= 1024 * 1024);
+  client.abort();
+  await client.closed;
+  // A paused Deno stream does not read, so it would see the client's end only at closeTimeout: drop it.
+  (idle as unknown as { abort(): void }).abort();
+  await server.close();
+});

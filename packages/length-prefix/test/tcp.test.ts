@@ -78,6 +78,29 @@ describe("length-prefix over Node TCP", () => {
     await good.close();
   });
 
+  // A hostile peer's length bomb: 2^40 bytes declared in the widest fixed header and in a varint.
+  it.each([
+    ["uint64be", [0, 0, 0x01, 0, 0, 0, 0, 0]],
+    // LEB128: five continuation bytes of zero bits, then 2^5 in the sixth (35 + 5 = 40).
+    ["varint", [0x80, 0x80, 0x80, 0x80, 0x80, 0x20]],
+  ] as const)(
+    "a %s header declaring 2^40 bytes fails at its header with MESSAGE_TOO_LARGE, allocating nothing",
+    async (header, bomb) => {
+      const { server, errors } = await echoServer({ header });
+      const bomber = net.connect({ port: server.address.port, host: "127.0.0.1" });
+      bomber.on("error", () => {});
+      await new Promise((resolve) => bomber.once("connect", resolve));
+      const closed = new Promise((resolve) => bomber.once("close", resolve));
+      const before = process.memoryUsage().arrayBuffers;
+      bomber.write(Uint8Array.from(bomb));
+      await closed;
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * 1024 * 1024);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: "MESSAGE_TOO_LARGE" });
+      expect((errors[0] as Error).message).toContain(String(2 ** 40));
+    },
+  );
+
   it("a stream cut inside a message ends the server's stream with TRUNCATED", async () => {
     const { server, errors } = await echoServer();
     const raw = net.connect({ port: server.address.port, host: "127.0.0.1" });
@@ -86,5 +109,27 @@ describe("length-prefix over Node TCP", () => {
     await new Promise((resolve) => raw.once("close", resolve));
     await expect.poll(() => errors.length).toBe(1);
     expect(errors[0]).toMatchObject({ code: "TRUNCATED" });
+  });
+
+  it("a handler that never reads pauses its socket once 1 MiB of messages wait, not after 1024 of them", async () => {
+    type Inside = { isPaused: boolean; readableBytes: number };
+    let idle: Inside | undefined;
+    const server = await listen({ port: 0 }, (stream) => {
+      idle = stream as unknown as Inside; // never read
+    });
+    servers.push(server);
+    const client = await connect({ port: server.address.port });
+    const message = new Uint8Array(64 * 1024);
+    // 8 MiB: 128 messages, far under the 1024 messages that used to pause.
+    for (let i = 0; i < 128; i++) client.send(message).catch(() => {});
+    await expect.poll(() => idle?.isPaused, { timeout: 5000 }).toBe(true);
+    // The mark, plus the message that crossed it and the rest of the read it came in.
+    const bound = 1024 * 1024 + 3 * 64 * 1024;
+    for (let i = 0; i < 20; i++) {
+      expect(idle?.readableBytes).toBeLessThanOrEqual(bound);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(idle?.readableBytes).toBeGreaterThanOrEqual(1024 * 1024);
+    client.abort();
   });
 });

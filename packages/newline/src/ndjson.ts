@@ -103,6 +103,7 @@ class JsonLines<T> extends TextLineDecoder<T> {
       else this.output.fail(error);
       return;
     }
-    this.output.message(value);
+    // The parsed value's own size is unknown; its text's length stands for it.
+    this.output.message(value, text.length);
   }
 }

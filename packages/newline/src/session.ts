@@ -9,7 +9,8 @@ import type { LineSettings } from "./options.ts";
 
 /** What a codec's line handler delivers to; implemented by the session. */
 export interface LineOutput<T> {
-  message(message: T): void;
+  /** `size`: the bytes the message came from, for a message that is neither bytes nor a string. */
+  message(message: T, size?: number): void;
   /** A skipped line (oversize, bad UTF-8, bad JSON with the skip policy). */
   warn(error: FramedError): void;
   /** Bad input that ends the session. */
@@ -42,8 +43,8 @@ export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
 
   // ---- LineOutput -------------------------------------------------------------------------------
 
-  message(message: T): void {
-    this.sink.message(message);
+  message(message: T, size?: number): void {
+    this.sink.message(message, size);
   }
 
   warn(error: FramedError): void {

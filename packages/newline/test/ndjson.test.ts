@@ -22,6 +22,16 @@ describe("NDJSON decoding", () => {
     expect(record.messages).toEqual([{ a: 1 }, [2], "three", null]);
   });
 
+  it("reports each value's size as the length of its line, which the stream counts against readableHighWaterMark", () => {
+    const sizes: Array<number | undefined> = [];
+    const session = ndjson().open(
+      { message: (_m, size) => sizes.push(size), write() {}, warn() {}, end() {} },
+      { role: "server" },
+    );
+    session.receive(utf8('{"a":1}\n[1,2,3,4]\r\n'));
+    expect(sizes).toEqual([7, 9]);
+  });
+
   it("skips empty lines by default, as the ndjson package does", () => {
     expect(decode(ndjson(), '\n{"a":1}\n\r\n\n2\n').messages).toEqual([{ a: 1 }, 2]);
   });

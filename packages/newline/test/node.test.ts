@@ -80,7 +80,8 @@ describe("Node TCP", () => {
     await client.close();
   });
 
-  it("one connection's oversized line closes only that connection, after the lines before it; another keeps working", async () => {
+  it("a line that never ends fails with MESSAGE_TOO_LARGE while the peer is still sending it, after the lines before it were echoed; another connection keeps working", async () => {
+    const maxMessageSize = 64 * 1024;
     const failures: unknown[] = [];
     const server = await listen(
       { port: 0 },
@@ -91,18 +92,39 @@ describe("Node TCP", () => {
           failures.push(error);
         }
       },
-      { maxMessageSize: 64 },
+      { maxMessageSize },
     );
     listeners.push(server as Listener<unknown>);
-    const victim = await connect({ port: server.address.port });
     const bystander = await connect({ port: server.address.port });
     await bystander.send("before");
     expect(await take(bystander, 1)).toEqual(["before"]);
-    await victim.send("fine");
-    await victim.send("y".repeat(1000));
-    expect(await take(victim, 5)).toEqual(["fine"]);
-    expect((await victim.closed).initiator).toBe("remote");
+
+    const endless = net.connect({ port: server.address.port, host: "127.0.0.1" });
+    endless.on("error", () => {});
+    await new Promise((resolve) => endless.once("connect", resolve));
+    let echoed = "";
+    endless.on("data", (chunk: Buffer) => {
+      echoed += chunk.toString();
+    });
+    let ended = false;
+    endless.once("close", () => {
+      ended = true;
+    });
+    endless.write("fine\n");
+    // Bounded: at most 1 MiB, one 1 KiB chunk per millisecond; the server must give up long before that.
+    const chunk = Buffer.alloc(1024, "x");
+    let sent = 0;
+    for (let i = 0; i < 1024 && !ended && failures.length === 0 && endless.writable; i++) {
+      endless.write(chunk);
+      sent += chunk.length;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await expect.poll(() => ended, { timeout: 5000 }).toBe(true);
+    expect(echoed).toBe("fine\n");
     expect(failures).toEqual([expect.objectContaining({ code: "MESSAGE_TOO_LARGE", messageNumber: 2 })]);
+    expect(sent).toBeGreaterThan(maxMessageSize);
+    expect(sent).toBeLessThan(4 * maxMessageSize);
+
     await bystander.send("after");
     expect(await take(bystander, 1)).toEqual(["after"]);
     await bystander.close();

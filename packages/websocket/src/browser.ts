@@ -2,7 +2,7 @@
  * `@framed/websocket/browser`: the browser's own `WebSocket` as a `MessageStream<string | Uint8Array>`, the
  * same interface the Node adapters return, so application code moves between runtimes unchanged.
  */
-import { FramedError, type MessageStream, type StreamOptions, TransportStream } from "@framed/core";
+import { FramedError, type MessageStream, type ReadyState, type StreamOptions, TransportStream } from "@framed/core";
 import { whenWebSocketOpen } from "@framed/core/browser";
 import { NativeWebSocketTransport } from "./native/native-websocket-transport.ts";
 
@@ -13,6 +13,10 @@ export interface NativeWebSocketStream extends MessageStream<string | Uint8Array
   /** The extensions the server accepted, as the browser reports them. */
   readonly extensions: string;
   readonly url: string;
+  /** `"open"`, `"closing"` or `"closed"`, synchronously. */
+  readonly readyState: ReadyState;
+  /** The browser socket's own `bufferedAmount`: bytes sent and not yet on the network. */
+  readonly bufferedAmount: number;
 }
 
 /** Options of {@link connect} and {@link fromWebSocket}. */

@@ -16,6 +16,6 @@ export {
 } from "./browser.ts";
 export { connect } from "./deno/client.ts";
 export { type ListenAddress, listen, type WebSocketListener } from "./deno/listen.ts";
-export type { ConnectOptions } from "./deno/options.ts";
+export type { ConnectOptions, ListenServerOptions } from "./deno/options.ts";
 export { type ServeListener, serve, type UpgradeOptions, upgrade } from "./deno/serve.ts";
 export * from "./index.ts";

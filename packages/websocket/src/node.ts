@@ -11,4 +11,11 @@ export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-ser
 export type { Http2WebSocketServer } from "./node/http2-server.ts";
 export { Http2SessionPool, type Http2SessionPoolOptions } from "./node/http2-session-pool.ts";
 export { type ListenAddress, listen, type WebSocketListener } from "./node/listen.ts";
-export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";
+export type {
+  ConnectOptions,
+  KeepAliveOptions,
+  ListenServerOptions,
+  ServerOptions,
+  VerifyRefusal,
+  VerifyResult,
+} from "./node/options.ts";

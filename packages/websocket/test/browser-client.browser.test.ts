@@ -24,6 +24,20 @@ describe.each(servers)("@framed/websocket/browser against our %s server", (_runt
     expect(info).toMatchObject({ initiator: "local", code: 1000 });
   });
 
+  it("readyState and bufferedAmount come from the browser socket: open with bytes buffered after a large send, then closed", async () => {
+    const stream = await connect(url);
+    expect(stream.readyState).toBe("open");
+    expect(stream.bufferedAmount).toBe(0);
+    const sent = stream.send(new Uint8Array(4 * 1024 * 1024));
+    expect(stream.bufferedAmount).toBeGreaterThan(0);
+    await sent;
+    await stream[Symbol.asyncIterator]().next();
+    const closing = stream.close();
+    expect(stream.readyState).toBe("closing");
+    await closing;
+    expect(stream.readyState).toBe("closed");
+  });
+
   it("carries an 8 MiB binary message both ways, waiting on bufferedAmount", async () => {
     const stream = await connect(url, { writableHighWaterMark: 64 * 1024 });
     const big = new Uint8Array(8 * 1024 * 1024).map((_, i) => i & 0xff);

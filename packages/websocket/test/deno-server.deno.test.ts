@@ -254,6 +254,17 @@ Deno.test("invalid handshakes get their HTTP status, a reason in the body, and a
       ["a garbage request line", "HELLO\r\n\r\n", 400],
       ["another path", `GET /other HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`, 404],
       ["a head over maxHeaderSize", `GET /ws HTTP/1.1\r\nX-Big: ${"a".repeat(2000)}\r\n\r\n`, 431],
+      // A body on the upgrade request (request smuggling): refused before any upgrade.
+      [
+        "a Content-Length body",
+        `GET /ws HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\nContent-Length: 5\r\n\r\n\x81\x80abc`,
+        400,
+      ],
+      [
+        "a chunked body",
+        `GET /ws HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        400,
+      ],
     ];
     for (const [what, request, status] of cases) {
       const refused = await refusedStatus(listener.address.port, request);
@@ -281,6 +292,25 @@ Deno.test("verify returning false refuses with 403, and a verify that throws wit
     });
     defer(() => broken.close());
     assert.equal((await refusedStatus(broken.address.port, request)).status, 500);
+  });
+});
+
+Deno.test("clients that connect and leave before their request is complete release their connections at once, not at handshakeTimeout", async () => {
+  await withCleanup(async (defer) => {
+    const errors: unknown[] = [];
+    const listener = await echoServer({ handshakeTimeout: 60_000, onHandshakeError: (error) => errors.push(error) });
+    defer(() => listener.close());
+    const clients = 100;
+    for (let i = 0; i < clients; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.address.port });
+      if (i % 2 === 1) await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: h\r\n"));
+      conn.close();
+    }
+    // A short bounded poll: each is reported as its connection is closed, in the same tick (Deno's test
+    // permissions do not reach /proc/self/fd), long before the 60 s deadline.
+    for (let i = 0; i < 500 && errors.length < clients; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(errors.length, clients);
+    assert.ok(errors.every((error) => (error as FramedError).code === "CONNECTION_RESET"));
   });
 });
 

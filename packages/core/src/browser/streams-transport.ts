@@ -61,6 +61,10 @@ class StreamsTransport implements ByteTransport {
     });
   }
 
+  get bufferedAmount(): number {
+    return this.coalescer?.buffered ?? 0;
+  }
+
   write(chunk: Uint8Array): boolean {
     if (this.writeDone || !this.coalescer) return false;
     return this.coalescer.write(chunk);

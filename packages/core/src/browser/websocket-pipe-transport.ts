@@ -41,6 +41,10 @@ class WebSocketPipeTransport implements ByteTransport {
     );
   }
 
+  get bufferedAmount(): number {
+    return this.coalescer.buffered;
+  }
+
   start(events: TransportEvents): void {
     this.events = events;
     this.socket.addEventListener("message", (event) => {

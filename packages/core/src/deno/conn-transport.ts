@@ -58,6 +58,10 @@ class DenoConnTransport implements ByteTransport {
     this.readLoop();
   }
 
+  get bufferedAmount(): number {
+    return this.writer.buffered;
+  }
+
   write(chunk: Uint8Array): boolean {
     if (this.writeDone) return false;
     return this.writer.write(chunk);

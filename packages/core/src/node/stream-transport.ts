@@ -114,6 +114,11 @@ class NodeStreamTransport implements ByteTransport {
     return (this.pending ??= new PendingWrites());
   }
 
+  /** This tick's writes plus what the Node stream holds for the kernel. */
+  get bufferedAmount(): number {
+    return (this.pending?.size ?? 0) + (this.output?.writableLength ?? 0);
+  }
+
   private hasRoom(pending: PendingWrites): boolean {
     if (pending.size + (this.output as Writable).writableLength >= this.highWaterMark) this.needDrain = true;
     return !this.needDrain;

@@ -8,7 +8,7 @@ import type { ListenOptions, StreamOptions } from "@framed/core";
 import type { DeflateOptions } from "../deflate/params.ts";
 import { createZlibCompressor } from "../deflate/zlib-compressor.ts";
 import type { HeaderInit } from "../handshake/http-response.ts";
-import type { ProtocolSelector, UpgradeRequest } from "../handshake/server-handshake.ts";
+import type { ProtocolSelector, UpgradeHeaders, UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { WebSocketOptions } from "../index.ts";
 
 /** The framing options that are not decided by the handshake. */
@@ -46,8 +46,11 @@ export interface ServerOptions extends FramingOptions, StreamOptions, ListenOpti
    * rejecting refuses with 500.
    */
   verify?: (request: UpgradeRequest) => VerifyResult | Promise<VerifyResult>;
-  /** Extra fields for the 101 response. */
-  headers?: HeaderInit;
+  /**
+   * Extra fields for the 101 response, or a function of the request returning them (a cookie or a trace id
+   * per connection, as ws's `'headers'` event). A function that throws refuses the handshake with 500.
+   */
+  headers?: HeaderInit | UpgradeHeaders;
   /** Milliseconds from connection (listen) or upgrade (attach) to a sent 101. Default 10000; 0 disables. */
   handshakeTimeout?: number;
   /** Ping idle connections and fail dead ones. Default: off. A number is the interval. */
@@ -92,6 +95,7 @@ export function framingOptions(options: FramingOptions): FramingOptions {
   if (options.maxFragments !== undefined) picked.maxFragments = options.maxFragments;
   if (options.compressionThreshold !== undefined) picked.compressionThreshold = options.compressionThreshold;
   if (options.onControlFrame !== undefined) picked.onControlFrame = options.onControlFrame;
+  if (options.echoCloseReason !== undefined) picked.echoCloseReason = options.echoCloseReason;
   picked.compressor = options.compressor ?? (zlibCompressor ??= createZlibCompressor(zlib));
   return picked;
 }

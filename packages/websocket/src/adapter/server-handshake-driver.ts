@@ -153,6 +153,9 @@ export function requestToKeep(
   request: UpgradeRequest,
   headText: string | undefined,
 ): UpgradeRequest | string {
-  const shared = settings.options.verify !== undefined || typeof settings.options.protocols === "function";
+  const { options } = settings;
+  // A callback that saw the parsed request may have kept it: the stream then shares that object.
+  const shared =
+    options.verify !== undefined || typeof options.protocols === "function" || typeof options.headers === "function";
   return shared || headText === undefined ? request : headText;
 }

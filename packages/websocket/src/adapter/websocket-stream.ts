@@ -1,12 +1,15 @@
 /**
  * The MessageStream a WebSocket connection over our own protocol core is (Node and Deno sockets alike):
- * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`) and `ping()`.
+ * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`, `response`),
+ * pings with their round-trip time, and per-message compression.
  */
-import { FramedStream, type FramedStreamSetup, type MessageStream } from "@framed/core";
+import { FramedError, FramedStream, type FramedStreamSetup, type MessageStream, type ReadyState } from "@framed/core";
 import type { DeflateParams } from "../deflate/params.ts";
+import type { UpgradeResponse } from "../handshake/client-handshake.ts";
 import { parseRequestHead } from "../handshake/http-head.ts";
 import { type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
-import type { WebSocketSession } from "../protocol/session.ts";
+import type { ControlFrameObserver, WebSocketSession } from "../protocol/session.ts";
+import { PingTracker } from "./ping-tracker.ts";
 
 /** A WebSocket message: text as a string, binary as bytes. */
 export type WebSocketMessage = string | Uint8Array;
@@ -19,11 +22,44 @@ export interface WebSocketMessageStream extends MessageStream<WebSocketMessage> 
   readonly extensions: string;
   /** The agreed permessage-deflate parameters, or null. */
   readonly deflate: DeflateParams | null;
+  /** `"open"`, `"closing"` or `"closed"`, synchronously (as the WebSocket API's `readyState`, in words). */
+  readonly readyState: ReadyState;
+  /** Bytes accepted by `send` and not yet handed to the operating system. */
+  readonly bufferedAmount: number;
+  /** Client streams: the server's 101 (status, reason, headers). Undefined on a server's stream. */
+  readonly response: UpgradeResponse | undefined;
   /**
-   * Send a ping (payload up to 125 bytes). The peer's pong counts as activity for keep-alive.
-   * Throws `FramedError` `CLOSED` after the stream closed.
+   * Send a ping (payload up to 125 bytes) and resolve with the round-trip time in milliseconds once the
+   * peer's pong with the same payload arrives (a pong for a later ping answers the earlier ones too, as
+   * RFC 6455 lets a peer answer only the latest). Rejects with `FramedError` `CLOSED` when the stream
+   * is or becomes closed first, or with a RangeError for a payload over 125 bytes. Not awaiting it is safe.
+   *
+   * @example
+   * ```ts
+   * const ms = await stream.ping();
+   * ```
    */
-  ping(payload?: Uint8Array | string): void;
+  ping(payload?: Uint8Array | string): Promise<number>;
+  /** Call `listener` with each ping's payload from the peer (already answered). Returns an unsubscribe function. */
+  onPing(listener: (payload: Uint8Array) => void): () => void;
+  /** Call `listener` with each pong's payload from the peer, solicited or not. Returns an unsubscribe function. */
+  onPong(listener: (payload: Uint8Array) => void): () => void;
+  /**
+   * `send` with options: `compress: false` sends this message uncompressed even where permessage-deflate was
+   * agreed (data that is already compressed, or a message where latency matters more than bytes).
+   *
+   * @example
+   * ```ts
+   * await stream.send(jpegBytes, { compress: false });
+   * ```
+   */
+  send(message: WebSocketMessage, options?: SendOptions): Promise<void>;
+}
+
+/** Options of {@link WebSocketMessageStream.send}. */
+export interface SendOptions {
+  /** `false`: never compress this message. Default: compress when deflate was agreed and it is over `compressionThreshold`. */
+  compress?: boolean;
 }
 
 /** A connection accepted by a server: also the upgrade request it came with. */
@@ -36,6 +72,8 @@ export interface Agreement {
   protocol: string;
   extensions: string;
   deflate: DeflateParams | null;
+  /** The server's 101, on a client. */
+  upgradeResponse?: UpgradeResponse;
 }
 
 /**
@@ -48,10 +86,16 @@ export interface Agreement {
  * const stream = new WebSocketStream(setup, agreement, request);
  * ```
  */
-export class WebSocketStream extends FramedStream<WebSocketMessage> implements ServerWebSocketStream {
+export class WebSocketStream
+  extends FramedStream<WebSocketMessage>
+  implements ServerWebSocketStream, ControlFrameObserver
+{
   readonly protocol: string;
   readonly extensions: string;
   readonly deflate: DeflateParams | null;
+  readonly response: UpgradeResponse | undefined;
+  /** Made at the first ping or listener: most connections never ask. */
+  private pings: PingTracker | undefined;
 
   constructor(
     setup: FramedStreamSetup<WebSocketMessage>,
@@ -66,6 +110,8 @@ export class WebSocketStream extends FramedStream<WebSocketMessage> implements S
     this.protocol = agreement.protocol;
     this.extensions = agreement.extensions;
     this.deflate = agreement.deflate;
+    this.response = agreement.upgradeResponse;
+    (this.session as WebSocketSession).observeControlFrames(this);
   }
 
   /** The upgrade request (server side). Throws on a client stream, which has none. */
@@ -77,7 +123,51 @@ export class WebSocketStream extends FramedStream<WebSocketMessage> implements S
     return this.upgradeRequest;
   }
 
-  ping(payload?: Uint8Array | string): void {
-    (this.session as WebSocketSession).ping(payload);
+  ping(payload?: Uint8Array | string): Promise<number> {
+    const pings = (this.pings ??= new PingTracker());
+    return pings.track(payload, (bytes) => (this.session as WebSocketSession).ping(bytes));
+  }
+
+  /** @internal A ping that nobody awaits (keep-alive); throws `CLOSED` once the stream is closing. */
+  heartbeat(): void {
+    (this.session as WebSocketSession).ping();
+  }
+
+  onPing(listener: (payload: Uint8Array) => void): () => void {
+    return (this.pings ??= new PingTracker()).listen("ping", listener);
+  }
+
+  onPong(listener: (payload: Uint8Array) => void): () => void {
+    return (this.pings ??= new PingTracker()).listen("pong", listener);
+  }
+
+  override send(message: WebSocketMessage, options?: SendOptions): Promise<void> {
+    if (options?.compress !== false) return super.send(message);
+    // super.send reaches session.send synchronously (through the transport), so the flag covers this message only.
+    const session = this.session as WebSocketSession & { compressNext?: boolean };
+    session.compressNext = false;
+    try {
+      return super.send(message);
+    } finally {
+      session.compressNext = true;
+    }
+  }
+
+  /** @internal */
+  peerPing(payload: Uint8Array): void {
+    this.pings?.peerPing(payload);
+  }
+
+  /** @internal */
+  peerPong(payload: Uint8Array): void {
+    this.pings?.peerPong(payload);
+  }
+
+  /** @internal Pending pings fail once the connection is gone. */
+  override onTransportClose(error?: unknown): void {
+    super.onTransportClose(error);
+    // A failure's close frame still owed (the reader never came back before closeTimeout) can no longer go out.
+    (this.session as WebSocketSession).abandonOutput();
+    this.pings?.closed(new FramedError("CLOSED", "the WebSocket closed before the peer answered the ping"));
   }
 }

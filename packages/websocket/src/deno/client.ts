@@ -106,9 +106,9 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
       options: streamOptions(options),
       head: rest,
     } as const;
-    const stream = connStream(watched ?? conn, setup, result);
+    const stream = connStream(watched ?? conn, setup, { ...result, upgradeResponse: result.response });
     if (watched && keepAlive) {
-      const stop = watched.keepAlive(() => stream.ping(), keepAlive);
+      const stop = watched.keepAlive(() => stream.heartbeat(), keepAlive);
       stream.closed.then(stop, stop);
     }
     return stream;

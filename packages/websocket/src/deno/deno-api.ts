@@ -10,6 +10,13 @@ export type { DenoConn, DenoListener } from "@framed/core/deno";
 /** The Deno calls this adapter makes. */
 export interface DenoRuntime {
   listen(options: { hostname?: string; port: number; transport?: "tcp" }): DenoListener;
+  listenTls(options: {
+    hostname?: string;
+    port: number;
+    cert: string;
+    key: string;
+    alpnProtocols?: string[];
+  }): DenoListener;
   connect(options: { hostname?: string; port: number; transport?: "tcp" }): Promise<DenoConn>;
   connectTls(options: {
     hostname?: string;

@@ -4,7 +4,6 @@
  * flow as the Node `listen`, with a `Deno.Conn` instead of a `net.Socket`.
  */
 import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import type { ServerOptions } from "../adapter/options.ts";
 import {
   decideUpgrade,
   framingFor,
@@ -21,6 +20,7 @@ import { closeQuietly, readHead, refuseConn, writeAll } from "./conn-io.ts";
 import { connStream } from "./conn-stream.ts";
 import { type DenoConn, type DenoListener, denoRuntime } from "./deno-api.ts";
 import { WatchedConn } from "./keep-alive.ts";
+import type { ListenServerOptions } from "./options.ts";
 
 /** Where to listen: `hostname` defaults to 127.0.0.1, `port` 0 picks a free port. */
 export interface ListenAddress {
@@ -31,7 +31,7 @@ export interface ListenAddress {
 /** A listening WebSocket server. */
 export interface WebSocketListener extends Listener<string | Uint8Array> {
   readonly streams: ReadonlySet<ServerWebSocketStream>;
-  /** `ws://host:port/` (IPv6 hosts in brackets). */
+  /** `ws://host:port/` (`wss://` with `tls`; IPv6 hosts in brackets). */
   readonly url: string;
   /** The underlying `Deno.Listener`. */
   readonly listener: DenoListener;
@@ -54,18 +54,29 @@ interface Handshaking {
  *   for await (const message of stream) await stream.send(message);
  * }, { deflate: true, keepAlive: 30_000 });
  * console.log("listening on", server.url);
+ * const secure = await listen({ port: 8443 }, handler, { tls: { cert, key } }); // wss://127.0.0.1:8443/
  * ```
  */
 export async function listen(
   address: ListenAddress,
   onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, DenoConn>,
-  options: ServerOptions = {},
+  options: ListenServerOptions = {},
 ): Promise<WebSocketListener> {
   const settings = upgradeSettings(options);
   const hostname = address.hostname ?? "127.0.0.1";
+  const secure = options.tls;
   let listener: DenoListener;
   try {
-    listener = denoRuntime().listen({ hostname, port: address.port });
+    listener =
+      secure === undefined
+        ? denoRuntime().listen({ hostname, port: address.port })
+        : denoRuntime().listenTls({
+            hostname,
+            port: address.port,
+            cert: secure.cert,
+            key: secure.key,
+            alpnProtocols: ["http/1.1"],
+          });
   } catch (error) {
     throw new FramedError(
       "CONNECT_FAILED",
@@ -101,7 +112,7 @@ export async function listen(
   return {
     listener,
     address: { host: bound.hostname, port: bound.port },
-    url: `ws://${urlHost}:${bound.port}/`,
+    url: `${secure === undefined ? "ws" : "wss"}://${urlHost}:${bound.port}/`,
     // Only ServerWebSocketStreams are ever accepted into this registry.
     streams: registry.streams as unknown as ReadonlySet<ServerWebSocketStream>,
     close: async (closeOptions) => {
@@ -209,7 +220,7 @@ function wrapServerConn(
   const setup = { framing, role: "server", options: settings.streamOptions, head: rest } as const;
   const stream = connStream(watched ?? conn, setup, handshake, request);
   if (watched && keepAlive) {
-    const stop = watched.keepAlive(() => stream.ping(), keepAlive);
+    const stop = watched.keepAlive(() => stream.heartbeat(), keepAlive);
     stream.closed.then(stop, stop);
   }
   return stream;

@@ -43,7 +43,19 @@ export interface ClientHandshake {
 }
 
 /** What the server agreed to. */
+/** The server's answer to a client's upgrade request, as a client stream keeps it (`stream.response`). */
+export interface UpgradeResponse {
+  /** Always 101 on a stream (any other status fails the handshake). */
+  status: number;
+  /** The reason phrase, usually "Switching Protocols". */
+  reason: string;
+  /** Every header field of the 101, for cookies, tracing or a server's own fields. */
+  headers: HttpHeaders;
+}
+
 export interface ClientHandshakeResult {
+  /** The server's `101 Switching Protocols`: its status, reason phrase and header fields. */
+  response: UpgradeResponse;
   /** The subprotocol the server chose, "" for none. */
   protocol: string;
   /** The server's `Sec-WebSocket-Extensions`, "" for none. */
@@ -145,7 +157,11 @@ export function validateUpgradeResponse(
     fail(`Sec-WebSocket-Accept is "${accepts.join(", ")}", expected "${handshake.expectedAccept}"`);
   }
 
-  return { ...readServerAgreement(headers, handshake, fail), headers };
+  return {
+    ...readServerAgreement(headers, handshake, fail),
+    response: { status, reason: head.reason, headers },
+    headers,
+  };
 }
 
 /**
@@ -156,7 +172,7 @@ export function readServerAgreement(
   headers: HttpHeaders,
   handshake: Pick<ClientHandshake, "protocols" | "deflate">,
   fail: (message: string) => never,
-): Omit<ClientHandshakeResult, "headers"> {
+): Omit<ClientHandshakeResult, "headers" | "response"> {
   const protocolValues = headers.getAll("sec-websocket-protocol");
   const protocol = protocolValues.length === 0 ? "" : protocolValues.join(", ");
   if (protocolValues.length > 1 || (protocol !== "" && !handshake.protocols.includes(protocol))) {

@@ -108,7 +108,8 @@ export function acceptConnect(request: UpgradeRequest, options: ServerHandshakeO
   const headers: Array<[string, string]> = [];
   if (agreement.protocol !== "") headers.push(["sec-websocket-protocol", agreement.protocol]);
   if (agreement.extensions !== "") headers.push(["sec-websocket-extensions", agreement.extensions]);
-  headers.push(...http2Fields(options.headers));
+  // The per-request form too, as for an HTTP/1.1 101 (a cookie or a trace id per WebSocket).
+  headers.push(...http2Fields(typeof options.headers === "function" ? options.headers(request) : options.headers));
   return { ...agreement, headers };
 }
 
@@ -223,5 +224,6 @@ export function validateConnectResponse(
     throw new FramedError("HANDSHAKE_FAILED", message, { status });
   };
   if (status < 200 || status > 299) fail(`the server refused the WebSocket CONNECT with ${status}`);
-  return { ...readServerAgreement(headers, request, fail), headers };
+  // HTTP/2 has no reason phrase.
+  return { ...readServerAgreement(headers, request, fail), response: { status, reason: "", headers }, headers };
 }

@@ -18,6 +18,7 @@ export {
   type ClientHandshakeResult,
   createClientHandshake,
   readServerAgreement,
+  type UpgradeResponse,
   validateUpgradeResponse,
 } from "./client-handshake.ts";
 export {
@@ -57,6 +58,7 @@ export {
   type ServerHandshake,
   type ServerHandshakeOptions,
   type UpgradeAgreement,
+  type UpgradeHeaders,
   type UpgradeRequest,
   validateUpgradeRequest,
 } from "./server-handshake.ts";

@@ -36,6 +36,16 @@ export interface UpgradeRequest {
   extensions: readonly ExtensionOffer[];
 }
 
+/**
+ * The 101's extra fields for one request.
+ *
+ * @example
+ * ```ts
+ * const headers: UpgradeHeaders = (request) => ({ "Set-Cookie": `session=${newSessionId(request)}` });
+ * ```
+ */
+export type UpgradeHeaders = (request: UpgradeRequest) => HeaderInit | undefined;
+
 /** Picks a subprotocol from the client's list; return undefined to use none. */
 export type ProtocolSelector = (offered: readonly string[], request: UpgradeRequest) => string | undefined | null;
 
@@ -48,8 +58,11 @@ export interface ServerHandshakeOptions {
   protocols?: readonly string[] | ProtocolSelector;
   /** Accept permessage-deflate offers (`true` for RFC 7692 defaults). Default false. */
   deflate?: boolean | DeflateOptions;
-  /** Extra response fields on the 101 (for example `Set-Cookie`). */
-  headers?: HeaderInit;
+  /**
+   * Extra response fields on the 101 (for example `Set-Cookie`), or a function of the request returning them
+   * (a cookie or a trace id per connection, as ws's `'headers'` event). A function that throws refuses with 500.
+   */
+  headers?: HeaderInit | UpgradeHeaders;
   /** A synchronous SHA-1 (Node: `node:crypto`). Default: the pure TypeScript one. */
   sha1?: Sha1;
 }
@@ -78,6 +91,29 @@ function single(headers: HttpHeaders, name: string): string | undefined {
 }
 
 /**
+ * An upgrade request has no body (RFC 6455 §4.1 sends none). One that announces a body is refused before any
+ * upgrade: its bytes would otherwise be read as frames, and a proxy in front that honours the body and a server
+ * that does not disagree about where the next request starts (request smuggling).
+ */
+function refuseBody(headers: HttpHeaders): void {
+  if (headers.count("transfer-encoding") > 0) {
+    refuse(
+      400,
+      `a WebSocket upgrade request must not have a body, got Transfer-Encoding: ${headers.get("transfer-encoding")}`,
+    );
+  }
+  const count = headers.count("content-length");
+  if (count === 0) return;
+  const length = headers.get("content-length");
+  if (count > 1 || length !== "0") {
+    refuse(
+      400,
+      `a WebSocket upgrade request must not have a body, got Content-Length: ${length}${count > 1 ? ` (${count} times)` : ""}`,
+    );
+  }
+}
+
+/**
  * Check that a request is a WebSocket opening handshake (RFC 6455 §4.2.1) and read its fields.
  *
  * | problem | status |
@@ -86,6 +122,7 @@ function single(headers: HttpHeaders, name: string): string | undefined {
  * | not HTTP/1.1 | 505 |
  * | no `Upgrade` at all | 426 (with `Upgrade: websocket`) |
  * | `Host` missing or repeated, `Upgrade` without `websocket`, `Connection` without `upgrade` | 400 |
+ * | a body: `Content-Length` other than 0, or any `Transfer-Encoding` | 400 |
  * | `Sec-WebSocket-Version` not 13 | 426 (with `Sec-WebSocket-Version: 13`) |
  * | `Sec-WebSocket-Key` not base64 of 16 bytes | 400 |
  * | malformed `Sec-WebSocket-Protocol` or `Sec-WebSocket-Extensions` | 400 |
@@ -106,6 +143,7 @@ export function validateUpgradeRequest(head: RequestHead): UpgradeRequest {
   if (upgrade === undefined) refuse(426, "this endpoint only speaks WebSocket: send Upgrade: websocket");
   if (!hasToken(upgrade, "websocket")) refuse(400, `the Upgrade header must name websocket, got "${upgrade}"`);
   if (!hasToken(headers.get("connection"), "upgrade")) refuse(400, "the Connection header must include upgrade");
+  refuseBody(headers);
   const version = single(headers, "sec-websocket-version");
   if (version !== "13")
     refuse(426, `Sec-WebSocket-Version must be 13, got ${version === undefined ? "none" : `"${version}"`}`);
@@ -209,6 +247,7 @@ export function negotiateUpgrade(request: UpgradeRequest, options: ServerHandsha
 export function acceptUpgrade(request: UpgradeRequest, options: ServerHandshakeOptions = {}): ServerHandshake {
   const { protocol, extensions, deflate } = negotiateUpgrade(request, options);
   const accept = computeAccept(request.key, options.sha1);
-  const response = switchingProtocols({ accept, protocol, extensions, headers: options.headers });
+  const headers = typeof options.headers === "function" ? options.headers(request) : options.headers;
+  const response = switchingProtocols({ accept, protocol, extensions, headers });
   return { response, protocol, extensions, deflate };
 }

@@ -38,6 +38,10 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
     if (this.socket.readyState === 3) this.onClose({ code: 1006, reason: "", wasClean: false } as CloseEvent);
   }
 
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
   send(message: string | Uint8Array): boolean {
     if (this.socket.readyState !== 1)
       throw new FramedError("CLOSED", `cannot send: the WebSocket to ${this.socket.url} is not open`);

@@ -145,9 +145,9 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       const stream = socketStream(
         socket,
         { framing, role: "client", options: streamOptions(options), head: rest },
-        result,
+        { ...result, upgradeResponse: result.response },
       );
-      if (keepAlive) startKeepAlive(socket, () => stream.ping(), keepAlive);
+      if (keepAlive) startKeepAlive(socket, () => stream.heartbeat(), keepAlive);
       resolve(stream);
     };
 

@@ -3,9 +3,10 @@
  * sans-I/O head reader (no `http` module), answers it, and hands each stream to the handler.
  */
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
 import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
-import type { ServerOptions } from "./options.ts";
+import type { ListenServerOptions } from "./options.ts";
 import { beginUpgrade, type UpgradeServer } from "./pending-upgrade.ts";
 import { upgradeSettings } from "./upgrade.ts";
 
@@ -18,7 +19,7 @@ export interface ListenAddress {
 /** A listening WebSocket server. */
 export interface WebSocketListener extends Listener<string | Uint8Array> {
   readonly streams: ReadonlySet<ServerWebSocketStream>;
-  /** `ws://host:port/` (IPv6 hosts in brackets). */
+  /** `ws://host:port/` (`wss://` with `tls`; IPv6 hosts in brackets). */
   readonly url: string;
   readonly server: net.Server;
 }
@@ -34,12 +35,13 @@ export interface WebSocketListener extends Listener<string | Uint8Array> {
  *   for await (const message of stream) await stream.send(message);
  * }, { deflate: true, keepAlive: 30_000 });
  * console.log("listening on", server.url);
+ * const secure = await listen({ port: 8443 }, handler, { tls: { cert, key } }); // wss://127.0.0.1:8443/
  * ```
  */
 export function listen(
   address: ListenAddress,
   onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, net.Socket>,
-  options: ServerOptions = {},
+  options: ListenServerOptions = {},
 ): Promise<WebSocketListener> {
   let settings: ReturnType<typeof upgradeSettings>;
   try {
@@ -51,7 +53,29 @@ export function listen(
   const handshaking = new Set<net.Socket>();
   const upgrades: UpgradeServer = { settings, registry, onStream, handshaking };
 
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => beginUpgrade(socket, upgrades));
+  /** Raw sockets still in their TLS handshake: no upgrade has begun, so `close()` ends them itself. */
+  const inTls = new Set<net.Socket>();
+  const secure = options.tls;
+  const server =
+    secure === undefined
+      ? net.createServer({ allowHalfOpen: true }, (socket) => beginUpgrade(socket, upgrades))
+      : tls.createServer(secure, (socket) => {
+          // Half-open only after the TLS handshake, as core's TLS listen does (a client that refused our
+          // certificate and hung up must not outlive its handshake).
+          socket.allowHalfOpen = true;
+          beginUpgrade(socket, upgrades);
+        });
+  if (secure !== undefined) {
+    server.on("connection", (raw: net.Socket) => {
+      inTls.add(raw);
+      raw.once("close", () => inTls.delete(raw));
+    });
+    server.on("secureConnection", (socket: tls.TLSSocket) => {
+      for (const raw of inTls) {
+        if (raw.remotePort === socket.remotePort && raw.remoteAddress === socket.remoteAddress) inTls.delete(raw);
+      }
+    });
+  }
   return new Promise((resolve, reject) => {
     const host = address.host ?? "127.0.0.1";
     server.once("error", (error) =>
@@ -67,12 +91,13 @@ export function listen(
       resolve({
         server,
         address: { host: bound.address, port: bound.port },
-        url: `ws://${urlHost}:${bound.port}/`,
+        url: `${secure === undefined ? "ws" : "wss"}://${urlHost}:${bound.port}/`,
         // Only ServerWebSocketStreams are ever accepted into this registry.
         streams: registry.streams as unknown as ReadonlySet<ServerWebSocketStream>,
         close: async (closeOptions) => {
           const stopped = new Promise<void>((done) => server.close(() => done()));
           for (const socket of handshaking) socket.destroy();
+          for (const raw of inTls) raw.destroy();
           await registry.closeAll({ code: 1001, reason: "server going away", ...closeOptions });
           await stopped;
         },

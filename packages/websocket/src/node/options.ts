@@ -2,7 +2,7 @@
  * Options of the Node WebSocket server and client: the shared ones, plus TLS settings for `wss:` clients.
  */
 import type * as tls from "node:tls";
-import type { ClientOptions } from "../adapter/options.ts";
+import type { ClientOptions, ServerOptions } from "../adapter/options.ts";
 import type { Http2SessionPool } from "./http2-session-pool.ts";
 
 export {
@@ -17,6 +17,16 @@ export {
   type VerifyRefusal,
   type VerifyResult,
 } from "../adapter/options.ts";
+
+/** Options of the Node `listen`: the server's, plus TLS for `wss:` on its own port. */
+export interface ListenServerOptions extends ServerOptions {
+  /**
+   * Accept TLS connections with these `tls.createServer` options (`cert` and `key`, or `pfx`), as core's
+   * `listen` does: the listener's `url` is then `wss://…`. The opening handshake (and `handshakeTimeout`) starts
+   * once the TLS handshake is done; a client whose TLS handshake fails never reaches `onHandshakeError`.
+   */
+  tls?: tls.TlsOptions;
+}
 
 /** Options of the Node `connect`. */
 export interface ConnectOptions extends ClientOptions {

@@ -1,6 +1,7 @@
 /**
  * One connection of the Node `listen` server between accept and its 101 (or refusal): reads the request
- * head off the socket, enforces the handshake deadline, and hands the stream to the registry.
+ * head off the socket, enforces the handshake deadline, ends a connection whose peer leaves before its
+ * request is complete, and hands the stream to the registry.
  *
  * A class with module-level socket listeners rather than closures: a server accepting thousands of
  * connections a second should leave as little garbage per handshake as it can.
@@ -34,6 +35,7 @@ class PendingUpgrade {
   private readonly reader: HttpHeadReader;
   private readonly deadline: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private headRead = false;
 
   constructor(
     private readonly socket: PendingSocket,
@@ -47,6 +49,7 @@ class PendingUpgrade {
     socket.on("error", ignoreError);
     socket.on("data", onHandshakeData);
     socket.once("close", onHandshakeClose);
+    socket.once("end", onHandshakeEnd);
     if (this.deadline > 0) this.timer = setTimeout(onHandshakeTimeout, settings.handshakeTimeout, this);
   }
 
@@ -58,6 +61,7 @@ class PendingUpgrade {
     try {
       head = this.reader.push(chunk);
       if (!head) return;
+      this.headRead = true;
       // From here completeUpgrade owns the deadline (verify may be slow).
       this.clearTimer();
       socket.off("data", onHandshakeData);
@@ -94,7 +98,19 @@ class PendingUpgrade {
     socket[kPending] = undefined;
     socket.off("data", onHandshakeData);
     socket.off("close", onHandshakeClose);
+    socket.off("end", onHandshakeEnd);
     socket.off("error", ignoreError);
+  }
+
+  /**
+   * @internal The peer sent FIN. Before its request head is complete there is nothing to answer: end the
+   * connection now rather than hold its descriptor until the handshake deadline (the server is half-open, so
+   * the socket would otherwise stay). Once the head is read, the upgrade goes on and the stream sees the end.
+   */
+  ended(): void {
+    if (this.headRead) return;
+    this.fail(new FramedError("HANDSHAKE_FAILED", "the connection ended before the upgrade request was complete"));
+    this.socket.destroy();
   }
 
   /** @internal */
@@ -126,6 +142,10 @@ function onHandshakeData(this: PendingSocket, chunk: Buffer): void {
 
 function onHandshakeClose(this: PendingSocket): void {
   this[kPending]?.done();
+}
+
+function onHandshakeEnd(this: PendingSocket): void {
+  this[kPending]?.ended();
 }
 
 function onHandshakeTimeout(pending: PendingUpgrade): void {

@@ -93,7 +93,7 @@ function finishUpgrade(
   const framing = framingFor(settings, answer.deflate);
   const kept = requestToKeep(settings, request, headText);
   const stream = socketStream(socket, { framing, role: "server", options: settings.streamOptions, head }, answer, kept);
-  if (settings.keepAlive) startKeepAlive(socket, () => stream.ping(), settings.keepAlive);
+  if (settings.keepAlive) startKeepAlive(socket, () => stream.heartbeat(), settings.keepAlive);
   return stream;
 }
 

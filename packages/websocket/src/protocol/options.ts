@@ -49,6 +49,12 @@ export interface WebSocketOptions {
    * ```
    */
   onControlFrame?: (kind: "ping" | "pong", payload: Uint8Array) => void;
+  /**
+   * What reason the automatic reply to the peer's close frame carries. The reply always echoes the peer's
+   * code (RFC 6455 §5.5.1; 1000 for a close without one). `false` (default): an empty reason, which is all
+   * the RFC asks and never reflects peer bytes back; `true`: the peer's own reason, as `ws` does.
+   */
+  echoCloseReason?: boolean;
 }
 
 /**
@@ -70,6 +76,7 @@ export interface ResolvedOptions {
   unmaskInPlace: boolean;
   slab: WriteSlab;
   onControlFrame: ((kind: "ping" | "pong", payload: Uint8Array) => void) | undefined;
+  echoCloseReason: boolean;
 }
 
 function checkWindowBits(name: string, value: number): void {
@@ -102,6 +109,7 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
   }
   const unmaskInPlace = options.unmaskInPlace !== false;
   const slab = options.slab ?? new WriteSlab();
+  const echoCloseReason = options.echoCloseReason === true;
   if (options.onControlFrame !== undefined && typeof options.onControlFrame !== "function") {
     throw new TypeError(`onControlFrame must be a function, got ${typeof options.onControlFrame}`);
   }
@@ -115,5 +123,6 @@ export function resolveOptions(options: WebSocketOptions = {}): ResolvedOptions 
     unmaskInPlace,
     slab,
     onControlFrame,
+    echoCloseReason,
   };
 }

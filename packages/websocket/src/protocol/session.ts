@@ -39,8 +39,25 @@ import { decodeUtf8, decodeValidatedUtf8, Utf8Validator } from "./utf8.ts";
 /** Where a session is in the close handshake. */
 export type WebSocketState = "open" | "closing" | "closed";
 
+/** Told about control frames from the peer (see {@link WebSocketSession.observeControlFrames}). */
+export interface ControlFrameObserver {
+  /** The peer pinged (the pong is already written, while the session is open). `payload` is a copy. */
+  peerPing(payload: Uint8Array): void;
+  /** The peer sent a pong, solicited or not. `payload` is a copy. */
+  peerPong(payload: Uint8Array): void;
+}
+
 /** A WebSocket framing session: the core contract plus pings and the close-handshake state. */
 export interface WebSocketSession extends FramingSession<string | Uint8Array> {
+  /**
+   * Like `send`; `compress: false` sends this message uncompressed even where permessage-deflate was agreed
+   * (already-compressed data, or latency-sensitive messages).
+   */
+  send(message: string | Uint8Array, compress?: boolean): void;
+  /** The connection is gone: forget a close frame still owed (nothing can be written) and release deflate state. */
+  abandonOutput(): void;
+  /** Watch the peer's pings and pongs (one observer; `undefined` stops). */
+  observeControlFrames(observer: ControlFrameObserver | undefined): void;
   /** Send a ping (payload ≤ 125 bytes). Throws `FramedError` `CLOSED` once a close frame was sent. */
   ping(payload?: Uint8Array | string): void;
   /** Send an unsolicited pong (a one-way heartbeat). Throws like {@link ping}. */
@@ -80,6 +97,17 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
 
   /** permessage-deflate, when the handshake agreed to it. */
   private readonly compression: MessageCompression | null;
+  /**
+   * The close payload owed for bad input, sent by `endOutput`: until then replies to the messages decoded
+   * before the bad frame may still be sent (and are, before the close frame).
+   */
+  private owedClose: Uint8Array | null = null;
+  private controlObserver: ControlFrameObserver | undefined;
+  /**
+   * The default of `send`'s `compress`, for a caller that reaches `send` through a layer that passes only the
+   * message (a stream's `send(message, { compress: false })` sets it around one call).
+   */
+  compressNext = true;
 
   constructor(
     private readonly sink: SessionSink<string | Uint8Array>,
@@ -209,12 +237,18 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     if (opcode === Opcode.PING) {
       if (this.currentState === "open") this.writer.frame(Opcode.PONG, payload);
       this.options.onControlFrame?.("ping", payload);
+      this.controlObserver?.peerPing(payload);
     } else if (opcode === Opcode.CLOSE) {
       this.peerClosed(payload);
     } else {
-      // A pong needs nothing: solicited or not, it only proves the peer is alive (adapters see the bytes).
+      // A pong needs no answer: solicited or not, it proves the peer alive; the observer matches it to a ping.
       this.options.onControlFrame?.("pong", payload);
+      this.controlObserver?.peerPong(payload);
     }
+  }
+
+  observeControlFrames(observer: ControlFrameObserver | undefined): void {
+    this.controlObserver = observer;
   }
 
   frameError(error: FramedError): void {
@@ -223,8 +257,8 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
 
   // ── output ─────────────────────────────────────────────────────────────
 
-  send(message: string | Uint8Array): void {
-    this.checkOpen("send");
+  send(message: string | Uint8Array, compress = this.compressNext): void {
+    if (this.owedClose === null) this.checkOpen("send");
     let opcode: number;
     let payload: Uint8Array;
     if (typeof message === "string") {
@@ -236,7 +270,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     } else {
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
-    if (this.compression === null || payload.length < this.options.compressionThreshold) {
+    if (this.compression === null || !compress || payload.length < this.options.compressionThreshold) {
       this.writer.frame(opcode, payload);
       return;
     }
@@ -262,12 +296,30 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   }
 
   close(code: number = CloseCode.NORMAL, reason = ""): boolean {
-    if (this.currentState === "closed") return false;
+    if (this.currentState === "closed") {
+      this.endOutput();
+      return false;
+    }
     if (this.currentState === "closing") return true;
     checkCloseArguments(code, reason);
     this.writer.frame(Opcode.CLOSE, encodeClosePayload(code, reason));
     this.currentState = "closing";
     return true;
+  }
+
+  /** Send the close frame owed for bad input (see `fail`), after whatever replies were sent before it. */
+  endOutput(): void {
+    const payload = this.owedClose;
+    if (payload === null) return;
+    this.owedClose = null;
+    this.writer.frame(Opcode.CLOSE, payload);
+    this.compression?.dispose();
+  }
+
+  abandonOutput(): void {
+    if (this.owedClose === null) return;
+    this.owedClose = null;
+    this.compression?.dispose();
   }
 
   // ── internals ──────────────────────────────────────────────────────────
@@ -367,17 +419,24 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     }
     if (this.currentState === "open") {
       // Echo the code (RFC 6455 §5.5.1); a close without one is answered with 1000, since 1005 is never sent.
-      this.writer.frame(Opcode.CLOSE, encodeClosePayload(code === CloseCode.NO_STATUS ? CloseCode.NORMAL : code, ""));
+      // The reason is empty unless the user chose to echo it (`echoCloseReason`); it was checked as UTF-8 above.
+      const replyCode = code === CloseCode.NO_STATUS ? CloseCode.NORMAL : code;
+      const replyReason = this.options.echoCloseReason && code !== CloseCode.NO_STATUS ? reason : "";
+      this.writer.frame(Opcode.CLOSE, encodeClosePayload(replyCode, replyReason));
     }
     this.finish({ code, reason });
   }
 
-  /** Fail the connection: send the error's close code (unless our close frame is already out), then end. */
+  /**
+   * Fail the connection: stop reading at once, and owe the error's close code (unless our close frame is
+   * already out). The close frame is written by `endOutput`, once the stream has handed the messages
+   * decoded before the bad frame to the application and queued its replies (or at once when nobody reads).
+   */
   private fail(error: FramedError): void {
     if (this.currentState === "closed") return;
     const code = error.closeCode ?? closeCodeFor(error.code);
     if (this.currentState === "open") {
-      this.writer.frame(Opcode.CLOSE, encodeClosePayload(code, truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES)));
+      this.owedClose = encodeClosePayload(code, truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES));
     }
     this.finish({ error, code });
   }
@@ -387,7 +446,8 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.reader.stop();
     this.buffer.clear();
     this.messageOpcode = 0;
-    this.compression?.dispose();
+    // Replies may still be compressed until the owed close frame is out.
+    if (this.owedClose === null) this.compression?.dispose();
     this.sink.end(outcome);
   }
 }

@@ -78,6 +78,26 @@ describe("validateUpgradeRequest", () => {
     expect(refusedWith(overrides).status).toBe(400);
   });
 
+  it.each<[string, FieldOverrides, string]>([
+    ["Content-Length: 5", { "Content-Length": "5" }, "Content-Length: 5"],
+    ["Transfer-Encoding: chunked", { "Transfer-Encoding": "chunked" }, "Transfer-Encoding: chunked"],
+    ["Transfer-Encoding: identity", { "Transfer-Encoding": "identity" }, "Transfer-Encoding: identity"],
+    ["two Content-Length fields of 0", { "Content-Length": "0", "content-length": "0" }, "(2 times)"],
+    ["a Content-Length that is not a number", { "Content-Length": "zero" }, "Content-Length: zero"],
+  ])(
+    "refuses a request announcing a body (%s) with 400, naming the field (request smuggling)",
+    (_, overrides, named) => {
+      const error = refusedWith(overrides);
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(/must not have a body/);
+      expect(error.message).toContain(named);
+    },
+  );
+
+  it("accepts Content-Length: 0, which announces no body", () => {
+    expect(validate({ "Content-Length": "0" }).key).toBe(SAMPLE_KEY);
+  });
+
   it("answers a request without Upgrade with 426", () => {
     expect(refusedWith({ Upgrade: null }).status).toBe(426);
   });

@@ -1,7 +1,8 @@
-// Hostile peers on a real socket: a handshake trickled byte by byte (both directions) and a declared 2^40-byte
-// frame. Each is refused on its own connection while another client keeps working.
+// Hostile peers on a real socket: a handshake trickled byte by byte (both directions), a declared 2^40-byte
+// frame, and clients that leave mid-handshake. Each is refused on its own connection while another client works.
 
 import { once } from "node:events";
+import { readdirSync } from "node:fs";
 import * as net from "node:net";
 import type { CloseInfo } from "@framed/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -121,5 +122,63 @@ describe("length bomb", () => {
     expect(info.error?.closeCode).toBe(1009);
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(4 * 1024 * 1024);
     await echoesStill(listener.url);
+  });
+});
+
+describe("clients that leave during the opening handshake", () => {
+  const openFds = () => readdirSync("/proc/self/fd").length;
+
+  /** Poll `condition` every 10 ms for at most `ms`; true once it held. */
+  async function pollUntil(condition: () => boolean, ms: number): Promise<boolean> {
+    for (let waited = 0; waited <= ms; waited += 10) {
+      if (condition()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return condition();
+  }
+
+  it.each([
+    ["before sending a byte", ""],
+    ["halfway through its request", REQUEST.slice(0, 40)],
+  ])("a client that sends FIN %s releases its server socket at once, not at handshakeTimeout", async (_when, sent) => {
+    const failures: unknown[] = [];
+    const listener = await echoServer({ handshakeTimeout: 60_000, onHandshakeError: (error) => failures.push(error) });
+    cleanups.push(() => listener.close());
+    const before = openFds();
+    const clients = 100;
+    const closed: Promise<unknown>[] = [];
+    for (let i = 0; i < clients; i++) {
+      const socket = net.connect({ port: listener.address.port, host: "127.0.0.1" });
+      socket.on("error", () => {});
+      closed.push(once(socket, "close"));
+      socket.once("connect", () => socket.end(sent, "latin1"));
+    }
+    // Each client closes once the server answered its FIN with its own: at once when the server lets go.
+    await within(Promise.all(closed), 5000, "every client to be closed by the server");
+    expect(await pollUntil(() => openFds() <= before, 2000)).toBe(true);
+    expect(failures).toHaveLength(clients);
+    expect(failures[0]).toMatchObject({ code: "HANDSHAKE_FAILED" });
+  });
+});
+
+describe("request smuggling", () => {
+  it.each([
+    ["Content-Length: 5", "Content-Length: 5\r\n\r\n\x81\x80abc"],
+    ["Transfer-Encoding: chunked", "Transfer-Encoding: chunked\r\n\r\n5\r\n\x81\x80abc\r\n0\r\n\r\n"],
+  ])("an upgrade request with a body (%s) is answered 400 and never upgraded", async (_field, tail) => {
+    const listener = await echoServer();
+    cleanups.push(() => listener.close());
+    const socket = net.connect({ port: listener.address.port, host: "127.0.0.1" });
+    socket.on("error", () => {});
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    await once(socket, "connect");
+    socket.write(REQUEST.slice(0, -2) + tail, "latin1");
+    await within(once(socket, "close"), 5000, "the server to close the connection");
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/must not have a body/);
+    expect(answer).not.toMatch(/101 Switching Protocols/);
   });
 });

@@ -24,6 +24,11 @@ async function server(
   return listener;
 }
 
+/** Resolves once `count()` reaches `target`, checking every 10 ms (bounded by the caller's `within`). */
+async function untilCount(count: () => number, target: number): Promise<void> {
+  for (let i = 0; i < 1000 && count() < target; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 async function refusedStatus(
   port: number,
   request: string,
@@ -47,17 +52,18 @@ const GOOD_FIELDS =
   "Host: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
 
 describe("refusals on a real socket", () => {
+  // Rows are [what, status, request] so the title's %s and %i pick the name and the status, in that order.
   it.each([
-    ["a POST", `POST / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
-    ["version 8", `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 8\r\n\r\n`, 426],
-    ["a plain GET", "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 426],
+    ["a POST", 405, `POST / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`],
+    ["version 8", 426, `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 8\r\n\r\n`],
+    ["a plain GET", 426, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"],
     [
       "a short key",
-      `GET / HTTP/1.1\r\n${GOOD_FIELDS.replace("dGhlIHNhbXBsZSBub25jZQ==", "c2hvcnQ=")}Sec-WebSocket-Version: 13\r\n\r\n`,
       400,
+      `GET / HTTP/1.1\r\n${GOOD_FIELDS.replace("dGhlIHNhbXBsZSBub25jZQ==", "c2hvcnQ=")}Sec-WebSocket-Version: 13\r\n\r\n`,
     ],
-    ["a garbage request line", "HELLO\r\n\r\n", 400],
-  ])("answers %s with %i, a reason in the body, and closes", async (_, request, status) => {
+    ["a garbage request line", 400, "HELLO\r\n\r\n"],
+  ] as const)("answers %s with %i, a reason in the body, and closes", async (_, status, request) => {
     const listener = await server();
     const refused = await refusedStatus(listener.address.port, request);
     expect(refused.status).toBe(status);
@@ -172,7 +178,14 @@ describe("keep-alive", () => {
     const info = await within(deadClosed!, 5000, "the dead connection to be failed");
     expect(info.initiator).toBe("error");
     expect(info.error?.code).toBe("TIMEOUT");
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The live connection answers keep-alive pings through further intervals (counted, not slept for).
+    let alivePings = 0;
+    alive.on("ping", () => alivePings++);
+    await within(
+      untilCount(() => alivePings, 2),
+      5000,
+      "two more keep-alive pings to the live client",
+    );
     const echo = within(
       new Promise<string>((resolve) => alive.once("message", (data) => resolve(String(data)))),
       5000,
@@ -190,8 +203,12 @@ describe("keep-alive", () => {
     cleanups.push(() => client.terminate());
     client.on("ping", () => pings++);
     await within(once(client, "open"), 5000, "open");
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(pings).toBeGreaterThanOrEqual(3);
+    // Three intervals' pings, answered: whatever the scheduler's delays, the connection must still be open.
+    await within(
+      untilCount(() => pings, 3),
+      5000,
+      "three keep-alive pings",
+    );
     expect(client.readyState).toBe(WebSocket.OPEN);
   });
 });
@@ -265,12 +282,14 @@ describe("what an accepted stream keeps", () => {
     return { accepted, listening: server(options, (stream) => resolveStream(stream)) };
   }
 
-  it("stream.request reads the upgrade request back, parsed, long after the handshake", async () => {
+  it("stream.request reads the upgrade request back, parsed, after the connection has carried messages", async () => {
     const { accepted, listening } = firstStream();
     const raw = await RawClient.open((await listening).address.port, { request: CHAT_REQUEST });
     cleanups.push(() => raw.destroy());
     const stream = await within(accepted, 5000, "the stream");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Past the handshake by a whole exchange: the echo proves the stream has been decoding frames since.
+    raw.send(frame(0x1, "traffic"));
+    expect((await raw.read()).payload.toString()).toBe("traffic");
     expect(stream.request.url).toBe("/chat?room=1");
     expect(stream.request.method).toBe("GET");
     expect(stream.request.headers.get("x-token")).toBe("abc");

@@ -1,4 +1,6 @@
 // Autobahn category 7 (close handling): the close handshake, valid and invalid codes, what happens after a close.
+
+import { concatBytes } from "@framed/core/testing";
 import { describe, expect, test } from "vitest";
 import { CLOSE, closePayload, frame, open, PING, serverReceives, TEXT, utf8 } from "./frames.ts";
 
@@ -159,6 +161,41 @@ describe("close handling (Autobahn 7.x)", () => {
     expect(new TextDecoder().decode(close.payload.subarray(2))).toMatch(/reserved data opcode/);
     expect(close.payload.length).toBeLessThanOrEqual(125);
     expect(harness.record.end?.error?.closeCode).toBe(1002);
+  });
+
+  test("after bad input, a reply to a message decoded before it goes out before the close frame, which waits for endOutput", () => {
+    const harness = open();
+    harness.session.receive(concatBytes([frame({ opcode: TEXT, payload: "first" }), frame({ opcode: 3 })]));
+    expect(harness.record.messages).toEqual(["first"]);
+    expect(harness.record.end?.error?.closeCode).toBe(1002);
+    expect(harness.record.writes).toEqual([]);
+    harness.session.send("reply");
+    const frames = harness.written();
+    expect(frames.map((f) => f.opcode)).toEqual([TEXT, CLOSE]);
+    expect((frames[1].payload[0] << 8) | frames[1].payload[1]).toBe(1002);
+    expect(() => harness.session.send("too late")).toThrow(/closed/);
+  });
+
+  test("the reply to the peer's close echoes its code with an empty reason by default, and its reason with echoCloseReason", () => {
+    const reasonOf = (harness: ReturnType<typeof serverReceives>) => {
+      const close = harness.written().find((f) => f.opcode === CLOSE);
+      return close ? new TextDecoder().decode(close.payload.subarray(2)) : undefined;
+    };
+    const peerClose = [frame({ opcode: CLOSE, payload: closePayload(4001, "moving on") })];
+    const plain = serverReceives(peerClose);
+    expect(plain.sentCloseCode()).toBe(4001);
+    expect(reasonOf(plain)).toBe("");
+    const echoing = serverReceives(peerClose, { echoCloseReason: true });
+    expect(echoing.sentCloseCode()).toBe(4001);
+    expect(reasonOf(echoing)).toBe("moving on");
+  });
+
+  test("a close frame still owed when the connection is gone is forgotten: abandonOutput, then endOutput writes nothing", () => {
+    const harness = open();
+    harness.session.receive(frame({ opcode: 3 }));
+    expect(harness.record.end?.error?.closeCode).toBe(1002);
+    harness.session.abandonOutput();
+    expect(harness.written()).toEqual([]);
   });
 
   test("the session never writes 1005, 1006 or 1015", () => {

@@ -114,7 +114,10 @@ export function parseFrames(bytes: Uint8Array): ParsedFrame[] {
 export interface Harness {
   session: WebSocketSession;
   record: SessionRecord<string | Uint8Array>;
-  /** Everything the session wrote, parsed. */
+  /**
+   * Everything the session wrote, parsed, after ending its output as a stream does once the messages before
+   * the end were handed over (so a failure's close frame is among them).
+   */
   written(): ParsedFrame[];
   /** The close code in the first close frame the session wrote, or undefined. */
   sentCloseCode(): number | undefined;
@@ -123,7 +126,10 @@ export interface Harness {
 /** A recorded session of `role` (default server, which receives masked frames). */
 export function open(options: WebSocketOptions = {}, role: "client" | "server" = "server"): Harness {
   const { session, record } = openRecorded(websocketFraming(options), role);
-  const written = () => parseFrames(concatBytes(record.writes));
+  const written = () => {
+    (session as WebSocketSession).endOutput?.();
+    return parseFrames(concatBytes(record.writes));
+  };
   return {
     session: session as WebSocketSession,
     record,

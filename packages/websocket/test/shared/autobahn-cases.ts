@@ -162,6 +162,56 @@ for (const opcode of [0xb, 0xc, 0xd, 0xe, 0xf]) {
   );
 }
 
+// 3.2, 4.1.x, 4.2.x and 5.9 in strict mode: every frame of the case in ONE write, so the bad frame arrives in
+// the same read as the messages before it. Replies to those messages go out before the failing close; nothing
+// after the bad frame is answered (no echo, no pong).
+async function expectRepliesThenFailure(server: AutobahnServer, echoed: string[], frames: Uint8Array[]) {
+  await withPeer(server, async (peer) => {
+    peer.send(concat(...frames));
+    for (const text of echoed) {
+      const reply = await peer.read();
+      assert.deepEqual({ opcode: reply.opcode, text: textOf(reply.payload) }, { opcode: TEXT, text });
+    }
+    const close = await peer.read();
+    assert.equal(close.opcode, CLOSE, `a close frame right after the replies, not opcode ${close.opcode}`);
+    assert.equal(readClosePayload(close.payload).code, 1002);
+    await peer.closedByServer();
+  });
+  await server.healthyStillEchoes();
+}
+const HELLO = "Hello, world!";
+add("strict, one write", "3.2: echoes the text sent before a frame with RSV2 set, then fails with 1002", (server) =>
+  expectRepliesThenFailure(server, [HELLO], [frame(TEXT, HELLO), frame(TEXT, HELLO, { rsv: 2 }), frame(PING, HELLO)]),
+);
+for (const [id, opcode, withText, withPayload] of [
+  ["4.1.2", 4, false, true],
+  ["4.1.3", 5, true, false],
+  ["4.1.4", 6, true, true],
+  ["4.1.5", 7, true, true],
+  ["4.2.1", 11, false, false],
+  ["4.2.2", 12, false, true],
+  ["4.2.3", 13, true, false],
+  ["4.2.4", 14, true, true],
+  ["4.2.5", 15, true, true],
+] as const) {
+  const name = withText
+    ? `${id}: echoes the text sent before a frame with reserved opcode ${opcode}, then fails with 1002`
+    : `${id}: fails a frame with reserved opcode ${opcode} with 1002`;
+  add("strict, one write", name, (server) =>
+    expectRepliesThenFailure(server, withText ? [HELLO] : [], [
+      ...(withText ? [frame(TEXT, HELLO)] : []),
+      frame(opcode, withPayload ? "reserved opcode payload" : ""),
+      frame(PING, HELLO),
+    ]),
+  );
+}
+add(
+  "strict, one write",
+  "5.9: fails a FIN continuation with nothing to continue with 1002, ignoring the text after it",
+  (server) =>
+    expectRepliesThenFailure(server, [], [frame(CONTINUATION, "non-continuation payload"), frame(TEXT, HELLO)]),
+);
+
 // 5 fragmentation
 add(
   "5 fragmentation",

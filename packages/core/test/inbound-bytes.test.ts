@@ -1,0 +1,100 @@
+// The inbound queue is bounded in bytes: a reader that stops reading pauses the transport once the decoded
+// messages waiting for it hold `readableHighWaterMark` bytes, whatever their count.
+import { describe, expect, it } from "vitest";
+import { DEFAULT_READABLE_HIGH_WATER_MARK, type MessageTransport, type MessageTransportEvents } from "../src/index.ts";
+import { TransportStream } from "../src/transport-stream.ts";
+
+/** A message transport driven by the test: it records pause and resume, and delivers what it is told. */
+class ScriptedTransport<T> implements MessageTransport<T> {
+  events!: MessageTransportEvents<T>;
+  paused = false;
+  pauses = 0;
+  readonly writable = true;
+  start(events: MessageTransportEvents<T>): void {
+    this.events = events;
+  }
+  send(): boolean {
+    return true;
+  }
+  close(): boolean {
+    return false;
+  }
+  end(): void {
+    this.events.close();
+  }
+  destroy(): void {
+    this.events.close();
+  }
+  pause(): void {
+    this.paused = true;
+    this.pauses++;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+}
+
+/** Deliver `message` until the transport pauses (at most `limit` times); returns how many were delivered. */
+function deliverUntilPaused<T>(transport: ScriptedTransport<T>, message: T, limit: number, size?: number): number {
+  let delivered = 0;
+  while (!transport.paused && delivered < limit) {
+    transport.events.message(message, size);
+    delivered++;
+  }
+  return delivered;
+}
+
+describe("inbound queue bounded in bytes", () => {
+  it("pauses the transport once queued messages hold the default 1 MiB, not after 1024 messages", () => {
+    const transport = new ScriptedTransport<Uint8Array>();
+    new TransportStream(transport, "test");
+    const delivered = deliverUntilPaused(transport, new Uint8Array(64 * 1024), 2000);
+    expect(DEFAULT_READABLE_HIGH_WATER_MARK).toBe(1024 * 1024);
+    expect(delivered).toBe(16);
+  });
+
+  it("counts a string by its length", () => {
+    const transport = new ScriptedTransport<string>();
+    new TransportStream(transport, "test", { readableHighWaterMark: 1000 });
+    expect(deliverUntilPaused(transport, "x".repeat(100), 2000)).toBe(10);
+  });
+
+  it("counts a value that is neither bytes nor a string by the size its framing reported", () => {
+    const transport = new ScriptedTransport<unknown>();
+    new TransportStream(transport, "test", { readableHighWaterMark: 10_000 });
+    expect(deliverUntilPaused(transport, { a: 1 }, 2000, 1000)).toBe(10);
+  });
+
+  it("admits one message larger than the mark, then pauses", () => {
+    const transport = new ScriptedTransport<Uint8Array>();
+    new TransportStream(transport, "test", { readableHighWaterMark: 1024 });
+    transport.events.message(new Uint8Array(10));
+    expect(transport.paused).toBe(false);
+    transport.events.message(new Uint8Array(1024 * 1024));
+    expect(transport.paused).toBe(true);
+  });
+
+  it("resumes once the reader has taken the queue down to half the mark, and not before", async () => {
+    const transport = new ScriptedTransport<Uint8Array>();
+    const stream = new TransportStream(transport, "test", { readableHighWaterMark: 1000 });
+    expect(deliverUntilPaused(transport, new Uint8Array(100), 100)).toBe(10);
+    const iterator = stream[Symbol.asyncIterator]();
+    for (let i = 0; i < 4; i++) await iterator.next();
+    expect(transport.paused).toBe(true); // 600 bytes still queued
+    await iterator.next();
+    expect(transport.paused).toBe(false); // 500: half the mark
+    expect(transport.pauses).toBe(1);
+  });
+
+  it("a message handed to a waiting reader is never counted", async () => {
+    const transport = new ScriptedTransport<Uint8Array>();
+    const stream = new TransportStream(transport, "test", { readableHighWaterMark: 1000 });
+    const iterator = stream[Symbol.asyncIterator]();
+    for (let i = 0; i < 50; i++) {
+      const next = iterator.next();
+      transport.events.message(new Uint8Array(100));
+      await next;
+    }
+    expect(transport.pauses).toBe(0);
+  });
+});
