@@ -7,7 +7,8 @@ import { denoBinary } from "../../scripts/deno-binary.mjs";
 import { parseOrExit } from "../shared/cli-args.ts";
 import { startServer } from "./server.ts";
 
-const USAGE = "usage: node scripts/example.mjs ndjson-fetch [--port 8081] [--host 127.0.0.1] | --deno-client [--url URL]";
+const USAGE =
+  "usage: node scripts/example.mjs ndjson-fetch [--port 8081] [--host 127.0.0.1] | --deno-client [--url URL]";
 
 function parseArgs(argv: string[]) {
   const args = { port: 8081, host: "127.0.0.1", denoClient: false, url: undefined as string | undefined };
