@@ -9,7 +9,8 @@ if (files.length === 0) {
   console.error("test-bun: no *.bun.test.ts files found");
   process.exit(1);
 }
-// `bun test` treats bare names as filters; `./` makes each one a path. A per-test timeout bounds a hang.
-const args = ["test", "--timeout=20000", ...files.map((f) => `./${f}`)];
+// `bun test` treats bare names as filters; `./` makes each one a path. Our packages resolve to their sources (the
+// `source` condition), as under vitest and Deno; a per-test timeout bounds a hang.
+const args = ["test", "--conditions=source", "--timeout=20000", ...files.map((f) => `./${f}`)];
 const result = spawnSync(bunBinary(), args, { stdio: "inherit", env: { ...process.env, NO_COLOR: "1" } });
 process.exit(result.status ?? 1);

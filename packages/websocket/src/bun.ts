@@ -1,0 +1,19 @@
+/**
+ * `@framed/websocket/bun`: WebSocket for Bun.
+ * - `listen` / `connect`: framed's own RFC 6455 + permessage-deflate core (strict limits, `verify`, keep-alive,
+ *   the same close codes as on Node and Deno), over Bun's `node:net`.
+ * - `connectNative` / `fromWebSocket`: Bun's own client `WebSocket`, as in the browser entry.
+ */
+
+export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./adapter/websocket-stream.ts";
+export {
+  type BrowserWebSocketOptions,
+  connect as connectNative,
+  fromWebSocket,
+  type NativeWebSocketStream,
+} from "./browser.ts";
+export * from "./index.ts";
+export { connect } from "./node/client.ts";
+export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";
+export { type ListenAddress, listen, type WebSocketListener } from "./node/listen.ts";
+export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";
