@@ -1,5 +1,7 @@
 /**
  * `@framed/websocket/bun`: WebSocket for Bun.
+ * - `serve` / `websocketHandlers`: Bun's own server WebSocket (`Bun.serve`), with `send` that waits under
+ *   backpressure and a byte-bounded queue for slow readers. The fastest server on Bun.
  * - `listen` / `connect`: framed's own RFC 6455 + permessage-deflate core (strict limits, `verify`, keep-alive,
  *   the same close codes as on Node and Deno), over Bun's `node:net`.
  * - `connectNative` / `fromWebSocket`: Bun's own client `WebSocket`, as in the browser entry.
@@ -12,6 +14,15 @@ export {
   fromWebSocket,
   type NativeWebSocketStream,
 } from "./browser.ts";
+export type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./bun/bun-api.ts";
+export {
+  type BunServeListener,
+  type BunWebSocketOptions,
+  type BunWebSocketStream,
+  serve,
+  websocketHandlers,
+} from "./bun/serve.ts";
+export type { BunWebSocketData } from "./bun/server-websocket-transport.ts";
 export * from "./index.ts";
 export { connect } from "./node/client.ts";
 export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";

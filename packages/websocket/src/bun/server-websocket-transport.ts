@@ -1,0 +1,161 @@
+/**
+ * A MessageTransport over one of Bun's own server WebSockets (`Bun.serve({ websocket })`). Bun frames, so this
+ * maps its calls onto the core stream, adding what Bun lacks: `send` that waits under backpressure, and a
+ * byte-bounded queue for a slow reader, since Bun cannot stop reading a socket.
+ *
+ * When that queue would pass `maxQueuedBytes`, the connection is closed with 1008 (policy violation): the
+ * messages already queued are still delivered, then the reader gets POLICY_VIOLATION. Nothing is dropped
+ * silently.
+ */
+import { FramedError, type MessageTransport, type MessageTransportEvents } from "@framed/core";
+import type { BunServerWebSocket } from "./bun-api.ts";
+
+/** Where each Bun WebSocket keeps its transport (the `data` given to `server.upgrade`). */
+export interface BunWebSocketData {
+  transport?: BunServerWebSocketTransport;
+}
+
+export class BunServerWebSocketTransport implements MessageTransport<string | Uint8Array> {
+  readonly writable = true;
+  private events: MessageTransportEvents<string | Uint8Array> | undefined;
+  private held: Array<string | Uint8Array> = [];
+  private heldBytes = 0;
+  private paused = false;
+  private waitingForDrain = false;
+  private overflow: FramedError | undefined;
+  private ended = false;
+  private closed = false;
+  private insideBunCall = false;
+  /** A close that came before `start`. */
+  private earlyClose: { code: number; reason: string } | undefined;
+
+  constructor(
+    private readonly ws: BunServerWebSocket<BunWebSocketData>,
+    private readonly highWaterMark: number,
+    private readonly maxQueuedBytes: number,
+  ) {}
+
+  start(events: MessageTransportEvents<string | Uint8Array>): void {
+    this.events = events;
+    this.flushHeld();
+    if (this.earlyClose) this.onClose(this.earlyClose.code, this.earlyClose.reason);
+  }
+
+  send(message: string | Uint8Array): boolean {
+    if (typeof message !== "string" && !(message instanceof Uint8Array)) {
+      throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
+    }
+    if (this.ws.readyState !== 1) throw new FramedError("CLOSED", "cannot send: the Bun WebSocket is not open");
+    const sent = this.ws.send(message);
+    if (sent === 0) throw new FramedError("CLOSED", "cannot send: Bun dropped the message (the WebSocket is closing)");
+    if (sent > 0 && this.ws.getBufferedAmount() < this.highWaterMark) return true;
+    // -1: queued by Bun under backpressure; Bun calls `drain` once its buffer has gone out.
+    this.waitingForDrain = true;
+    return false;
+  }
+
+  /** Bun's `drain`: its buffer went out. */
+  onDrain(): void {
+    if (!this.waitingForDrain || this.ws.getBufferedAmount() >= this.highWaterMark) return;
+    this.waitingForDrain = false;
+    this.events?.drain();
+  }
+
+  close(code = 1000, reason = ""): boolean {
+    if (this.ws.readyState === 1) this.closeSocket(code, reason);
+    return true;
+  }
+
+  end(): void {
+    if (this.ws.readyState === 1) this.closeSocket(1000, "");
+  }
+
+  destroy(): void {
+    if (this.ws.readyState > 1) return;
+    this.insideBunCall = true;
+    try {
+      this.ws.terminate();
+    } finally {
+      this.insideBunCall = false;
+    }
+  }
+
+  /** Bun runs the `close` handler inside `ws.close()`; it is handled once the caller's call returned. */
+  private closeSocket(code: number, reason: string): void {
+    this.insideBunCall = true;
+    try {
+      this.ws.close(code, reason);
+    } finally {
+      this.insideBunCall = false;
+    }
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.flushHeld();
+  }
+
+  /** Bun's `message`. */
+  onMessage(message: string | Uint8Array): void {
+    if (this.overflow) return;
+    this.events?.activity();
+    if (this.events && !this.paused && this.held.length === 0) {
+      this.events.message(message);
+      return;
+    }
+    const size = typeof message === "string" ? message.length * 3 : message.byteLength;
+    if (this.heldBytes + size > this.maxQueuedBytes) {
+      this.overflow = new FramedError(
+        "POLICY_VIOLATION",
+        `the reader fell ${this.heldBytes + size} bytes behind, over maxQueuedBytes (${this.maxQueuedBytes}): closed with 1008`,
+        { closeCode: 1008 },
+      );
+      this.closeSocket(1008, "reader too slow");
+      return;
+    }
+    this.held.push(message);
+    this.heldBytes += size;
+  }
+
+  /** Bun's `close`: the close handshake finished, or the connection dropped (1006). */
+  onClose(code: number, reason: string): void {
+    if (this.insideBunCall) {
+      queueMicrotask(() => this.onClose(code, reason));
+      return;
+    }
+    if (!this.events) {
+      this.earlyClose = { code, reason };
+      return;
+    }
+    if (this.closed) return;
+    // Messages that arrived before the close are still delivered (to a paused reader, later).
+    this.paused = false;
+    this.flushHeld();
+    if (!this.ended) {
+      this.ended = true;
+      if (this.overflow) this.events.end({ error: this.overflow, code: 1008 });
+      else if (code === 1006) {
+        const error = new FramedError("CONNECTION_RESET", "the Bun WebSocket closed abnormally (1006)", {
+          closeCode: 1006,
+        });
+        this.events.end({ error, code });
+      } else this.events.end({ code, reason });
+    }
+    this.closed = true;
+    this.events.close();
+  }
+
+  private flushHeld(): void {
+    const events = this.events;
+    if (!events) return;
+    while (this.held.length > 0 && !this.paused) {
+      const message = this.held.shift() as string | Uint8Array;
+      this.heldBytes -= typeof message === "string" ? message.length * 3 : message.byteLength;
+      events.message(message);
+    }
+  }
+}
