@@ -59,6 +59,19 @@ test("Bun.serve wrapper: a server-side close reaches the client with its code an
   expect((await idleClose).code).toBe(1001);
 });
 
+test("Bun.serve wrapper: messages sent without waiting just before close() all reach the client before the close", async () => {
+  const server = await serve({ port: 0 }, (stream) => {
+    for (let i = 0; i < 5; i++) stream.send(`last words ${i}`);
+    void stream.close({ code: 4003, reason: "said it all" });
+  });
+  const client = new WebSocket(server.url);
+  const received: string[] = [];
+  client.on("message", (data) => received.push(String(data)));
+  expect(await closeOf(client)).toEqual({ code: 4003, reason: "said it all" });
+  expect(received).toEqual([0, 1, 2, 3, 4].map((i) => `last words ${i}`));
+  await server.close();
+});
+
 test("Bun.serve wrapper: a plain HTTP request gets 426", async () => {
   const server = await serve({ port: 0 }, () => {});
   const response = await fetch(`http://127.0.0.1:${server.address.port}/`);

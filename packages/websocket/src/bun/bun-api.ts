@@ -10,6 +10,8 @@ export interface BunServerWebSocket<D = unknown> {
   send(message: string | Uint8Array, compress?: boolean): number;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /** Run `callback` with the socket corked: its sends leave in one write. */
+  cork<R>(callback: (ws: BunServerWebSocket<D>) => R): R;
   getBufferedAmount(): number;
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;

@@ -15,9 +15,25 @@ export interface BunWebSocketData {
   transport?: BunServerWebSocketTransport;
 }
 
+/**
+ * Bytes sent per `ws.cork`. uWebSockets' cork buffer is 16 KiB and a corked batch past it takes a slower path:
+ * at 64 B, one cork per tick's sends ran at ~0.2× of Bun's bare echo, batches of 12 KiB at ~1.7×.
+ */
+const CORK_BYTES = 12 * 1024;
+
+/** A message's size in bytes, strings counted at their UTF-8 worst case (3 bytes per UTF-16 unit). */
+function byteSize(message: string | Uint8Array): number {
+  return typeof message === "string" ? message.length * 3 : message.byteLength;
+}
+
 export class BunServerWebSocketTransport implements MessageTransport<string | Uint8Array> {
   readonly writable = true;
   private events: MessageTransportEvents<string | Uint8Array> | undefined;
+  private outbox: Array<string | Uint8Array> = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
+  /** Bun's buffered bytes as of the last flush or drain. */
+  private bunBuffered = 0;
   private held: Array<string | Uint8Array> = [];
   private heldBytes = 0;
   private paused = false;
@@ -46,17 +62,45 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
     if (this.ws.readyState !== 1) throw new FramedError("CLOSED", "cannot send: the Bun WebSocket is not open");
-    const sent = this.ws.send(message);
-    if (sent === 0) throw new FramedError("CLOSED", "cannot send: Bun dropped the message (the WebSocket is closing)");
-    if (sent > 0 && this.ws.getBufferedAmount() < this.highWaterMark) return true;
-    // -1: queued by Bun under backpressure; Bun calls `drain` once its buffer has gone out.
+    // Sends made in one tick go out together in a microtask, corked in batches (see `flush`): a send of its own
+    // per message, outside Bun's handlers, is one syscall each.
+    this.outbox.push(message);
+    this.outboxBytes += byteSize(message);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
+    }
+    if (this.outboxBytes + this.bunBuffered < this.highWaterMark) return true;
     this.waitingForDrain = true;
     return false;
   }
 
-  /** Bun's `drain`: its buffer went out. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const outbox = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (this.ws.readyState !== 1) return; // closing: Bun reports the close, which ends the stream
+    let next = 0;
+    const sendSome = () => {
+      let bytes = 0;
+      while (next < outbox.length && bytes < CORK_BYTES) {
+        const message = outbox[next++];
+        bytes += typeof message === "string" ? message.length : message.byteLength;
+        this.ws.send(message);
+      }
+    };
+    while (next < outbox.length) this.ws.cork(sendSome);
+    // Asked once per flush, not per send: a native call per message cost as much as the send.
+    this.bunBuffered = this.ws.getBufferedAmount();
+    this.onDrain();
+  };
+
+  /** Bun's `drain` (its buffer went out), and after each flush: room again for a waiting sender? */
   onDrain(): void {
-    if (!this.waitingForDrain || this.ws.getBufferedAmount() >= this.highWaterMark) return;
+    if (!this.waitingForDrain || this.flushScheduled) return;
+    this.bunBuffered = this.ws.getBufferedAmount();
+    if (this.bunBuffered >= this.highWaterMark) return;
     this.waitingForDrain = false;
     this.events?.drain();
   }
@@ -82,6 +126,8 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
 
   /** Bun runs the `close` handler inside `ws.close()`; it is handled once the caller's call returned. */
   private closeSocket(code: number, reason: string): void {
+    // What was sent before the close goes out before it.
+    if (this.outbox.length > 0) this.flush();
     this.insideBunCall = true;
     try {
       this.ws.close(code, reason);
@@ -107,7 +153,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
       this.events.message(message);
       return;
     }
-    const size = typeof message === "string" ? message.length * 3 : message.byteLength;
+    const size = byteSize(message);
     if (this.heldBytes + size > this.maxQueuedBytes) {
       this.overflow = new FramedError(
         "POLICY_VIOLATION",
@@ -154,7 +200,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     if (!events) return;
     while (this.held.length > 0 && !this.paused) {
       const message = this.held.shift() as string | Uint8Array;
-      this.heldBytes -= typeof message === "string" ? message.length * 3 : message.byteLength;
+      this.heldBytes -= byteSize(message);
       events.message(message);
     }
   }
