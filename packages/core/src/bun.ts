@@ -12,7 +12,7 @@ import type { Framing, Role } from "./framing.ts";
 import { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
 import type { MessageStream, StreamOptions } from "./message-stream.ts";
 
-export type { BunSocket, BunTlsOptions } from "./bun/bun-api.ts";
+export type { BunSocket, BunSocketHandler, BunSocketListener, BunTlsOptions } from "./bun/bun-api.ts";
 export { type BunSocketData, BunSocketTransport, bunSocketHandlers } from "./bun/socket-transport.ts";
 export * from "./index.ts";
 

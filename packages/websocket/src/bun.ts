@@ -2,8 +2,9 @@
  * `@framed/websocket/bun`: WebSocket for Bun.
  * - `serve` / `websocketHandlers`: Bun's own server WebSocket (`Bun.serve`), with `send` that waits under
  *   backpressure and a byte-bounded queue for slow readers. The fastest server on Bun.
- * - `listen` / `connect`: framed's own RFC 6455 + permessage-deflate core (strict limits, `verify`, keep-alive,
- *   the same close codes as on Node and Deno), over Bun's `node:net`.
+ * - `listen`: framed's own RFC 6455 + permessage-deflate core (strict limits, `verify`, keep-alive, the same
+ *   close codes as on Node and Deno) over Bun's own sockets (`Bun.listen`).
+ * - `connect`: the same core as a client, over Bun's `node:net`; `attach` / `handleUpgrade` for `node:http` servers.
  * - `connectNative` / `fromWebSocket`: Bun's own client `WebSocket`, as in the browser entry.
  */
 
@@ -15,6 +16,7 @@ export {
   type NativeWebSocketStream,
 } from "./browser.ts";
 export type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./bun/bun-api.ts";
+export { type BunWebSocketListener, listen } from "./bun/listen.ts";
 export {
   type BunServeListener,
   type BunWebSocketOptions,
@@ -26,5 +28,4 @@ export type { BunWebSocketData } from "./bun/server-websocket-transport.ts";
 export * from "./index.ts";
 export { connect } from "./node/client.ts";
 export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";
-export { type ListenAddress, listen, type WebSocketListener } from "./node/listen.ts";
 export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";

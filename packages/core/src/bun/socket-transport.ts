@@ -49,6 +49,8 @@ export function bunSocketHandlers(
  */
 export class BunSocketTransport implements ByteTransport {
   readonly writable = true;
+  /** Reading is paused for a slow reader (a keep-alive clock then gives the peer the benefit of the doubt). */
+  paused = false;
   private events: TransportEvents | undefined;
   private early: Array<(events: TransportEvents) => void> = [];
   private readonly writer: WriteCoalescer;
@@ -87,10 +89,12 @@ export class BunSocketTransport implements ByteTransport {
   }
 
   pause(): void {
+    this.paused = true;
     this.socket.pause?.();
   }
 
   resume(): void {
+    this.paused = false;
     this.socket.resume?.();
   }
 

@@ -1,7 +1,9 @@
 /**
  * The slice of Bun's server API the Bun WebSocket adapter uses (`Bun.serve` with `websocket` handlers and its
- * `ServerWebSocket`), typed here so the package typechecks without bun-types, reached through `globalThis`.
+ * `ServerWebSocket`, and `Bun.listen` for our own core), typed here so the package typechecks without bun-types,
+ * reached through `globalThis`.
  */
+import type { BunSocketHandler, BunSocketListener } from "@framed/core/bun";
 
 /** One accepted WebSocket of `Bun.serve`; `data` is what `server.upgrade(request, { data })` gave it. */
 export interface BunServerWebSocket<D = unknown> {
@@ -49,6 +51,12 @@ export interface BunServeOptions<D> {
 
 export interface BunServeRuntime {
   serve<D>(options: BunServeOptions<D>): BunServer;
+  listen<D>(options: {
+    hostname: string;
+    port: number;
+    allowHalfOpen?: boolean;
+    socket: BunSocketHandler<D>;
+  }): BunSocketListener;
 }
 
 /** The Bun namespace, or a clear error when this code runs elsewhere. */
