@@ -84,6 +84,15 @@ export const groups = [
         entry: "./bun",
         ...bunServer("framed-length-prefix.bun.ts", "varint"),
       },
+      {
+        id: "framed-length-prefix-bun-nodenet",
+        name: "framed length-prefix (bun, node:net)",
+        variant: "node:net",
+        role: "ours",
+        package: "@framed/length-prefix",
+        entry: "./node",
+        ...bunServer("framed-length-prefix-nodenet.bun.ts", "varint"),
+      },
       { id: "it-length-prefixed", name: "it-length-prefixed", role: "peer", ...nodeServer("it-length-prefixed.mjs") },
       {
         id: "length-prefixed-stream",
@@ -188,6 +197,16 @@ export const groups = [
         entry: "./bun",
         handshake: true,
         ...bunServer("framed-websocket.bun.ts"),
+      },
+      {
+        id: "framed-websocket-bun-nodenet",
+        name: "framed websocket (bun, own core, node:net)",
+        variant: "node:net",
+        role: "ours",
+        package: "@framed/websocket",
+        entry: "./node",
+        handshake: true,
+        ...bunServer("framed-websocket-nodenet.bun.ts"),
       },
       {
         id: "framed-websocket-bun-native",
