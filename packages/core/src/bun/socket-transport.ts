@@ -2,9 +2,13 @@
  * ByteTransport over a Bun socket (`Bun.connect` / `Bun.listen`): Bun calls one handler object for all its
  * sockets, so each socket carries its transport in `socket.data` and the shared handlers forward to it.
  */
+import { concatBytes } from "../bytes.ts";
+import { PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
-import { WriteCoalescer } from "../write-coalescer.ts";
 import type { BunSocket, BunSocketHandler } from "./bun-api.ts";
+
+/** A tick's writes up to this size are joined into one `socket.write`; larger ones go piece by piece. */
+const CONCAT_LIMIT = 64 * 1024;
 
 /** What a socket carries: its transport, set in `open` (or when the caller wraps it). */
 export interface BunSocketData {
@@ -39,8 +43,9 @@ export function bunSocketHandlers(
 }
 
 /**
- * Bytes in and out of one Bun socket. Writes made in one tick leave as one `socket.write`; what the kernel
- * does not take waits for Bun's `drain`. Events that come before `start` are held and replayed.
+ * Bytes in and out of one Bun socket. Writes made in one tick (frames written in place into the write slab
+ * among them, without a view each) leave together in a microtask; what the kernel does not take is copied out
+ * and waits for Bun's `drain`. Events that come before `start` are held and replayed.
  *
  * @example
  * ```ts
@@ -53,12 +58,17 @@ export class BunSocketTransport implements ByteTransport {
   paused = false;
   private events: TransportEvents | undefined;
   private early: Array<(events: TransportEvents) => void> = [];
-  private readonly writer: WriteCoalescer;
-  /** The unwritten rest of the batch in flight, and who waits for it to be written. */
-  private rest: Uint8Array | undefined;
-  private restWritten: (() => void) | undefined;
+  private readonly highWaterMark: number;
+  /** This tick's writes, flushed in a microtask. */
+  private pending: PendingWrites | undefined;
+  /** Bytes the kernel did not take yet (copies: never views of the write slab), in order. */
+  private backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
+  private needDrain = false;
   private readDone = false;
   private writeDone = false;
+  /** Our FIN waits for the backlog. */
+  private finPending = false;
   private closed = false;
   private error: unknown;
 
@@ -68,12 +78,7 @@ export class BunSocketTransport implements ByteTransport {
   ) {
     // Writes are coalesced per tick, so Nagle's delay would only add latency.
     socket.setNoDelay?.(true);
-    this.writer = new WriteCoalescer(
-      { write: (bytes) => this.writeAll(bytes) },
-      options.writableHighWaterMark ?? 1024 * 1024,
-      () => this.events?.drain(),
-      (error) => this.destroy(error),
-    );
+    this.highWaterMark = options.writableHighWaterMark ?? 1024 * 1024;
   }
 
   start(events: TransportEvents): void {
@@ -84,8 +89,17 @@ export class BunSocketTransport implements ByteTransport {
   }
 
   write(chunk: Uint8Array): boolean {
-    if (this.writeDone) return false;
-    return this.writer.write(chunk);
+    const pending = this.pendingWrites();
+    if (pending === undefined) return false;
+    pending.add(chunk);
+    return this.hasRoom(pending);
+  }
+
+  writeSlab(size: number): boolean {
+    const pending = this.pendingWrites();
+    if (pending === undefined) return false;
+    pending.addSlab(size);
+    return this.hasRoom(pending);
   }
 
   pause(): void {
@@ -100,13 +114,10 @@ export class BunSocketTransport implements ByteTransport {
 
   end(): void {
     if (this.writeDone) return;
+    this.flush();
     this.writeDone = true;
-    this.writer.idle().then(() => {
-      if (this.closed) return;
-      // Our FIN; the socket stays open for reading until the peer's, then Bun reports close.
-      if (this.readDone) this.socket.end();
-      else this.socket.shutdown(true);
-    });
+    this.finPending = true;
+    this.sendFinWhenWritten();
   }
 
   destroy(error?: unknown): void {
@@ -114,8 +125,8 @@ export class BunSocketTransport implements ByteTransport {
     if (error !== undefined) this.error ??= error;
     this.writeDone = true;
     this.readDone = true;
-    this.writer.discard();
-    this.releaseRest();
+    this.pending = undefined;
+    this.backlog = [];
     try {
       this.socket.terminate();
     } catch {
@@ -124,29 +135,80 @@ export class BunSocketTransport implements ByteTransport {
     this.emitClose();
   }
 
-  /** Hand `bytes` to the socket, waiting for `drain` while the kernel takes only part of them. */
-  private writeAll(bytes: Uint8Array): Promise<void> | void {
-    const written = this.socket.write(bytes);
-    if (written === bytes.length) return;
-    if (written < 0) throw new Error("the Bun socket is closed");
-    this.rest = bytes.subarray(written);
-    return new Promise((resolve) => (this.restWritten = resolve));
+  private pendingWrites(): PendingWrites | undefined {
+    if (this.writeDone || this.closed) return undefined;
+    if (this.pending === undefined) {
+      this.pending = new PendingWrites();
+      queueMicrotask(this.flush);
+    }
+    return this.pending;
   }
 
+  private hasRoom(pending: PendingWrites): boolean {
+    if (pending.size + this.backlogBytes >= this.highWaterMark) this.needDrain = true;
+    return !this.needDrain;
+  }
+
+  private readonly flush = (): void => {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    this.pending = undefined;
+    const size = pending.size;
+    const pieces = pending.take();
+    if (this.closed || pieces.length === 0) return;
+    const batch = pieces.length === 1 ? pieces : size <= CONCAT_LIMIT ? [concatBytes(pieces)] : pieces;
+    for (const piece of batch) {
+      if (this.backlog.length > 0) this.queue(piece);
+      else {
+        const written = this.socket.write(piece);
+        if (written < 0) {
+          this.destroy(new Error("the Bun socket closed while writing"));
+          return;
+        }
+        if (written < piece.length) this.queue(piece.subarray(written));
+      }
+    }
+    this.drainIfRoom();
+  };
+
+  /** Keep what the kernel did not take, as a copy: a view would hold the write slab alive. */
+  private queue(rest: Uint8Array): void {
+    this.backlog.push(rest.slice());
+    this.backlogBytes += rest.length;
+  }
+
+  /** Bun's `drain`: write what waits, then tell a waiting sender, then send our FIN if it was waiting. */
   onDrain(): void {
-    const rest = this.rest;
-    if (rest === undefined) return;
-    const written = this.socket.write(rest);
-    if (written < 0) this.destroy(new Error("the Bun socket closed while writing"));
-    else if (written < rest.length) this.rest = rest.subarray(written);
-    else this.releaseRest();
+    while (this.backlog.length > 0) {
+      const head = this.backlog[0];
+      const written = this.socket.write(head);
+      if (written < 0) {
+        this.destroy(new Error("the Bun socket closed while writing"));
+        return;
+      }
+      this.backlogBytes -= written;
+      if (written < head.length) {
+        this.backlog[0] = head.subarray(written);
+        return;
+      }
+      this.backlog.shift();
+    }
+    this.drainIfRoom();
+    this.sendFinWhenWritten();
   }
 
-  private releaseRest(): void {
-    const resolve = this.restWritten;
-    this.rest = undefined;
-    this.restWritten = undefined;
-    resolve?.();
+  private drainIfRoom(): void {
+    if (!this.needDrain || this.pending !== undefined || this.backlogBytes >= this.highWaterMark) return;
+    this.needDrain = false;
+    this.events?.drain();
+  }
+
+  private sendFinWhenWritten(): void {
+    if (!this.finPending || this.backlog.length > 0 || this.closed) return;
+    this.finPending = false;
+    // Our FIN; the socket stays open for reading until the peer's, then Bun reports close.
+    if (this.readDone) this.socket.end();
+    else this.socket.shutdown(true);
   }
 
   onData(bytes: Uint8Array): void {
@@ -161,7 +223,7 @@ export class BunSocketTransport implements ByteTransport {
     if (this.events) this.events.end();
     else this.early.push((events) => events.end());
     // Both sides finished: Bun closes the socket once our FIN is out.
-    if (this.writeDone) this.writer.idle().then(() => this.socket.end());
+    if (this.writeDone && !this.finPending) this.socket.end();
   }
 
   onError(error: Error): void {
@@ -174,8 +236,8 @@ export class BunSocketTransport implements ByteTransport {
     if (!this.readDone && this.error === undefined) this.onEnd();
     this.readDone = true;
     this.writeDone = true;
-    this.writer.discard();
-    this.releaseRest();
+    this.pending = undefined;
+    this.backlog = [];
     this.emitClose();
   }
 
