@@ -16,7 +16,7 @@ export {
   type NativeWebSocketStream,
 } from "./browser.ts";
 export type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./bun/bun-api.ts";
-export { type BunWebSocketListener, listen } from "./bun/listen.ts";
+export { type BunListenOptions, type BunWebSocketListener, listen } from "./bun/listen.ts";
 export {
   type BunServeListener,
   type BunWebSocketOptions,

@@ -2,6 +2,7 @@
 // opening handshake's refusals, verify, its deadline, keep-alive, and what close() does.
 import { expect, test } from "bun:test";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { within } from "@framed/core/testing";
 import WebSocket from "ws";
 import { listen, type ServerOptions } from "../src/bun.ts";
@@ -129,4 +130,25 @@ test("Bun listen: keepAlive fails a client that stops answering with TIMEOUT and
   for (let i = 0; i < 100 && closedWith === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect((closedWith as { code?: string }).code).toBe("TIMEOUT");
   await server.close();
+});
+
+test("Bun listen: with tls it serves wss: to a ws client that trusts the certificate", async () => {
+  const fixture = (name: string) => readFileSync(new URL(`../../../test-support/tls/${name}`, import.meta.url), "utf8");
+  const tls = { cert: fixture("localhost.cert.pem"), key: fixture("localhost.key.pem") };
+  const server = await listen(
+    { port: 0 },
+    async (stream) => {
+      for await (const message of stream) await stream.send(message);
+    },
+    { tls },
+  );
+  expect(server.url).toStartWith("wss://");
+  const client = new WebSocket(server.url, { ca: tls.cert });
+  await within(once(client, "open"), 5000, "wss open");
+  const reply = new Promise<string>((resolve) => client.once("message", (data) => resolve(String(data))));
+  client.send("secret");
+  expect(await within(reply, 5000, "the echo")).toBe("secret");
+  const closed = once(client, "close");
+  await server.close();
+  expect((await within(closed, 5000, "the close"))[0]).toBe(1001);
 });

@@ -55,6 +55,7 @@ export interface BunServeRuntime {
     hostname: string;
     port: number;
     allowHalfOpen?: boolean;
+    tls?: { cert: string; key: string };
     socket: BunSocketHandler<D>;
   }): BunSocketListener;
 }

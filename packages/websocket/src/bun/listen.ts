@@ -37,8 +37,13 @@ type UpgradeSocket = BunSocket<UpgradeSocketData>;
 /** A WebSocket server on `Bun.listen`. */
 export interface BunWebSocketListener extends Listener<string | Uint8Array> {
   readonly streams: ReadonlySet<ServerWebSocketStream>;
-  /** `ws://host:port/`. */
+  /** `ws://host:port/`, or `wss://` with `tls`. */
   readonly url: string;
+}
+
+/** Options of the Bun {@link listen}: the server options, and `tls` (PEM) to serve `wss:`. */
+export interface BunListenOptions extends ServerOptions {
+  tls?: { cert: string; key: string };
 }
 
 /**
@@ -52,12 +57,13 @@ export interface BunWebSocketListener extends Listener<string | Uint8Array> {
  * const server = await listen({ port: 8080 }, async (stream) => {
  *   for await (const message of stream) await stream.send(message);
  * }, { deflate: true, keepAlive: 30_000 });
+ * const secure = await listen({ port: 8443 }, handler, { tls: { cert, key } }); // wss:
  * ```
  */
 export async function listen(
   address: { host?: string; port: number },
   onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, UpgradeSocket>,
-  options: ServerOptions = {},
+  options: BunListenOptions = {},
 ): Promise<BunWebSocketListener> {
   const settings = upgradeSettings(options);
   const host = address.host ?? "127.0.0.1";
@@ -70,6 +76,7 @@ export async function listen(
       hostname: host,
       port: address.port,
       allowHalfOpen: true,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
       socket: {
         open(socket) {
           socket.data = {};
@@ -108,7 +115,7 @@ export async function listen(
   }
   return {
     address: { host: server.hostname, port: server.port },
-    url: `ws://${host.includes(":") ? `[${host}]` : host}:${server.port}/`,
+    url: `${options.tls === undefined ? "ws" : "wss"}://${host.includes(":") ? `[${host}]` : host}:${server.port}/`,
     // Only ServerWebSocketStreams are ever accepted into this registry.
     streams: registry.streams as unknown as ReadonlySet<ServerWebSocketStream>,
     close: async (closeOptions) => {
