@@ -4,7 +4,8 @@
  *   backpressure and a byte-bounded queue for slow readers. The fastest server on Bun.
  * - `listen`: framed's own RFC 6455 + permessage-deflate core (strict limits, `verify`, keep-alive, the same
  *   close codes as on Node and Deno) over Bun's own sockets (`Bun.listen`).
- * - `connect`: the same core as a client, over Bun's `node:net`; `attach` / `handleUpgrade` for `node:http` servers.
+ * - `connect`: the same core as a client, on Bun's own sockets (`Bun.connect`); `attach` / `handleUpgrade` for
+ *   `node:http` servers.
  * - `connectNative` / `fromWebSocket`: Bun's own client `WebSocket`, as in the browser entry.
  */
 
@@ -16,6 +17,7 @@ export {
   type NativeWebSocketStream,
 } from "./browser.ts";
 export type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./bun/bun-api.ts";
+export { type BunConnectOptions, connect } from "./bun/client.ts";
 export { type BunListenOptions, type BunWebSocketListener, listen } from "./bun/listen.ts";
 export {
   type BunServeListener,
@@ -26,6 +28,5 @@ export {
 } from "./bun/serve.ts";
 export type { BunWebSocketData } from "./bun/server-websocket-transport.ts";
 export * from "./index.ts";
-export { connect } from "./node/client.ts";
 export { attach, handleUpgrade, type WebSocketAttachment } from "./node/http-server.ts";
-export type { ConnectOptions, KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";
+export type { KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./node/options.ts";

@@ -3,7 +3,7 @@
  * `ServerWebSocket`, and `Bun.listen` for our own core), typed here so the package typechecks without bun-types,
  * reached through `globalThis`.
  */
-import type { BunSocketHandler, BunSocketListener } from "@framed/core/bun";
+import type { BunSocket, BunSocketHandler, BunSocketListener } from "@framed/core/bun";
 
 /** One accepted WebSocket of `Bun.serve`; `data` is what `server.upgrade(request, { data })` gave it. */
 export interface BunServerWebSocket<D = unknown> {
@@ -51,6 +51,14 @@ export interface BunServeOptions<D> {
 
 export interface BunServeRuntime {
   serve<D>(options: BunServeOptions<D>): BunServer;
+  connect<D>(options: {
+    hostname: string;
+    port: number;
+    allowHalfOpen?: boolean;
+    data?: D;
+    tls?: { serverName?: string; ca?: string | string[] };
+    socket: BunSocketHandler<D>;
+  }): Promise<BunSocket<D>>;
   listen<D>(options: {
     hostname: string;
     port: number;

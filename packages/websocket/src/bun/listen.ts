@@ -82,25 +82,27 @@ export async function listen(
           socket.data = {};
           socket.data.handshake = new BunHandshake(socket, settings, handshaking, accept);
         },
+        // A TLS client can fail its handshake before `open`: every handler copes with a socket without data.
         data(socket, bytes) {
           const data = socket.data;
-          if (data.transport) {
+          if (data?.transport) {
             if (data.lastSeen !== undefined) data.lastSeen = Date.now();
             data.transport.onData(bytes);
-          } else data.handshake?.onData(bytes);
+          } else data?.handshake?.onData(bytes);
         },
-        drain: (socket) => socket.data.transport?.onDrain(),
+        drain: (socket) => socket.data?.transport?.onDrain(),
         end(socket) {
-          if (socket.data.transport) socket.data.transport.onEnd();
-          else {
-            socket.data.peerEnded = true;
-            socket.data.handshake?.peerEnded();
+          const data = socket.data;
+          if (data?.transport) data.transport.onEnd();
+          else if (data) {
+            data.peerEnded = true;
+            data.handshake?.peerEnded();
           }
         },
-        error: (socket, error) => socket.data.transport?.onError(error),
+        error: (socket, error) => socket.data?.transport?.onError(error),
         close(socket, error) {
-          socket.data.handshake?.gone();
-          socket.data.transport?.onClose(error);
+          socket.data?.handshake?.gone();
+          socket.data?.transport?.onClose(error);
         },
       },
     });
