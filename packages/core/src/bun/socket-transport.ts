@@ -24,6 +24,13 @@ export interface BunTransportOptions {
 /**
  * The handlers to give `Bun.listen` / `Bun.connect`: each socket's events go to its transport, and a socket
  * without one yet (data before the stream exists) has them kept by a transport made in `open`.
+ *
+ * @example
+ * ```ts
+ * Bun.listen({ hostname: "127.0.0.1", port: 9000, socket: bunSocketHandlers({
+ *   onOpen: (socket) => handle(wrap(socket, newline(), { role: "server" })),
+ * }) });
+ * ```
  */
 export function bunSocketHandlers(
   options: BunTransportOptions & { onOpen?(socket: BunSocket<BunSocketData>): void } = {},
