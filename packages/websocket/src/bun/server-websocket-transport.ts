@@ -74,12 +74,27 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     return false;
   }
 
+  /** Send the outbox now, uncorked: only inside a Bun handler, where the socket is already corked. */
+  private sendOutbox(): void {
+    const outbox = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    for (const message of outbox) this.ws.send(message);
+  }
+
   private readonly flush = (): void => {
     this.flushScheduled = false;
     const outbox = this.outbox;
     this.outbox = [];
     this.outboxBytes = 0;
-    if (this.ws.readyState !== 1) return; // closing: Bun reports the close, which ends the stream
+    // Empty when Bun's handlers sent it already; closing: Bun reports the close, which ends the stream.
+    if (outbox.length > 0 && this.ws.readyState === 1) this.sendCorked(outbox);
+    // Asked once per flush, not per send: a native call per message cost as much as the send.
+    this.bunBuffered = this.ws.getBufferedAmount();
+    this.onDrain();
+  };
+
+  private sendCorked(outbox: Array<string | Uint8Array>): void {
     let next = 0;
     const sendSome = () => {
       let bytes = 0;
@@ -90,10 +105,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
       }
     };
     while (next < outbox.length) this.ws.cork(sendSome);
-    // Asked once per flush, not per send: a native call per message cost as much as the send.
-    this.bunBuffered = this.ws.getBufferedAmount();
-    this.onDrain();
-  };
+  }
 
   /** Bun's `drain` (its buffer went out), and after each flush: room again for a waiting sender? */
   onDrain(): void {
@@ -146,6 +158,9 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
 
   /** Bun's `message`. */
   onMessage(message: string | Uint8Array): void {
+    // Inside Bun's handler uWebSockets has corked the socket for the whole read: replies to the messages before
+    // this one go out here, in that cork, and the turn's flush only sends what is left.
+    if (this.outbox.length > 0 && this.ws.readyState === 1) this.sendOutbox();
     if (this.overflow) return;
     this.events?.activity();
     if (this.events && !this.paused && this.held.length === 0) {
