@@ -17,6 +17,7 @@ export function framedPackage(extraEntries: Record<string, string> = {}, externa
       node: "src/node.ts",
       deno: "src/deno.ts",
       browser: "src/browser.ts",
+      bun: "src/bun.ts",
       ...extraEntries,
     },
     format: ["esm", "cjs"],

@@ -28,7 +28,7 @@ export default defineConfig({
             "bench/test/**/*.test.ts",
             "stress/test/**/*.test.ts",
           ],
-          exclude: ["**/*.deno.test.ts", "**/*.browser.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.deno.test.ts", "**/*.bun.test.ts", "**/*.browser.test.ts", "**/node_modules/**"],
           environment: "node",
           testTimeout: 20_000,
           hookTimeout: 20_000,

@@ -1,5 +1,5 @@
-// The whole test suite: Node (vitest), real Chromium (vitest browser mode), real Deno (deno test) and the
-// consumer stage (scripts/consumer/run.mjs: the packed packages as users install them).
+// The whole test suite: Node (vitest), real Chromium (vitest browser mode), real Deno (deno test), real Bun
+// (bun test) and the consumer stage (scripts/consumer/run.mjs: the packed packages as users install them).
 // Prints each runner's counts, then one line `N passed, N failed` summed over all runners.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -64,6 +64,21 @@ if (denoSummary) {
   totals.push({ runner: "deno test", passed: Number(denoSummary[1]), failed });
 } else {
   totals.push({ runner: "deno test", passed: 0, failed: 1 });
+}
+
+// Bun: `bun test` ends with ` 25 pass` and ` 0 fail` lines (its own summary, one per run).
+const bun = run(process.execPath, ["scripts/test-bun.mjs"], {
+  stdio: ["inherit", "inherit", "pipe"],
+  encoding: "utf8",
+});
+process.stderr.write(bun.stderr ?? "");
+const bunPassed = (bun.stderr ?? "").match(/^ (\d+) pass$/m);
+const bunFailed = (bun.stderr ?? "").match(/^ (\d+) fail$/m);
+if (bunPassed && bunFailed) {
+  const failed = Number(bunFailed[1]) + (bun.status !== 0 && Number(bunFailed[1]) === 0 ? 1 : 0);
+  totals.push({ runner: "bun test", passed: Number(bunPassed[1]), failed });
+} else {
+  totals.push({ runner: "bun test", passed: 0, failed: 1 });
 }
 
 // Consumer stage: the packed tarballs installed outside the workspace, run from Node ESM/CommonJS, strict

@@ -1,14 +1,21 @@
-// What is measured: for each framing, our servers (Node, and Deno where the package has a Deno adapter),
+// What is measured: for each framing, our servers (Node, and Deno and Bun where the package has their adapter),
 // the peers users pick today and a plain TCP echo (the ceiling), all speaking one wire format; plus the
 // targets the framing issues set.
 import { fileURLToPath } from "node:url";
+import { bunBinary } from "../../scripts/bun-binary.mjs";
 import { repoRoot } from "./processes.mjs";
 
 const serverScript = (file) => fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
 const denoBin = `${repoRoot}node_modules/.bin/deno`;
+const bunBin = bunBinary();
 
 function nodeServer(file, ...args) {
   return { runtime: "node", command: process.execPath, args: [serverScript(file), "0", ...args] };
+}
+
+/** Bun runs the TypeScript sources; our packages' `./bun` entries resolve to theirs through the `bun` condition. */
+function bunServer(file, ...args) {
+  return { runtime: "bun", command: bunBin, args: [serverScript(file), "0", ...args] };
 }
 
 function denoServer(file, ...args) {
@@ -69,6 +76,23 @@ export const groups = [
         entry: "./deno",
         ...denoServer("framed-length-prefix.deno.ts", "varint"),
       },
+      {
+        id: "framed-length-prefix-bun",
+        name: "framed length-prefix (bun)",
+        role: "ours",
+        package: "@framed/length-prefix",
+        entry: "./bun",
+        ...bunServer("framed-length-prefix.bun.ts", "varint"),
+      },
+      {
+        id: "framed-length-prefix-bun-nodenet",
+        name: "framed length-prefix (bun, node:net)",
+        variant: "node:net",
+        role: "ours",
+        package: "@framed/length-prefix",
+        entry: "./node",
+        ...bunServer("framed-length-prefix-nodenet.bun.ts", "varint"),
+      },
       { id: "it-length-prefixed", name: "it-length-prefixed", role: "peer", ...nodeServer("it-length-prefixed.mjs") },
       {
         id: "length-prefixed-stream",
@@ -113,6 +137,14 @@ export const groups = [
         entry: "./deno",
         ...denoServer("framed-newline.deno.ts"),
       },
+      {
+        id: "framed-newline-bun",
+        name: "framed newline (bun)",
+        role: "ours",
+        package: "@framed/newline",
+        entry: "./bun",
+        ...bunServer("framed-newline.bun.ts"),
+      },
       { id: "split2", name: "split2", role: "peer", ...nodeServer("split2.mjs") },
       { id: "readline", name: "readline", role: "peer", ...nodeServer("readline.mjs") },
     ],
@@ -156,6 +188,41 @@ export const groups = [
         entry: "./deno",
         handshake: true,
         ...denoServer("framed-websocket.deno.ts"),
+      },
+      {
+        id: "framed-websocket-bun",
+        name: "framed websocket (bun, own core)",
+        role: "ours",
+        package: "@framed/websocket",
+        entry: "./bun",
+        handshake: true,
+        ...bunServer("framed-websocket.bun.ts"),
+      },
+      {
+        id: "framed-websocket-bun-nodenet",
+        name: "framed websocket (bun, own core, node:net)",
+        variant: "node:net",
+        role: "ours",
+        package: "@framed/websocket",
+        entry: "./node",
+        handshake: true,
+        ...bunServer("framed-websocket-nodenet.bun.ts"),
+      },
+      {
+        id: "framed-websocket-bun-native",
+        name: "framed websocket (bun, Bun.serve)",
+        role: "ours",
+        package: "@framed/websocket",
+        entry: "./bun",
+        handshake: true,
+        ...bunServer("framed-websocket-native.bun.ts"),
+      },
+      {
+        id: "bun-websocket",
+        name: "Bun.serve WebSocket (bare)",
+        role: "peer",
+        handshake: true,
+        ...bunServer("bun-websocket.bun.ts"),
       },
       { id: "ws", name: "ws (bufferutil)", role: "peer", handshake: true, ...nodeServer("ws.mjs") },
     ],

@@ -1,10 +1,10 @@
 /**
- * The echo example's flags, parsed the same way on Node and Deno (no runtime APIs here).
+ * The echo example's flags, parsed the same way on Node, Deno and Bun (no runtime APIs here).
  */
 import { HEADER_KINDS, type HeaderKind } from "@framed/length-prefix";
 
 export type FramingName = "websocket" | "length-prefix" | "newline";
-export type RuntimeName = "node" | "deno";
+export type RuntimeName = "node" | "deno" | "bun";
 
 export interface EchoArgs {
   framing: FramingName;
@@ -26,7 +26,7 @@ export interface EchoArgs {
 
 export type LineMode = "bytes" | "text" | "ndjson";
 
-export const USAGE = `usage: node scripts/example.mjs echo [--framing websocket|length-prefix|newline] [--runtime node|deno]
+export const USAGE = `usage: node scripts/example.mjs echo [--framing websocket|length-prefix|newline] [--runtime node|deno|bun]
                          [--port N] [--host 127.0.0.1] [--max-message-size BYTES] [--header varint|uint32be|…]
                          [--lines bytes|text|ndjson] [--quiet] [--http2 [--tls-cert FILE --tls-key FILE]]
 defaults: --framing length-prefix --runtime node --port 9000 --host 127.0.0.1 --header uint32be,
@@ -66,7 +66,8 @@ export function parseEchoArgs(argv: string[]): EchoArgs {
       }
       case "--runtime": {
         const runtime = value();
-        if (runtime !== "node" && runtime !== "deno") throw new Error(`unknown runtime "${runtime}"\n${USAGE}`);
+        if (runtime !== "node" && runtime !== "deno" && runtime !== "bun")
+          throw new Error(`unknown runtime "${runtime}"\n${USAGE}`);
         args.runtime = runtime;
         break;
       }

@@ -1,8 +1,10 @@
-// The echo server: `node scripts/example.mjs echo --framing <websocket|length-prefix|newline> --runtime <node|deno> --port <N>`.
+// The echo server: `node scripts/example.mjs echo --framing <websocket|length-prefix|newline> --runtime <node|deno|bun> --port <N>`.
 // Prints `echo (<framing>, <runtime>) listening on <address>` once ready. See README.md for defaults.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Listener, MessageStream } from "@framed/core";
+// @ts-expect-error: a plain .mjs helper without types
+import { bunBinary } from "../../scripts/bun-binary.mjs";
 // @ts-expect-error: a plain .mjs helper without types
 import { denoBinary } from "../../scripts/deno-binary.mjs";
 import { parseEchoArgs, parseHeader } from "./args.ts";
@@ -26,6 +28,12 @@ if (args.runtime === "deno") {
       stdio: "inherit",
     },
   );
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 1));
+} else if (args.runtime === "bun") {
+  // The same on Bun's runtime, from the sources as here (the `source` condition).
+  const script = fileURLToPath(new URL("./bun.ts", import.meta.url));
+  const child = spawn(bunBinary(), ["--conditions=source", script, ...process.argv.slice(2)], { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 1));
 } else {

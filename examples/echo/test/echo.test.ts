@@ -1,4 +1,4 @@
-// Smoke test of the echo example: each framing on Node and Deno echoes messages, and bad input closes only
+// Smoke test of the echo example: each framing on Node, Deno and Bun echoes messages, and bad input closes only
 // the offending connection with a logged reason (WebSocket: the right close code).
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -45,7 +45,7 @@ async function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
   return Buffer.concat(received);
 }
 
-for (const runtime of ["node", "deno"] as const) {
+for (const runtime of ["node", "deno", "bun"] as const) {
   describe(`echo example on ${runtime}`, () => {
     it("length-prefix (varint) echoes messages; an oversized one closes only its connection", async () => {
       const echo = await startEcho([
@@ -97,7 +97,7 @@ for (const runtime of ["node", "deno"] as const) {
   });
 }
 
-for (const runtime of ["node", "deno"] as const) {
+for (const runtime of ["node", "deno", "bun"] as const) {
   describe(`echo example: websocket on ${runtime}`, () => {
     it("echoes text as text and binary as binary, closes an oversized message with 1009, and says 1001 on shutdown", async () => {
       const echo = await startEcho(["--framing", "websocket", "--runtime", runtime, "--max-message-size", "1024"]);

@@ -1,0 +1,10 @@
+// framed on Bun over node:net: @framed/websocket/node `listen` run by Bun, the transport `./bun` replaces; kept to
+// show the measurement behind that choice. Args: [port].
+import { listen } from "@framed/websocket/node";
+// @ts-expect-error: a plain .mjs helper without types
+import { announce, echoHandler, MAX_MESSAGE_SIZE, portArg } from "./serve.mjs";
+
+const server = await listen({ host: "127.0.0.1", port: portArg() }, echoHandler(), {
+  maxMessageSize: MAX_MESSAGE_SIZE,
+});
+announce(server.address.port);

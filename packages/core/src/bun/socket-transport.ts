@@ -1,0 +1,266 @@
+/**
+ * ByteTransport over a Bun socket (`Bun.connect` / `Bun.listen`): Bun calls one handler object for all its
+ * sockets, so each socket carries its transport in `socket.data` and the shared handlers forward to it.
+ */
+import { concatBytes } from "../bytes.ts";
+import { PendingWrites } from "../pending-writes.ts";
+import type { ByteTransport, TransportEvents } from "../transport.ts";
+import type { BunSocket, BunSocketHandler } from "./bun-api.ts";
+
+/** A tick's writes up to this size are joined into one `socket.write`; larger ones go piece by piece. */
+const CONCAT_LIMIT = 64 * 1024;
+
+/** What a socket carries: its transport, set in `open` (or when the caller wraps it). */
+export interface BunSocketData {
+  transport?: BunSocketTransport;
+}
+
+/** Options for {@link BunSocketTransport}. */
+export interface BunTransportOptions {
+  /** Bytes queued for the socket before `write` reports backpressure. Default 1 MiB. */
+  writableHighWaterMark?: number;
+}
+
+/**
+ * The handlers to give `Bun.listen` / `Bun.connect`: each socket's events go to its transport, and a socket
+ * without one yet (data before the stream exists) has them kept by a transport made in `open`.
+ *
+ * @example
+ * ```ts
+ * Bun.listen({ hostname: "127.0.0.1", port: 9000, socket: bunSocketHandlers({
+ *   onOpen: (socket) => handle(wrap(socket, newline(), { role: "server" })),
+ * }) });
+ * ```
+ */
+export function bunSocketHandlers(
+  options: BunTransportOptions & { onOpen?(socket: BunSocket<BunSocketData>): void } = {},
+): BunSocketHandler<BunSocketData> {
+  return {
+    open(socket) {
+      socket.data ??= {};
+      socket.data.transport ??= new BunSocketTransport(socket, options);
+      options.onOpen?.(socket);
+    },
+    data: (socket, bytes) => socket.data?.transport?.onData(bytes),
+    drain: (socket) => socket.data?.transport?.onDrain(),
+    end: (socket) => socket.data?.transport?.onEnd(),
+    close: (socket, error) => socket.data?.transport?.onClose(error),
+    error: (socket, error) => socket.data?.transport?.onError(error),
+  };
+}
+
+/**
+ * Bytes in and out of one Bun socket. Writes made in one tick (frames written in place into the write slab
+ * among them, without a view each) leave together in a microtask; what the kernel does not take is copied out
+ * and waits for Bun's `drain`. Events that come before `start` are held and replayed.
+ *
+ * @example
+ * ```ts
+ * const stream = new FramedStream({ transport: socket.data.transport!, framing, role: "server" });
+ * ```
+ */
+export class BunSocketTransport implements ByteTransport {
+  readonly writable = true;
+  /** Reading is paused for a slow reader (a keep-alive clock then gives the peer the benefit of the doubt). */
+  paused = false;
+  private events: TransportEvents | undefined;
+  private early: Array<(events: TransportEvents) => void> = [];
+  private readonly highWaterMark: number;
+  /** This tick's writes, flushed in a microtask. */
+  private pending: PendingWrites | undefined;
+  /** Bytes the kernel did not take yet (copies: never views of the write slab), in order. */
+  private backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
+  private needDrain = false;
+  private readDone = false;
+  private writeDone = false;
+  /** Our FIN waits for the backlog. */
+  private finPending = false;
+  private closed = false;
+  private error: unknown;
+
+  constructor(
+    private readonly socket: BunSocket<BunSocketData>,
+    options: BunTransportOptions = {},
+  ) {
+    // Writes are coalesced per tick, so Nagle's delay would only add latency.
+    socket.setNoDelay?.(true);
+    this.highWaterMark = options.writableHighWaterMark ?? 1024 * 1024;
+  }
+
+  start(events: TransportEvents): void {
+    this.events = events;
+    const early = this.early;
+    this.early = [];
+    for (const replay of early) replay(events);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    const pending = this.pendingWrites();
+    if (pending === undefined) return false;
+    pending.add(chunk);
+    return this.hasRoom(pending);
+  }
+
+  writeSlab(size: number): boolean {
+    const pending = this.pendingWrites();
+    if (pending === undefined) return false;
+    pending.addSlab(size);
+    return this.hasRoom(pending);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.socket.pause?.();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.socket.resume?.();
+  }
+
+  end(): void {
+    if (this.writeDone) return;
+    this.flush();
+    this.writeDone = true;
+    this.finPending = true;
+    this.sendFinWhenWritten();
+  }
+
+  destroy(error?: unknown): void {
+    if (this.closed) return;
+    if (error !== undefined) this.error ??= error;
+    this.writeDone = true;
+    this.readDone = true;
+    this.pending = undefined;
+    this.backlog = [];
+    try {
+      this.socket.terminate();
+    } catch {
+      // Already closed.
+    }
+    this.emitClose();
+  }
+
+  private pendingWrites(): PendingWrites | undefined {
+    if (this.writeDone || this.closed) return undefined;
+    if (this.pending === undefined) {
+      this.pending = new PendingWrites();
+      queueMicrotask(this.flush);
+    }
+    return this.pending;
+  }
+
+  private hasRoom(pending: PendingWrites): boolean {
+    if (pending.size + this.backlogBytes >= this.highWaterMark) this.needDrain = true;
+    return !this.needDrain;
+  }
+
+  private readonly flush = (): void => {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    this.pending = undefined;
+    const size = pending.size;
+    const pieces = pending.take();
+    if (this.closed || pieces.length === 0) return;
+    const batch = pieces.length === 1 ? pieces : size <= CONCAT_LIMIT ? [concatBytes(pieces)] : pieces;
+    for (const piece of batch) {
+      if (this.backlog.length > 0) this.queue(piece);
+      else {
+        const written = this.socket.write(piece);
+        if (written < 0) {
+          this.destroy(new Error("the Bun socket closed while writing"));
+          return;
+        }
+        if (written < piece.length) this.queue(piece.subarray(written));
+      }
+    }
+    this.drainIfRoom();
+  };
+
+  /** Keep what the kernel did not take, as a copy: a view would hold the write slab alive. */
+  private queue(rest: Uint8Array): void {
+    this.backlog.push(rest.slice());
+    this.backlogBytes += rest.length;
+  }
+
+  /** Bun's `drain`: write what waits, then tell a waiting sender, then send our FIN if it was waiting. */
+  onDrain(): void {
+    while (this.backlog.length > 0) {
+      const head = this.backlog[0];
+      const written = this.socket.write(head);
+      if (written < 0) {
+        this.destroy(new Error("the Bun socket closed while writing"));
+        return;
+      }
+      this.backlogBytes -= written;
+      if (written < head.length) {
+        this.backlog[0] = head.subarray(written);
+        return;
+      }
+      this.backlog.shift();
+    }
+    this.drainIfRoom();
+    this.sendFinWhenWritten();
+  }
+
+  private drainIfRoom(): void {
+    if (!this.needDrain || this.pending !== undefined || this.backlogBytes >= this.highWaterMark) return;
+    this.needDrain = false;
+    this.events?.drain();
+  }
+
+  private sendFinWhenWritten(): void {
+    if (!this.finPending || this.backlog.length > 0 || this.closed) return;
+    this.finPending = false;
+    // Our FIN; the socket stays open for reading until the peer's, then Bun reports close.
+    if (this.readDone) this.socket.end();
+    else this.socket.shutdown(true);
+  }
+
+  onData(bytes: Uint8Array): void {
+    // Bun hands every `data` call a fresh buffer, so it is ours to keep.
+    if (this.events) this.events.data(bytes);
+    else this.early.push((events) => events.data(bytes));
+  }
+
+  onEnd(): void {
+    if (this.readDone) return;
+    this.readDone = true;
+    if (this.events) this.events.end();
+    else this.early.push((events) => events.end());
+    // Both sides finished: Bun closes the socket once our FIN is out.
+    if (this.writeDone && !this.finPending) this.socket.end();
+  }
+
+  onError(error: Error): void {
+    this.error ??= error;
+  }
+
+  onClose(error?: Error): void {
+    if (error !== undefined) this.error ??= error;
+    // Bun may report close without `end` when both sides finished together; a clean close still ends input.
+    if (!this.readDone && this.error === undefined) this.onEnd();
+    this.readDone = true;
+    this.writeDone = true;
+    this.pending = undefined;
+    this.backlog = [];
+    this.emitClose();
+  }
+
+  private emitClose(): void {
+    if (this.closed) return;
+    const events = this.events;
+    if (!events) {
+      this.early.push((later) => this.emitCloseTo(later));
+      return;
+    }
+    this.emitCloseTo(events);
+  }
+
+  private emitCloseTo(events: TransportEvents): void {
+    if (this.closed) return;
+    this.closed = true;
+    events.close(this.error);
+  }
+}
