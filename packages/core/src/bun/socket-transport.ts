@@ -5,6 +5,7 @@
 import { concatBytes } from "../bytes.ts";
 import { PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
+import type { WriteSlab } from "../write-slab.ts";
 import type { BunSocket, BunSocketHandler } from "./bun-api.ts";
 
 /** A tick's writes up to this size are joined into one `socket.write`; larger ones go piece by piece. */
@@ -102,10 +103,10 @@ export class BunSocketTransport implements ByteTransport {
     return this.hasRoom(pending);
   }
 
-  writeSlab(size: number): boolean {
+  writeSlab(slab: WriteSlab, size: number): boolean {
     const pending = this.pendingWrites();
     if (pending === undefined) return false;
-    pending.addSlab(size);
+    pending.addSlab(slab, size);
     return this.hasRoom(pending);
   }
 
