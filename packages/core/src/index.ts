@@ -10,7 +10,16 @@ export {
   toTransportError,
 } from "./errors.ts";
 export { FramedStream, type FramedStreamSetup } from "./framed-stream.ts";
-export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionEnd, SessionSink } from "./framing.ts";
+export type {
+  Framing,
+  FramingSession,
+  MessageOf,
+  Role,
+  SessionContext,
+  SessionEnd,
+  SessionSink,
+  SharedEncoding,
+} from "./framing.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export {
   type CloseWatcher,
@@ -26,6 +35,7 @@ export { asJson, asText, type MessageCodec, mapMessages } from "./map-messages.t
 export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
+export { sessionEncoding } from "./shared-encoding.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { TransportStream } from "./transport-stream.ts";
 export { encodeUtf8, encodeUtf8InSlab } from "./utf8.ts";

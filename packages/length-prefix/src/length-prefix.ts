@@ -1,7 +1,13 @@
 /**
  * `lengthPrefix(options)`: the length-prefix framing, a decoder and an encoder behind the core contract.
  */
-import type { Framing, FramingSession, SessionSink } from "@framed/core";
+import {
+  type Framing,
+  type FramingSession,
+  type SessionSink,
+  type SharedEncoding,
+  sessionEncoding,
+} from "@framed/core";
 import { LengthPrefixDecoder } from "./decoder.ts";
 import { LengthPrefixEncoder } from "./encoder.ts";
 import { type Geometry, type LengthPrefixOptions, resolveGeometry } from "./options.ts";
@@ -20,10 +26,20 @@ import { type Geometry, type LengthPrefixOptions, resolveGeometry } from "./opti
  */
 export function lengthPrefix(options: LengthPrefixOptions = {}): Framing<Uint8Array> {
   const geometry = resolveGeometry(options);
+  let shared: SharedEncoding<Uint8Array> | undefined;
   return {
     name: "length-prefix",
-    open: (sink) => new LengthPrefixSession(geometry, sink),
+    open: (sink) => {
+      // Records carry no per-connection state: every session of this framing shares one encoding.
+      shared ??= sessionEncoding(encodingKey(geometry), (own) => new LengthPrefixSession(geometry, own));
+      return new LengthPrefixSession(geometry, sink, shared);
+    },
   };
+}
+
+/** Everything a record's bytes (or its refusal) depend on. */
+function encodingKey(g: Geometry): string {
+  return `length-prefix:${g.header}:${g.offset}:${g.adjustment}:${g.strip}:${g.maxMessageSize}`;
 }
 
 /** One connection: a decoder for what arrives and an encoder for what is sent. Length prefixes have no close message. */
@@ -31,7 +47,11 @@ class LengthPrefixSession implements FramingSession<Uint8Array> {
   private readonly decoder: LengthPrefixDecoder;
   private readonly encoder: LengthPrefixEncoder;
 
-  constructor(geometry: Geometry, sink: SessionSink<Uint8Array>) {
+  constructor(
+    geometry: Geometry,
+    private readonly sink: SessionSink<Uint8Array>,
+    readonly sharedEncoding?: SharedEncoding<Uint8Array>,
+  ) {
     this.decoder = new LengthPrefixDecoder(geometry, sink);
     this.encoder = new LengthPrefixEncoder(geometry, sink);
   }
@@ -50,6 +70,11 @@ class LengthPrefixSession implements FramingSession<Uint8Array> {
 
   send(message: Uint8Array | string): void {
     this.encoder.send(message);
+  }
+
+  /** Write a record `sharedEncoding` made: nothing to check, records have no state. */
+  sendEncoded(bytes: Uint8Array): void {
+    this.sink.write(bytes);
   }
 
   close(): boolean {

@@ -16,7 +16,10 @@ import {
   type Role,
   type SessionEnd,
   type SessionSink,
+  type SharedEncoding,
+  sessionEncoding,
 } from "@framed/core";
+import { defaultCompressor } from "../deflate/default-compressor.ts";
 import {
   CloseCode,
   checkCloseArguments,
@@ -80,12 +83,15 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
 
   /** permessage-deflate, when the handshake agreed to it. */
   private readonly compression: MessageCompression | null;
+  private readonly role: Role;
+  private shared: SharedEncoding<string | Uint8Array> | null | undefined;
 
   constructor(
     private readonly sink: SessionSink<string | Uint8Array>,
     role: Role,
     private readonly options: ResolvedOptions,
   ) {
+    this.role = role;
     const { deflate, compressor } = options;
     // resolveOptions gives a compressor whenever deflate was agreed, or refuses.
     this.compression =
@@ -246,6 +252,35 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
       throw error;
     }
     this.writer.frame(opcode, compressed, true);
+  }
+
+  /**
+   * A server's frames are the same bytes for every connection (no mask), and so are compressed ones when
+   * every message starts from an empty window (`server_no_context_takeover`) with the shared default
+   * compressor. A client masks every frame, and context takeover makes each connection's bytes its own:
+   * none then, and a fan-out sends through `send`.
+   */
+  get sharedEncoding(): SharedEncoding<string | Uint8Array> | undefined {
+    if (this.shared === undefined) this.shared = this.makeSharedEncoding();
+    return this.shared ?? undefined;
+  }
+
+  private makeSharedEncoding(): SharedEncoding<string | Uint8Array> | null {
+    if (this.role !== "server") return null;
+    const { deflate, compressor, compressionThreshold } = this.options;
+    let key = "websocket:server";
+    if (deflate !== null) {
+      if (!deflate.serverNoContextTakeover || compressor === null || compressor !== defaultCompressor()) return null;
+      key += `:deflate:${deflate.serverMaxWindowBits}:${compressionThreshold}`;
+    }
+    const options = this.options;
+    return sessionEncoding(key, (sink) => new WebSocketProtocolSession(sink, "server", options));
+  }
+
+  /** Write a frame `sharedEncoding` made; refused once our close frame is out, as `send` is. */
+  sendEncoded(bytes: Uint8Array): void {
+    this.checkOpen("send");
+    this.sink.write(bytes);
   }
 
   ping(payload?: Uint8Array | string): void {
