@@ -10,13 +10,17 @@ import { defineConfig, type Options } from "tsup";
  * export default framedPackage({ testing: "src/testing/index.ts" }, ["fast-check"]);
  * ```
  */
-export function framedPackage(extraEntries: Record<string, string> = {}, external: Options["external"] = []) {
+export function framedPackage(
+  extraEntries: Record<string, string> = {},
+  external: Options["external"] = [],
+  /** False for a package with no node/deno/browser split (@framed/topics): only index and `extraEntries`. */
+  runtimeEntries = true,
+) {
+  const runtimes = runtimeEntries ? { node: "src/node.ts", deno: "src/deno.ts", browser: "src/browser.ts" } : {};
   return defineConfig({
     entry: {
       index: "src/index.ts",
-      node: "src/node.ts",
-      deno: "src/deno.ts",
-      browser: "src/browser.ts",
+      ...runtimes,
       ...extraEntries,
     },
     format: ["esm", "cjs"],
