@@ -43,3 +43,17 @@ export async function readAll(stream: MessageStream<Message>): Promise<string[]>
   }
   return out;
 }
+
+/** A reader that takes messages a few at a time without closing the stream between takes. */
+export function reader(stream: MessageStream<Message>): (count: number) => Promise<string[]> {
+  const iterator = stream[Symbol.asyncIterator]();
+  return async (count) => {
+    const out: string[] = [];
+    while (out.length < count) {
+      const next = await iterator.next();
+      if (next.done) break;
+      out.push(typeof next.value === "string" ? next.value : new TextDecoder().decode(next.value));
+    }
+    return out;
+  };
+}
