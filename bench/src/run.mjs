@@ -7,7 +7,7 @@
 //   --profile CASE       one case with the server under `node --cpu-prof`, e.g. framed-newline-node@64
 //   --only FRAMINGS      length-prefix,newline,websocket (comma-separated)
 //   --servers IDS        only these servers (the ceiling always runs), e.g. framed-websocket-node,ws
-//   --skip PARTS         echo,codec,memory
+//   --skip PARTS         echo,codec,memory,fanout
 //   --sizes LIST         e.g. 64,1k,64k,1m      --conns LIST   e.g. 1,100
 //   --rounds N           samples per server and case (the median is reported)
 //   --duration MS        measured time per sample  --warmup MS   warm-up before each sample
@@ -138,6 +138,15 @@ if (!plan.skip.has("memory") && !quick) {
   const { runMemoryBench } = await import("./memory.mjs");
   memory = await runMemoryBench();
 }
+// Fan-out (issue 21): @framed/topics against the `ws` loop over clients, 1,000 subscribers, 64-byte messages.
+let fanout;
+if (!plan.skip.has("fanout")) {
+  const { runFanoutBench } = await import("./fanout.mjs");
+  fanout = await runFanoutBench(quick ? { messages: 500, rounds: 1 } : {});
+  console.log(`\nFan-out, ${fanout.messages} × 64 B to ${fanout.subscribers} WebSocket subscribers (deliveries/s):`);
+  for (const row of fanout.rows) console.log(`  ${row.id.padEnd(14)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M`);
+  console.log(`  framed-topics / ws-loop: ${fanout.ratio.toFixed(2)}× (target ≥ 5×)`);
+}
 
 // The memory target joins the throughput ones (a ratio that must stay at or under its target).
 for (const c of memory?.comparisons ?? []) {
@@ -189,6 +198,7 @@ const report = {
   targets,
   codec,
   memory,
+  fanout,
   seconds: Math.round((Date.now() - started) / 1000),
 };
 // Only a complete default run is committed (latest.json) and quoted in the package READMEs; partial and quick
