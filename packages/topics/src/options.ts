@@ -22,7 +22,7 @@ export interface DropEvent<T> {
   message: T;
   /** `"refused"`: the subscriber's framing cannot encode the message (a line holding its delimiter…). */
   reason: DropReason;
-  /** Bytes the message would have taken in the backlog (its encoded size, or its estimate). */
+  /** Bytes the message would have taken in the backlog: its encoded size (or estimate) plus 64 of bookkeeping. */
   bytes: number;
 }
 
@@ -30,7 +30,7 @@ export interface DropEvent<T> {
 export interface TopicOptions<T> {
   /**
    * Bytes one subscriber may have queued in the topic while its stream is full (over the stream's own
-   * `writableHighWaterMark`). Default 1 MiB.
+   * `writableHighWaterMark`), each message counted as its encoded size plus 64 bytes of bookkeeping. Default 1 MiB.
    */
   maxBacklogBytes?: number;
   /** What happens past `maxBacklogBytes`. Default `"drop-oldest"`. */

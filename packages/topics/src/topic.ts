@@ -29,6 +29,12 @@ export interface TopicStats {
   backlogBytes: number;
 }
 
+/**
+ * Bytes a queued message costs beyond its own: its queue entry and slot. Charged against the backlog bound so
+ * that a flood of tiny messages is bounded by memory, not by count.
+ */
+export const ENTRY_OVERHEAD = 64;
+
 /** Called when a topic has no subscribers left, so its owner can forget it. */
 export type TopicEmptied = (name: string) => void;
 
@@ -122,9 +128,9 @@ export class Topic<T> implements SubscriberOwner<T> {
         continue;
       }
       let size: number;
-      if (bytes !== undefined) size = bytes.length;
+      if (bytes !== undefined) size = bytes.length + ENTRY_OVERHEAD;
       else {
-        if (estimate < 0) estimate = this.sizeOf(message);
+        if (estimate < 0) estimate = this.sizeOf(message) + ENTRY_OVERHEAD;
         size = estimate;
       }
       if (subscriber.offer(message, bytes, size)) {
