@@ -123,6 +123,29 @@ describe("Redis backplane", () => {
     ]);
   });
 
+  it("leaves no channel subscribed on Redis after 10,000 subscribe/unsubscribe cycles", async () => {
+    const server = await redis();
+    const topics = topicsOn(server.url);
+    const { server: stream } = pairOf("newline");
+    await until(() => topics.stats.backplane?.connected === true, "connected");
+    for (let cycle = 0; cycle < 10_000; cycle++) {
+      topics.subscribe(`t${cycle % 10}`, stream);
+      topics.unsubscribe(`t${cycle % 10}`, stream);
+    }
+    topics.subscribe("kept", stream);
+    await untilSubscribed(server.url, "kept", 1);
+    const client = createClient({ url: server.url });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      // Commands run in order on one connection: once "kept" is subscribed, every earlier unsubscribe ran too.
+      expect(await client.sendCommand(["PUBSUB", "SHARDCHANNELS"])).toEqual(["framed:topics:kept"]);
+    } finally {
+      client.destroy();
+    }
+    expect(topics.stats).toMatchObject({ topics: 1, streams: 1 });
+  });
+
   it("starts without Redis: publishing works locally and counts what could not cross", async () => {
     const server = await redis();
     await server.kill();
