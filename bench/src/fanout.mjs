@@ -1,5 +1,7 @@
 // Fan-out benchmark: one publisher, 1,000 WebSocket subscribers, 64-byte messages; deliveries per second of
-// @framed/topics against `ws` with the usual loop over its clients, paired round by round in one run.
+// @framed/topics against `ws` with the usual loop over its clients, paired round by round in one run; then
+// @framed/topics across two processes through a redis-server the bench starts; and each server's heap per
+// subscriber (heapUsed + external after a GC, with 1,000 subscribers connected, minus before).
 //
 //   node bench/src/fanout.mjs [--subscribers 1000] [--messages 2000] [--rounds 3]
 //
@@ -11,6 +13,7 @@ import * as net from "node:net";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { startServer, withFileLimit } from "./processes.mjs";
+import { startRedisServer } from "./redis.mjs";
 
 const FRAME = 66;
 const servers = [
@@ -58,12 +61,49 @@ async function subscribe(port, count) {
   return { sockets, state };
 }
 
-async function round(server, subscribers, messages) {
-  const { sockets, state } = await subscribe(server.port, subscribers);
-  const control = new WebSocket(`ws://127.0.0.1:${server.port}/control`);
+/** Ask a server process for its memory (after a GC: the servers run with --expose-gc). */
+async function memoryOf(server) {
+  const reply = server.nextJsonLine(60_000);
+  process.kill(server.pid, "SIGUSR2");
+  return (await reply).memory;
+}
+
+/** Wait (bounded) until `count` connections subscribed to the fan-out topic's channel on Redis. */
+async function untilSubscribedOnRedis(url, count) {
+  const port = Number(new URL(url).port);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const reply = await new Promise((resolve) => {
+      const socket = net.connect({ port, host: "127.0.0.1" });
+      socket.on("connect", () => socket.write("PUBSUB SHARDNUMSUB framed:topics:fanout\r\n"));
+      socket.on("data", (data) => {
+        resolve(data.toString());
+        socket.destroy();
+      });
+      socket.on("error", () => resolve(""));
+    });
+    if (Number(/:(\d+)\r\n$/.exec(reply)?.[1] ?? 0) >= count) return;
+    if (Date.now() > deadline) throw new Error("the fan-out server did not subscribe on Redis within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * One round: subscribers on `fanOut`, the control client on `publisher` (the same server, or another process
+ * sharing a Redis). Returns deliveries per second and the fan-out server's memory per subscriber.
+ */
+async function round({ fanOut, publisher, redisUrl }, subscribers, messages) {
+  // announce() prints `listening` before it installs its SIGUSR2 handler: give it a moment.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const before = await memoryOf(fanOut);
+  const { sockets, state } = await subscribe(fanOut.port, subscribers);
+  if (redisUrl) await untilSubscribedOnRedis(redisUrl, 1);
+  const control = new WebSocket(`ws://127.0.0.1:${publisher.port}/control`);
   await once(control, "open");
   // Let the server see every subscription before publishing.
   await new Promise((resolve) => setTimeout(resolve, 200));
+  const after = await memoryOf(fanOut);
+  const bytesPerSubscriber = (after.heapUsed + after.external - before.heapUsed - before.external) / subscribers;
   state.target = state.bytes + messages * subscribers * FRAME;
   const finished = new Promise((resolve) => {
     state.done = resolve;
@@ -75,8 +115,8 @@ async function round(server, subscribers, messages) {
   const seconds = (performance.now() - started) / 1000;
   control.close();
   for (const socket of sockets) socket.destroy();
-  if (outcome === "timeout") return { deliveriesPerSecond: 0, seconds, incomplete: true };
-  return { deliveriesPerSecond: (messages * subscribers) / seconds, seconds };
+  const deliveriesPerSecond = outcome === "timeout" ? 0 : (messages * subscribers) / seconds;
+  return { deliveriesPerSecond, seconds, bytesPerSubscriber };
 }
 
 /** Median of numbers. */
@@ -94,20 +134,56 @@ function median(values) {
  * ```
  */
 export async function runFanoutBench({ subscribers = 1000, messages = 2000, rounds = 3 } = {}) {
-  const samples = Object.fromEntries(servers.map((s) => [s.id, []]));
+  const samples = Object.fromEntries([...servers.map((s) => s.id), "framed-topics-redis"].map((id) => [id, []]));
+  const memory = Object.fromEntries(Object.keys(samples).map((id) => [id, []]));
+  const start = (script, extra = []) => {
+    const { command, args } = withFileLimit(subscribers + 256, process.execPath, [
+      "--expose-gc",
+      script,
+      "0",
+      ...extra,
+    ]);
+    return startServer(command, args);
+  };
   for (let r = 0; r < rounds; r++) {
     for (const { id, script } of r % 2 === 0 ? servers : [...servers].reverse()) {
-      const { command, args } = withFileLimit(subscribers + 256, process.execPath, [script, "0"]);
-      const server = await startServer(command, args);
+      const server = await start(script);
       try {
-        const result = await round(server, subscribers, messages);
+        const result = await round({ fanOut: server, publisher: server }, subscribers, messages);
         samples[id].push(result.deliveriesPerSecond);
+        memory[id].push(result.bytesPerSubscriber);
       } finally {
         await server.stop();
       }
     }
   }
-  const rows = servers.map(({ id }) => ({ id, deliveriesPerSecond: median(samples[id]), samples: samples[id] }));
+  // Across two processes through Redis: one publishes, the other fans out to the subscribers.
+  let redis;
+  try {
+    redis = await startRedisServer();
+  } catch (error) {
+    console.error(`fan-out through Redis skipped: ${error.message}`);
+  }
+  for (let r = 0; redis && r < rounds; r++) {
+    const fanOut = await start(servers[0].script, [redis.url]);
+    const publisher = await start(servers[0].script, [redis.url]);
+    try {
+      const result = await round({ fanOut, publisher, redisUrl: redis.url }, subscribers, messages);
+      samples["framed-topics-redis"].push(result.deliveriesPerSecond);
+      memory["framed-topics-redis"].push(result.bytesPerSubscriber);
+    } finally {
+      await Promise.all([fanOut.stop(), publisher.stop()]);
+    }
+  }
+  await redis?.stop();
+  const rows = Object.keys(samples)
+    .filter((id) => samples[id].length > 0)
+    .map((id) => ({
+      id,
+      deliveriesPerSecond: median(samples[id]),
+      samples: samples[id],
+      bytesPerSubscriber: median(memory[id]),
+    }));
   const ratio = rows[0].deliveriesPerSecond / rows[1].deliveriesPerSecond;
   return { subscribers, messages, rounds, rows, ratio };
 }
@@ -131,7 +207,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   for (const row of result.rows) {
     const all = row.samples.map((s) => `${(s / 1e6).toFixed(2)}M`).join(", ");
-    console.log(`  ${row.id.padEnd(14)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M deliveries/s  (${all})`);
+    const memory = `${Math.round(row.bytesPerSubscriber)} B heap/subscriber`;
+    console.log(
+      `  ${row.id.padEnd(20)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M deliveries/s  (${all})  ${memory}`,
+    );
   }
   console.log(`  framed-topics / ws-loop: ${result.ratio.toFixed(2)}×`);
   process.exit(0);

@@ -144,7 +144,10 @@ if (!plan.skip.has("fanout")) {
   const { runFanoutBench } = await import("./fanout.mjs");
   fanout = await runFanoutBench(quick ? { messages: 500, rounds: 1 } : {});
   console.log(`\nFan-out, ${fanout.messages} × 64 B to ${fanout.subscribers} WebSocket subscribers (deliveries/s):`);
-  for (const row of fanout.rows) console.log(`  ${row.id.padEnd(14)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M`);
+  for (const row of fanout.rows) {
+    const perSubscriber = `${Math.round(row.bytesPerSubscriber)} B heap/subscriber`;
+    console.log(`  ${row.id.padEnd(20)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M  ${perSubscriber}`);
+  }
   console.log(`  framed-topics / ws-loop: ${fanout.ratio.toFixed(2)}× (target ≥ 5×)`);
 }
 

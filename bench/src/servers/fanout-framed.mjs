@@ -1,11 +1,17 @@
 // Fan-out server, framed: WebSocket subscribers on one topic of @framed/topics (slow-subscriber policy on:
 // drop-oldest past 1 MiB each). A client on /control sends `go N` to have N 64-byte messages published.
-
+// With a Redis URL as second argument the topic is shared through Redis (one process publishes, another
+// fans out).
 import { Topics } from "@framed/topics";
+import { redisBackplane } from "@framed/topics/redis";
 import { listen } from "@framed/websocket/node";
 import { announce, portArg } from "./serve.mjs";
 
-const topics = new Topics({ topic: { maxBacklogBytes: 1 << 20, policy: "drop-oldest" } });
+const redis = process.argv[3];
+const topics = new Topics({
+  topic: { maxBacklogBytes: 1 << 20, policy: "drop-oldest" },
+  backplane: redis ? redisBackplane({ url: redis }) : undefined,
+});
 const payload = new Uint8Array(64).fill(42);
 
 async function publish(count) {
