@@ -111,7 +111,12 @@ export class Subscriber<T> implements SubscriberStats {
     } else {
       // Without a shared encoding the stream's promise is the only signal: wait for it before the next write,
       // so at most one message plus the backlog is outstanding.
-      wait = this.stream.send(message);
+      try {
+        wait = this.stream.send(message);
+      } catch (error) {
+        // A wrapper's send may throw instead of rejecting: treat it the same way.
+        wait = Promise.reject(error);
+      }
     }
     this.delivered++;
     if (wait === null) return;
@@ -170,8 +175,12 @@ export class Subscriber<T> implements SubscriberStats {
     const max = this.owner.maxBacklogBytes;
     this.owner.gone(this);
     // Graceful: what the stream already holds is flushed (bounded by its high-water mark), then it closes.
-    this.stream
-      .close({ code: this.owner.closeCode, reason: `slow subscriber: over ${max} queued bytes` })
-      .catch(() => this.stream.abort());
+    try {
+      this.stream
+        .close({ code: this.owner.closeCode, reason: `slow subscriber: over ${max} queued bytes` })
+        .catch(() => this.stream.abort());
+    } catch {
+      this.stream.abort();
+    }
   }
 }
