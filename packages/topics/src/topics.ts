@@ -63,8 +63,11 @@ function defaultSizeOf(message: unknown): number {
  */
 export class Topics<T = string | Uint8Array> {
   private readonly topicsByName = new Map<string, Topic<T>>();
-  /** Each subscribed stream's topics, for removal when it closes. */
-  private readonly streams = new Map<MessageStream<T>, Set<Topic<T>>>();
+  /**
+   * Each subscribed stream's topics, for removal when it closes: the topic itself while there is one (most
+   * streams are in one topic, and a Set per connection would cost ~200 bytes), a Set from the second on.
+   */
+  private readonly streams = new Map<MessageStream<T>, Topic<T> | Set<Topic<T>>>();
   /** Streams whose `closed` we already listen to: once per stream, however often it resubscribes. */
   private readonly watched = new WeakSet<MessageStream<T>>();
   private readonly defaults: ResolvedTopicOptions<T>;
@@ -119,12 +122,10 @@ export class Topics<T = string | Uint8Array> {
       this.backplane?.join(topic);
     }
     if (!entry.add(stream)) return false;
-    let topics = this.streams.get(stream);
-    if (topics === undefined) {
-      topics = new Set();
-      this.streams.set(stream, topics);
-    }
-    topics.add(entry);
+    const topics = this.streams.get(stream);
+    if (topics === undefined) this.streams.set(stream, entry);
+    else if (topics instanceof Set) topics.add(entry);
+    else this.streams.set(stream, new Set([topics, entry]));
     if (!this.watched.has(stream)) {
       this.watched.add(stream);
       stream.closed.then(() => {
@@ -150,6 +151,10 @@ export class Topics<T = string | Uint8Array> {
     const topics = this.streams.get(stream);
     if (topics === undefined) return 0;
     this.streams.delete(stream);
+    if (!(topics instanceof Set)) {
+      topics.remove(stream);
+      return 1;
+    }
     for (const topic of topics) topic.remove(stream);
     return topics.size;
   }
@@ -277,8 +282,12 @@ export class Topics<T = string | Uint8Array> {
   private forget(topic: Topic<T>, stream: MessageStream<T>): void {
     const topics = this.streams.get(stream);
     if (topics === undefined) return;
+    if (!(topics instanceof Set)) {
+      if (topics === topic) this.streams.delete(stream);
+      return;
+    }
     topics.delete(topic);
-    if (topics.size === 0) this.streams.delete(stream);
+    if (topics.size === 1) this.streams.set(stream, topics.values().next().value as Topic<T>);
   }
 
   private topicEmptied(name: string): void {

@@ -79,6 +79,8 @@ describe("Topics", () => {
     const { client, server } = pairOf("websocket");
     topics.subscribe("a", server);
     topics.subscribe("b", server);
+    topics.subscribe("c", server);
+    expect(topics.unsubscribe("b", server)).toBe(true);
     expect(topics.stats).toMatchObject({ topics: 2, streams: 1 });
     await client.close();
     await server.closed;
