@@ -1,5 +1,7 @@
 // Topics in one process: subscribe, publish across framings, sender exclusion, encode once, removal on close.
-import { FramedError, type MessageStream, mapMessages } from "@framed/core";
+import { FramedError, type Framing, type MessageStream, mapMessages } from "@framed/core";
+import { streamPair } from "@framed/core/testing";
+import { websocketFraming } from "@framed/websocket";
 import { describe, expect, it, vi } from "vitest";
 import { Topics } from "../src/index.ts";
 import { type Message, pairOf, readTexts } from "./helpers.ts";
@@ -42,6 +44,33 @@ describe("Topics", () => {
     expect(calls).toBe(2);
     expect(sends.every((spy) => spy.mock.calls.length === 0)).toBe(true);
     for (const { client } of [...lp, ...lines]) expect(await readTexts(client, 1)).toEqual(["once"]);
+  });
+
+  it("compresses once for WebSocket subscribers without context takeover, and per stream with it", async () => {
+    const deflate = (serverNoContextTakeover: boolean) =>
+      websocketFraming({
+        deflate: {
+          serverNoContextTakeover,
+          clientNoContextTakeover: false,
+          serverMaxWindowBits: 15,
+          clientMaxWindowBits: 15,
+        },
+      }) as Framing<Message>;
+    const shared = [1, 2, 3].map(() => streamPair(deflate(true)));
+    const own = streamPair(deflate(false));
+    const topics = new Topics();
+    for (const { server } of [...shared, own]) topics.subscribe("t", server);
+    const encodes = shared.map(({ server }) =>
+      vi.spyOn(server.sharedEncoding as NonNullable<typeof server.sharedEncoding>, "encode"),
+    );
+    const ownSend = vi.spyOn(own.server, "send");
+    const text = "compressible ".repeat(400);
+    expect(topics.publish("t", text)).toEqual({ delivered: 4, dropped: 0 });
+    expect(encodes.reduce((sum, spy) => sum + spy.mock.calls.length, 0)).toBe(1);
+    expect(ownSend).toHaveBeenCalledTimes(1);
+    // Compressed: each shared subscriber's transport carried far fewer bytes than the text.
+    for (const { serverEnd } of shared) expect(serverEnd.stats.bytesWritten).toBeLessThan(text.length / 10);
+    for (const { client } of [...shared, own]) expect(await readTexts(client, 1)).toEqual([text]);
   });
 
   it("falls back to send for a stream without a shared encoding (a mapped view), in order with the others", async () => {
