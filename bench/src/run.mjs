@@ -1,7 +1,7 @@
 // `pnpm bench`: echo throughput of framed's servers next to the peer libraries and a plain TCP echo,
 // measured in one run by one load client and reported as ratios; then codec-only and idle-memory runs.
 //
-//   --quick              64 B and 64 KiB, one connection, 1 s per case, no memory run (under a minute)
+//   --quick              64 B and 64 KiB, one connection, 1 s per case, no memory or fan-out run (under a minute)
 //   --json FILE          where the JSON report goes (default: bench/results/latest.json for a complete run,
 //                        partial.json otherwise; relative to the repo root); the SVG chart goes next to it
 //   --profile CASE       one case with the server under `node --cpu-prof`, e.g. framed-newline-node@64
@@ -140,9 +140,9 @@ if (!plan.skip.has("memory") && !quick) {
 }
 // Fan-out (issue 21): @framed/topics against the `ws` loop over clients, 1,000 subscribers, 64-byte messages.
 let fanout;
-if (!plan.skip.has("fanout")) {
+if (!plan.skip.has("fanout") && !quick) {
   const { runFanoutBench } = await import("./fanout.mjs");
-  fanout = await runFanoutBench(quick ? { messages: 500, rounds: 1 } : {});
+  fanout = await runFanoutBench();
   console.log(`\nFan-out, ${fanout.messages} × 64 B to ${fanout.subscribers} WebSocket subscribers (deliveries/s):`);
   for (const row of fanout.rows) {
     const perSubscriber = `${Math.round(row.bytesPerSubscriber)} B heap/subscriber`;
