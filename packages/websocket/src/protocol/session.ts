@@ -83,15 +83,14 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
 
   /** permessage-deflate, when the handshake agreed to it. */
   private readonly compression: MessageCompression | null;
-  private readonly role: Role;
-  private shared: SharedEncoding<string | Uint8Array> | null | undefined;
 
   constructor(
     private readonly sink: SessionSink<string | Uint8Array>,
     role: Role,
     private readonly options: ResolvedOptions,
+    /** This connection's encode-once encoder (see {@link serverSharedEncoding}); undefined: none. */
+    readonly sharedEncoding?: SharedEncoding<string | Uint8Array>,
   ) {
-    this.role = role;
     const { deflate, compressor } = options;
     // resolveOptions gives a compressor whenever deflate was agreed, or refuses.
     this.compression =
@@ -254,29 +253,6 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.writer.frame(opcode, compressed, true);
   }
 
-  /**
-   * A server's frames are the same bytes for every connection (no mask), and so are compressed ones when
-   * every message starts from an empty window (`server_no_context_takeover`) with the shared default
-   * compressor. A client masks every frame, and context takeover makes each connection's bytes its own:
-   * none then, and a fan-out sends through `send`.
-   */
-  get sharedEncoding(): SharedEncoding<string | Uint8Array> | undefined {
-    if (this.shared === undefined) this.shared = this.makeSharedEncoding();
-    return this.shared ?? undefined;
-  }
-
-  private makeSharedEncoding(): SharedEncoding<string | Uint8Array> | null {
-    if (this.role !== "server") return null;
-    const { deflate, compressor, compressionThreshold } = this.options;
-    let key = "websocket:server";
-    if (deflate !== null) {
-      if (!deflate.serverNoContextTakeover || compressor === null || compressor !== defaultCompressor()) return null;
-      key += `:deflate:${deflate.serverMaxWindowBits}:${compressionThreshold}`;
-    }
-    const options = this.options;
-    return sessionEncoding(key, (sink) => new WebSocketProtocolSession(sink, "server", options));
-  }
-
   /** Write a frame `sharedEncoding` made; refused once our close frame is out, as `send` is. */
   sendEncoded(bytes: Uint8Array): void {
     this.checkOpen("send");
@@ -422,4 +398,21 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.compression?.dispose();
     this.sink.end(outcome);
   }
+}
+
+/**
+ * The encode-once encoder of a framing's server sessions, or undefined. A server's frames are the same bytes for
+ * every connection (no mask), and so are compressed ones when every message starts from an empty window
+ * (`server_no_context_takeover`) with the shared default compressor. Context takeover makes each connection's
+ * bytes its own (and a client masks every frame): none then, and a fan-out sends through `send`. One per framing,
+ * so connections of one listener share it.
+ */
+export function serverSharedEncoding(options: ResolvedOptions): SharedEncoding<string | Uint8Array> | undefined {
+  const { deflate, compressor, compressionThreshold } = options;
+  let key = "websocket:server";
+  if (deflate !== null) {
+    if (!deflate.serverNoContextTakeover || compressor === null || compressor !== defaultCompressor()) return undefined;
+    key += `:deflate:${deflate.serverMaxWindowBits}:${compressionThreshold}`;
+  }
+  return sessionEncoding(key, (sink) => new WebSocketProtocolSession(sink, "server", options));
 }
