@@ -137,6 +137,28 @@ describe("Topics", () => {
     expect(fourth.at(-1)).toBe("m199");
   });
 
+  it("survives a subscriber closed inside one publish call, by an earlier subscriber's send", async () => {
+    const topics = new Topics<string>();
+    const killer = pairOf("length-prefix");
+    const victim = pairOf("length-prefix");
+    const survivor = pairOf("newline");
+    // A mapped view encodes inside its send, synchronously: there it aborts the next subscriber's stream.
+    const view = mapMessages(killer.server, {
+      decode: (bytes: Message) => String(bytes),
+      encode: (text: string) => {
+        victim.server.abort("closed mid-publish");
+        return new TextEncoder().encode(text);
+      },
+    });
+    topics.subscribe("t", view);
+    topics.subscribe("t", victim.server as MessageStream<string>);
+    topics.subscribe("t", survivor.server as MessageStream<string>);
+    expect(topics.publish("t", "once")).toEqual({ delivered: 2, dropped: 1 });
+    expect(topics.subscriberCount("t")).toBe(2);
+    expect(await readTexts(survivor.client, 1)).toEqual(["once"]);
+    expect(await readTexts(killer.client, 1)).toEqual(["once"]);
+  });
+
   it("leaves nothing behind after 10,000 subscribe/unsubscribe cycles", async () => {
     const topics = new Topics();
     const pairs = Array.from({ length: 10 }, () => pairOf("newline"));
