@@ -115,9 +115,17 @@ class RedisBackplane implements Backplane {
     const channel = this.prefix + topic;
     const size = payload.length;
     const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    let sending: Promise<unknown>;
+    try {
+      sending = this.sharded ? this.publisher.sPublish(channel, bytes) : this.publisher.publish(channel, bytes);
+    } catch (error) {
+      // The client refused at once (closed between the isReady check and now): not crossed, never thrown.
+      this.stats.notCrossed++;
+      this.report(`publish to ${channel}`, error);
+      return false;
+    }
     this.inFlightBytes += size;
     this.stats.sent++;
-    const sending = this.sharded ? this.publisher.sPublish(channel, bytes) : this.publisher.publish(channel, bytes);
     sending.then(
       () => {
         this.inFlightBytes -= size;
