@@ -1,5 +1,6 @@
 // Fan-out benchmark: one publisher, 1,000 WebSocket subscribers, 64-byte messages; deliveries per second of
-// @framed/topics against `ws` with the usual loop over its clients, paired round by round in one run; then
+// @framed/topics against `ws` with the usual loop over its clients and against Bun's native `server.publish`
+// (the `bun` npm package; skipped when it is not installed), paired round by round in one run; then
 // @framed/topics across two processes through a redis-server the bench starts; and each server's heap per
 // subscriber (heapUsed + external after a GC, with 1,000 subscribers connected, minus before).
 //
@@ -9,17 +10,29 @@
 // every delivery is one 66-byte server frame (2-byte header, 64-byte payload), so a round is done when each
 // socket has read messages × 66 bytes.
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import * as net from "node:net";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
-import { startServer, withFileLimit } from "./processes.mjs";
+import { benchRoot, startServer, withFileLimit } from "./processes.mjs";
 import { startRedisServer } from "./redis.mjs";
 
 const FRAME = 66;
 const servers = [
   { id: "framed-topics", script: "bench/src/servers/fanout-framed.mjs" },
   { id: "ws-loop", script: "bench/src/servers/fanout-ws.mjs" },
+  { id: "bun-publish", script: "bench/src/servers/fanout-bun.mjs", runtime: "bun" },
 ];
+
+/**
+ * The `bun` npm package's binary (a devDependency of the bench), or undefined when it is not installed. The
+ * binary itself, not the `.bin/bun` shell shim: signals (the memory reading) must reach Bun.
+ */
+function bunBinary() {
+  const bin = join(benchRoot, "node_modules", "bun", "bin", "bun.exe");
+  return existsSync(bin) ? bin : undefined;
+}
 
 /** Open `count` raw WebSocket connections; resolves with their byte counters once all are upgraded. */
 async function subscribe(port, count) {
@@ -136,18 +149,17 @@ function median(values) {
 export async function runFanoutBench({ subscribers = 1000, messages = 2000, rounds = 3 } = {}) {
   const samples = Object.fromEntries([...servers.map((s) => s.id), "framed-topics-redis"].map((id) => [id, []]));
   const memory = Object.fromEntries(Object.keys(samples).map((id) => [id, []]));
-  const start = (script, extra = []) => {
-    const { command, args } = withFileLimit(subscribers + 256, process.execPath, [
-      "--expose-gc",
-      script,
-      "0",
-      ...extra,
-    ]);
+  const bun = bunBinary();
+  if (bun === undefined) console.error("fan-out: Bun's native publish skipped (the bun npm package is not installed)");
+  const measured = servers.filter((server) => server.runtime !== "bun" || bun !== undefined);
+  const start = (script, extra = [], runtime = "node") => {
+    const runner = runtime === "bun" ? [bun, [script]] : [process.execPath, ["--expose-gc", script]];
+    const { command, args } = withFileLimit(subscribers + 256, runner[0], [...runner[1], "0", ...extra]);
     return startServer(command, args);
   };
   for (let r = 0; r < rounds; r++) {
-    for (const { id, script } of r % 2 === 0 ? servers : [...servers].reverse()) {
-      const server = await start(script);
+    for (const { id, script, runtime } of r % 2 === 0 ? measured : [...measured].reverse()) {
+      const server = await start(script, [], runtime);
       try {
         const result = await round({ fanOut: server, publisher: server }, subscribers, messages);
         samples[id].push(result.deliveriesPerSecond);
@@ -184,8 +196,10 @@ export async function runFanoutBench({ subscribers = 1000, messages = 2000, roun
       samples: samples[id],
       bytesPerSubscriber: median(memory[id]),
     }));
-  const ratio = rows[0].deliveriesPerSecond / rows[1].deliveriesPerSecond;
-  return { subscribers, messages, rounds, rows, ratio };
+  const rate = (id) => rows.find((row) => row.id === id)?.deliveriesPerSecond;
+  const ratio = rate("framed-topics") / rate("ws-loop");
+  const ratioToBun = bun === undefined ? undefined : rate("framed-topics") / rate("bun-publish");
+  return { subscribers, messages, rounds, rows, ratio, ratioToBun };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -207,11 +221,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   for (const row of result.rows) {
     const all = row.samples.map((s) => `${(s / 1e6).toFixed(2)}M`).join(", ");
-    const memory = `${Math.round(row.bytesPerSubscriber)} B heap/subscriber`;
+    // Bun keeps its sockets in native (uWebSockets) memory, which its JS heap reading does not include.
+    const what = row.id === "bun-publish" ? "B JS heap/subscriber (sockets are native)" : "B heap/subscriber";
+    const memory = `${Math.round(row.bytesPerSubscriber)} ${what}`;
     console.log(
       `  ${row.id.padEnd(20)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M deliveries/s  (${all})  ${memory}`,
     );
   }
   console.log(`  framed-topics / ws-loop: ${result.ratio.toFixed(2)}×`);
+  if (result.ratioToBun !== undefined) console.log(`  framed-topics / bun-publish: ${result.ratioToBun.toFixed(2)}×`);
   process.exit(0);
 }

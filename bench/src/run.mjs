@@ -149,6 +149,9 @@ if (!plan.skip.has("fanout") && !quick) {
     console.log(`  ${row.id.padEnd(20)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M  ${perSubscriber}`);
   }
   console.log(`  framed-topics / ws-loop: ${fanout.ratio.toFixed(2)}× (target ≥ 5×)`);
+  if (fanout.ratioToBun !== undefined) {
+    console.log(`  framed-topics / bun-publish: ${fanout.ratioToBun.toFixed(2)}× (target ≥ 0.5×)`);
+  }
 }
 
 // The memory target joins the throughput ones (a ratio that must stay at or under its target).
