@@ -146,6 +146,37 @@ describe("Redis backplane", () => {
     expect(topics.stats).toMatchObject({ topics: 1, streams: 1 });
   });
 
+  it("with sharded: false uses plain PUBLISH/SUBSCRIBE (Redis 6 and older) and still carries messages", async () => {
+    const server = await redis();
+    const plain = (url: string) => {
+      const topics = new Topics({ backplane: redisBackplane({ url, sharded: false }) });
+      cleanups.push(() => topics.close());
+      return topics;
+    };
+    const one = plain(server.url);
+    const two = plain(server.url);
+    const onTwo = pairOf("newline");
+    two.subscribe("room", onTwo.server);
+    const client = createClient({ url: server.url });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const reply = (await client.sendCommand(["PUBSUB", "NUMSUB", "framed:topics:room"])) as unknown[];
+        if (Number(reply[1]) >= 1) break;
+        if (Date.now() > deadline) throw new Error("not subscribed with SUBSCRIBE after 10 s");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await client.sendCommand(["PUBSUB", "SHARDCHANNELS"])).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+    await until(() => one.stats.backplane?.connected === true, "connected");
+    one.publish("room", "plain");
+    expect(await readTexts(onTwo.client, 1)).toEqual(["plain"]);
+  });
+
   it("starts without Redis: publishing works locally and counts what could not cross", async () => {
     const server = await redis();
     await server.kill();
