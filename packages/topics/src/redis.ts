@@ -12,9 +12,11 @@ export interface RedisBackplaneOptions {
   url?: string;
   /**
    * Sharded pub/sub (SPUBLISH/SSUBSCRIBE, Redis ≥ 7.0): in a Redis Cluster a channel lives on the shard that
-   * owns its slot instead of being broadcast to every node. Default true; set false for Redis 6 and older.
+   * owns its slot instead of being broadcast to every node. Default `"auto"`: sharded when the server's
+   * `redis_version` is 7 or later (asked once, on the first connection), plain PUBLISH/SUBSCRIBE before that.
+   * Every process sharing a topic must end up with the same choice: on a mixed fleet, set it explicitly.
    */
-  sharded?: boolean;
+  sharded?: boolean | "auto";
   /** Prefix of every channel name. Default `"framed:topics:"`. */
   channelPrefix?: string;
   /**
@@ -50,7 +52,11 @@ class RedisBackplane implements Backplane {
   readonly stats: BackplaneStats = { sent: 0, notCrossed: 0, disconnects: 0, connected: false };
   private readonly publisher: Client;
   private readonly subscriber: Client;
-  private readonly sharded: boolean;
+  /** Undefined until the "auto" choice is known; publishes meanwhile are not crossed (counted). */
+  private sharded: boolean | undefined;
+  /** Resolves with the choice; subscribe and unsubscribe commands wait for it, in order. */
+  private readonly mode: Promise<boolean>;
+  private decide: ((sharded: boolean) => void) | undefined;
   private readonly prefix: string;
   private readonly maxInFlightBytes: number;
   private inFlightBytes = 0;
@@ -60,7 +66,18 @@ class RedisBackplane implements Backplane {
   private readonly listeners = new Map<string, (message: Buffer) => void>();
 
   constructor(options: RedisBackplaneOptions) {
-    this.sharded = options.sharded ?? true;
+    const sharded = options.sharded ?? "auto";
+    if (sharded !== "auto" && typeof sharded !== "boolean") {
+      throw new TypeError(`sharded must be true, false or "auto", got ${String(sharded)}`);
+    }
+    if (sharded === "auto") {
+      this.mode = new Promise((resolve) => {
+        this.decide = resolve;
+      });
+    } else {
+      this.sharded = sharded;
+      this.mode = Promise.resolve(sharded);
+    }
     this.prefix = options.channelPrefix ?? "framed:topics:";
     this.maxInFlightBytes = options.maxInFlightBytes ?? 8 << 20;
     const first = options.reconnectDelay ?? 100;
@@ -90,10 +107,13 @@ class RedisBackplane implements Backplane {
     const listener = (message: Buffer) => this.receiver?.receive(topic, message);
     this.listeners.set(topic, listener);
     const channel = this.prefix + topic;
-    const subscribing = this.sharded
-      ? this.subscriber.sSubscribe(channel, listener, true)
-      : this.subscriber.subscribe(channel, listener, true);
-    subscribing.catch((error) => this.report(`subscribe to ${channel}`, error));
+    this.mode
+      .then((sharded) =>
+        sharded
+          ? this.subscriber.sSubscribe(channel, listener, true)
+          : this.subscriber.subscribe(channel, listener, true),
+      )
+      .catch((error) => this.report(`subscribe to ${channel}`, error));
   }
 
   leave(topic: string): void {
@@ -101,14 +121,23 @@ class RedisBackplane implements Backplane {
     if (listener === undefined) return;
     this.listeners.delete(topic);
     const channel = this.prefix + topic;
-    const leaving = this.sharded
-      ? this.subscriber.sUnsubscribe(channel, listener, true)
-      : this.subscriber.unsubscribe(channel, listener, true);
-    leaving.catch((error) => this.report(`unsubscribe from ${channel}`, error));
+    this.mode
+      .then((sharded) =>
+        sharded
+          ? this.subscriber.sUnsubscribe(channel, listener, true)
+          : this.subscriber.unsubscribe(channel, listener, true),
+      )
+      .catch((error) => this.report(`unsubscribe from ${channel}`, error));
   }
 
   publish(topic: string, payload: Uint8Array): boolean {
-    if (this.closing || !this.publisher.isReady || this.inFlightBytes + payload.length > this.maxInFlightBytes) {
+    const sharded = this.sharded;
+    if (
+      this.closing ||
+      sharded === undefined ||
+      !this.publisher.isReady ||
+      this.inFlightBytes + payload.length > this.maxInFlightBytes
+    ) {
       this.stats.notCrossed++;
       return false;
     }
@@ -117,7 +146,7 @@ class RedisBackplane implements Backplane {
     const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     let sending: Promise<unknown>;
     try {
-      sending = this.sharded ? this.publisher.sPublish(channel, bytes) : this.publisher.publish(channel, bytes);
+      sending = sharded ? this.publisher.sPublish(channel, bytes) : this.publisher.publish(channel, bytes);
     } catch (error) {
       // The client refused at once (closed between the isReady check and now): not crossed, never thrown.
       this.stats.notCrossed++;
@@ -153,6 +182,7 @@ class RedisBackplane implements Backplane {
     if (!tracksConnection) return;
     client.on("ready", () => {
       this.stats.connected = true;
+      if (this.decide !== undefined) this.askVersion();
     });
     client.on("reconnecting", () => {
       // Each lost connection once, not each retry.
@@ -162,6 +192,20 @@ class RedisBackplane implements Backplane {
     client.on("end", () => {
       this.stats.connected = false;
     });
+  }
+
+  /** The "auto" choice: sharded pub/sub from Redis 7 on. A failed question is asked again at the next ready. */
+  private askVersion(): void {
+    this.publisher
+      .info("server")
+      .then((info) => {
+        if (this.decide === undefined) return;
+        const major = Number(/redis_version:(\d+)/.exec(String(info))?.[1] ?? 0);
+        this.sharded = major >= 7;
+        this.decide(this.sharded);
+        this.decide = undefined;
+      })
+      .catch((error) => this.report("ask the server's version", error));
   }
 
   private report(what: string, error: unknown): void {

@@ -56,7 +56,7 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 }
 
 describe("Redis backplane", () => {
-  it("carries messages both ways between two Topics, in order, each delivered once", async () => {
+  it("carries messages both ways between two Topics, in order, each delivered once (sharded: auto picks SPUBLISH on Redis 7)", async () => {
     const server = await redis();
     const one = topicsOn(server.url);
     const two = topicsOn(server.url);
@@ -175,6 +175,10 @@ describe("Redis backplane", () => {
     await until(() => one.stats.backplane?.connected === true, "connected");
     one.publish("room", "plain");
     expect(await readTexts(onTwo.client, 1)).toEqual(["plain"]);
+  });
+
+  it("refuses a sharded option that is not true, false or auto, naming it", () => {
+    expect(() => redisBackplane({ sharded: "yes" as never })).toThrow(/sharded must be/);
   });
 
   it("starts without Redis: publishing works locally and counts what could not cross", async () => {
