@@ -10,14 +10,19 @@ import { defineConfig, type Options } from "tsup";
  * export default framedPackage({ testing: "src/testing/index.ts" }, ["fast-check"]);
  * ```
  */
-export function framedPackage(extraEntries: Record<string, string> = {}, external: Options["external"] = []) {
+export function framedPackage(
+  extraEntries: Record<string, string> = {},
+  external: Options["external"] = [],
+  /** False for a package with no node/deno/browser/bun split (@framed/topics): only index and `extraEntries`. */
+  runtimeEntries = true,
+) {
+  const runtimes = runtimeEntries
+    ? { node: "src/node.ts", deno: "src/deno.ts", browser: "src/browser.ts", bun: "src/bun.ts" }
+    : {};
   return defineConfig({
     entry: {
       index: "src/index.ts",
-      node: "src/node.ts",
-      deno: "src/deno.ts",
-      browser: "src/browser.ts",
-      bun: "src/bun.ts",
+      ...runtimes,
       ...extraEntries,
     },
     format: ["esm", "cjs"],

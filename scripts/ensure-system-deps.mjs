@@ -16,6 +16,10 @@ function pythonHasWebsockets() {
 const missing = [];
 if (!existsSync(chromium)) missing.push({ what: `Chromium at ${chromium}`, apt: "chromium" });
 if (!pythonHasWebsockets()) missing.push({ what: "Python websockets for /usr/bin/python3", apt: "python3-websockets" });
+// @framed/topics: its Redis backplane tests start their own redis-server on a free port.
+if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) {
+  missing.push({ what: "redis-server (for @framed/topics)", apt: "redis-server" });
+}
 
 if (missing.length > 0) {
   const packages = missing.map((m) => m.apt);

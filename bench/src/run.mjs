@@ -1,13 +1,13 @@
 // `pnpm bench`: echo throughput of framed's servers next to the peer libraries and a plain TCP echo,
 // measured in one run by one load client and reported as ratios; then codec-only and idle-memory runs.
 //
-//   --quick              64 B and 64 KiB, one connection, 1 s per case, no memory run (under a minute)
+//   --quick              64 B and 64 KiB, one connection, 1 s per case, no memory or fan-out run (under a minute)
 //   --json FILE          where the JSON report goes (default: bench/results/latest.json for a complete run,
 //                        partial.json otherwise; relative to the repo root); the SVG chart goes next to it
 //   --profile CASE       one case with the server under `node --cpu-prof`, e.g. framed-newline-node@64
 //   --only FRAMINGS      length-prefix,newline,websocket (comma-separated)
 //   --servers IDS        only these servers (the ceiling always runs), e.g. framed-websocket-node,ws
-//   --skip PARTS         echo,codec,memory
+//   --skip PARTS         echo,codec,memory,fanout
 //   --sizes LIST         e.g. 64,1k,64k,1m      --conns LIST   e.g. 1,100
 //   --rounds N           samples per server and case (the median is reported)
 //   --duration MS        measured time per sample  --warmup MS   warm-up before each sample
@@ -138,6 +138,21 @@ if (!plan.skip.has("memory") && !quick) {
   const { runMemoryBench } = await import("./memory.mjs");
   memory = await runMemoryBench();
 }
+// Fan-out (issue 21): @framed/topics against the `ws` loop over clients, 1,000 subscribers, 64-byte messages.
+let fanout;
+if (!plan.skip.has("fanout") && !quick) {
+  const { runFanoutBench } = await import("./fanout.mjs");
+  fanout = await runFanoutBench();
+  console.log(`\nFan-out, ${fanout.messages} × 64 B to ${fanout.subscribers} WebSocket subscribers (deliveries/s):`);
+  for (const row of fanout.rows) {
+    const perSubscriber = `${Math.round(row.bytesPerSubscriber)} B heap/subscriber`;
+    console.log(`  ${row.id.padEnd(20)} ${(row.deliveriesPerSecond / 1e6).toFixed(2)}M  ${perSubscriber}`);
+  }
+  console.log(`  framed-topics / ws-loop: ${fanout.ratio.toFixed(2)}× (target ≥ 5×)`);
+  if (fanout.ratioToBun !== undefined) {
+    console.log(`  framed-topics / bun-publish: ${fanout.ratioToBun.toFixed(2)}× (target ≥ 0.5×)`);
+  }
+}
 
 // The memory target joins the throughput ones (a ratio that must stay at or under its target).
 for (const c of memory?.comparisons ?? []) {
@@ -189,6 +204,7 @@ const report = {
   targets,
   codec,
   memory,
+  fanout,
   seconds: Math.round((Date.now() - started) / 1000),
 };
 // Only a complete default run is committed (latest.json) and quoted in the package READMEs; partial and quick

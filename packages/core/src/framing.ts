@@ -98,6 +98,45 @@ export interface FramingSession<T> {
    * trickles a message; a session without it is never timed.
    */
   readonly midMessage?: boolean;
+  /**
+   * Optional, for fan-out (encode once, write to many): an encoder whose bytes this session writes as they
+   * are, as `send` would have. Absent or undefined when this session's bytes depend on its own state (a
+   * client's masks, permessage-deflate with context takeover); then every message goes through `send`.
+   */
+  readonly sharedEncoding?: SharedEncoding<T>;
+  /**
+   * Write bytes `sharedEncoding.encode` made, in order with `send`. Present whenever `sharedEncoding` is.
+   * Throws a `FramedError` `CLOSED` when `send` would.
+   */
+  sendEncoded?(bytes: Uint8Array): void;
+}
+
+/**
+ * Encode a message once into bytes valid on every session whose encoding has the same `key`: a WebSocket
+ * server frame (unmasked), a length-prefixed record, a line. A framing (framed's own or a third party's)
+ * opts in by giving its sessions a {@link FramingSession.sharedEncoding}; a fan-out encodes once per
+ * distinct key and hands the bytes to each session's `sendEncoded`.
+ *
+ * @example
+ * ```ts
+ * const encoding = session.sharedEncoding;
+ * if (encoding) {
+ *   const bytes = encoding.encode(message); // once…
+ *   for (const other of sameKeySessions) other.sendEncoded?.(bytes); // …written to many
+ * } else session.send(message);
+ * ```
+ */
+export interface SharedEncoding<T> {
+  /**
+   * Equal keys mean identical bytes for every message: name everything the bytes depend on (the framing,
+   * its header or delimiter, compression settings), e.g. `"length-prefix:uint32be"`.
+   */
+  readonly key: string;
+  /**
+   * The message's bytes, exactly as `send` would write them, in a new array the caller may keep.
+   * Throws what `send` throws for a message it refuses.
+   */
+  encode(message: T): Uint8Array;
 }
 
 /**

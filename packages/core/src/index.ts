@@ -10,7 +10,16 @@ export {
   toTransportError,
 } from "./errors.ts";
 export { FramedStream, type FramedStreamSetup } from "./framed-stream.ts";
-export type { Framing, FramingSession, MessageOf, Role, SessionContext, SessionEnd, SessionSink } from "./framing.ts";
+export type {
+  Framing,
+  FramingSession,
+  MessageOf,
+  Role,
+  SessionContext,
+  SessionEnd,
+  SessionSink,
+  SharedEncoding,
+} from "./framing.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export {
   type CloseWatcher,
@@ -47,6 +56,7 @@ export { type OutboxOptions, type OutboxPolicy, utf8Length } from "./reconnectin
 export { type ReconnectingStream, reconnecting } from "./reconnecting/reconnecting-stream.ts";
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
+export { sessionEncoding } from "./shared-encoding.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { DEFAULT_READABLE_HIGH_WATER_MARK, type ReadyState, TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";

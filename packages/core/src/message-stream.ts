@@ -2,6 +2,7 @@
  * `MessageStream<T>`: the one interface users hold, whatever the framing and runtime.
  */
 import type { FramedError } from "./errors.ts";
+import type { SharedEncoding } from "./framing.ts";
 
 /** Why and how a stream closed; the value of {@link MessageStream.closed}. */
 export interface CloseInfo {
@@ -78,6 +79,25 @@ export interface MessageStream<T> extends AsyncIterable<T> {
    * Returns an unsubscribe function.
    */
   onWarning(listener: (error: FramedError) => void): () => void;
+  /**
+   * Optional, for fan-out: the encoder whose bytes {@link sendEncoded} writes (see `SharedEncoding`).
+   * Undefined when this stream's framing session cannot share its encoding; send messages then.
+   */
+  readonly sharedEncoding?: SharedEncoding<T>;
+  /**
+   * Optional, for fan-out: write bytes `sharedEncoding.encode` made, in order with `send`. Returns null when
+   * they went out and the stream still has room (no promise is made: a fan-out writes to thousands of
+   * streams), or a promise that resolves once it has room again (rejects if it closes first). Throws a
+   * `FramedError` `CLOSED` at once when the stream can no longer send.
+   *
+   * @example
+   * ```ts
+   * const encoding = stream.sharedEncoding;
+   * const wait = encoding ? stream.sendEncoded?.(encoding.encode(message)) : await stream.send(message);
+   * if (wait) await wait;
+   * ```
+   */
+  sendEncoded?(bytes: Uint8Array): Promise<void> | null;
 }
 
 /** Options every `connect`/`listen`/`wrap` accepts, next to the framing's own. */

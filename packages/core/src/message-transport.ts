@@ -3,7 +3,7 @@
  * (SessionTransport); for runtimes that already frame (the browser's WebSocket), the runtime itself.
  */
 import type { FramedError } from "./errors.ts";
-import type { SessionEnd } from "./framing.ts";
+import type { SessionEnd, SharedEncoding } from "./framing.ts";
 
 /** Callbacks a message transport calls once started. */
 export interface MessageTransportEvents<T> {
@@ -39,4 +39,8 @@ export interface MessageTransport<T> {
   readonly bufferedAmount?: number;
   /** A message has started arriving and not finished (see `FramingSession.midMessage`); absent: never timed. */
   readonly midMessage?: boolean;
+  /** See `FramingSession.sharedEncoding`: absent when messages must go through `send`. */
+  readonly sharedEncoding?: SharedEncoding<T>;
+  /** Queue bytes `sharedEncoding` made, in order with `send`. Returns false when full. */
+  sendEncoded?(bytes: Uint8Array): boolean;
 }

@@ -3,7 +3,7 @@
  * place where bytes meet a framing session.
  */
 import type { FramedError } from "./errors.ts";
-import type { Framing, FramingSession, Role, SessionEnd, SessionSink } from "./framing.ts";
+import type { Framing, FramingSession, Role, SessionEnd, SessionSink, SharedEncoding } from "./framing.ts";
 import type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
 import type { ByteTransport, TransportEvents } from "./transport.ts";
 import type { WriteSlab } from "./write-slab.ts";
@@ -118,6 +118,15 @@ export class SessionTransport<T> implements MessageTransport<T> {
 
   send(message: T): boolean {
     this.session.send(message);
+    return !this.writeBlocked;
+  }
+
+  get sharedEncoding(): SharedEncoding<T> | undefined {
+    return this.session.sendEncoded === undefined ? undefined : this.session.sharedEncoding;
+  }
+
+  sendEncoded(bytes: Uint8Array): boolean {
+    (this.session as Required<FramingSession<T>>).sendEncoded(bytes);
     return !this.writeBlocked;
   }
 

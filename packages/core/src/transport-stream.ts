@@ -7,7 +7,7 @@
  * close sequence and the one place where an outcome is decided.
  */
 import { FramedError, toTransportError } from "./errors.ts";
-import type { SessionEnd } from "./framing.ts";
+import type { SessionEnd, SharedEncoding } from "./framing.ts";
 import { InboundMessages, type Waiter } from "./inbound-messages.ts";
 import { type CloseWatcher, watchClose } from "./listener.ts";
 import { SENT } from "./message-consumer.ts";
@@ -117,18 +117,40 @@ export class TransportStream<T> extends InboundMessages<T> implements MessageStr
   // ---- sending ------------------------------------------------------------------------------
 
   send(message: T): Promise<void> {
-    if (this.writeClosed || this.state === "closed" || (this.state === "closing" && !this.sessionEnded)) {
-      return Promise.reject(this.closedError("send"));
-    }
-    if (!this.transport.writable) {
-      return Promise.reject(new FramedError("CLOSED", `cannot send on a read-only ${this.framing} stream`));
-    }
+    const refusal = this.sendRefusal();
+    if (refusal) return Promise.reject(refusal);
     try {
       if (!this.transport.send(message)) this.writeBlocked = true;
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!this.writeBlocked) return SENT;
+    return this.writeBlocked ? this.untilDrained() : SENT;
+  }
+
+  get sharedEncoding(): SharedEncoding<T> | undefined {
+    return this.transport.sharedEncoding;
+  }
+
+  sendEncoded(bytes: Uint8Array): Promise<void> | null {
+    const refusal = this.sendRefusal();
+    if (refusal) throw refusal;
+    if (this.transport.sendEncoded === undefined || this.transport.sharedEncoding === undefined) {
+      throw new FramedError("INVALID_MESSAGE", `this ${this.framing} stream cannot write shared encodings`);
+    }
+    if (!this.transport.sendEncoded(bytes)) this.writeBlocked = true;
+    return this.writeBlocked ? this.untilDrained() : null;
+  }
+
+  /** Why nothing can be sent now, if nothing can. */
+  private sendRefusal(): FramedError | undefined {
+    if (this.writeClosed || this.state === "closed" || (this.state === "closing" && !this.sessionEnded)) {
+      return this.closedError("send");
+    }
+    if (!this.transport.writable) return new FramedError("CLOSED", `cannot send on a read-only ${this.framing} stream`);
+    return undefined;
+  }
+
+  private untilDrained(): Promise<void> {
     return new Promise((resolve, reject) => {
       (this.drainWaiters ??= []).push({ resolve, reject });
     });

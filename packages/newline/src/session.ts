@@ -2,7 +2,14 @@
  * `LineSession`: the FramingSession shared by the three newline framings; the codec decides what a
  * line becomes (string, bytes, JSON value) and how a message is encoded.
  */
-import { FramedError, type Framing, type FramingSession, type SessionSink } from "@framed/core";
+import {
+  FramedError,
+  type Framing,
+  type FramingSession,
+  type SessionSink,
+  type SharedEncoding,
+  sessionEncoding,
+} from "@framed/core";
 import type { LineWriter } from "./line-encoder.ts";
 import { type LineHandler, LineSplitter } from "./line-splitter.ts";
 import type { LineSettings } from "./options.ts";
@@ -37,6 +44,8 @@ export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
   constructor(
     private readonly sink: SessionSink<T>,
     private readonly codec: LineCodec<T>,
+    /** Lines carry no per-connection state, so every session of one framing shares this. */
+    readonly sharedEncoding?: SharedEncoding<T>,
   ) {
     this.splitter = new LineSplitter(codec.settings, codec.createHandler(this));
   }
@@ -86,6 +95,12 @@ export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
     this.codec.encode(message, this.sink);
   }
 
+  /** Write a line `sharedEncoding` made; refused after `close()` as `send` is. */
+  sendEncoded(bytes: Uint8Array): void {
+    if (this.closing) throw new FramedError("CLOSED", `cannot send: the ${this.codec.name} session is closing`);
+    this.sink.write(bytes);
+  }
+
   /** Lines have no close message: the transport can close once writes are flushed. */
   close(): boolean {
     this.closing = true;
@@ -95,8 +110,21 @@ export class LineSession<T> implements FramingSession<T>, LineOutput<T> {
 
 /** Wrap a codec as a Framing: one {@link LineSession} per connection. */
 export function lineFraming<T>(codec: LineCodec<T>): Framing<T> {
+  let shared: SharedEncoding<T> | undefined;
   return {
     name: codec.name,
-    open: (sink) => new LineSession(sink, codec),
+    open: (sink) => {
+      shared ??= sessionEncoding(lineEncodingKey(codec), (own) => new LineSession(own, codec));
+      return new LineSession(sink, codec, shared);
+    },
   };
+}
+
+/**
+ * Everything a line's bytes (or its refusal) depend on. Only plain settings, so equal keys from two
+ * framings really encode alike; ndjson adds nothing (its encoder is JSON.stringify, no options).
+ */
+function lineEncodingKey(codec: LineCodec<unknown>): string {
+  const { delimiter, maxMessageSize, allowDelimiter, stripCR } = codec.settings;
+  return `${codec.name}:${delimiter.bytes.join(",")}:${maxMessageSize}:${allowDelimiter}:${stripCR}`;
 }

@@ -3,9 +3,9 @@
  * sans-I/O `Framing<string | Uint8Array>`, and the opening handshake. Runtime entries (`./node`,
  * `./deno`, `./browser`) add the sockets.
  */
-import type { Framing, WriteSlab } from "@framed/core";
+import type { Framing, SharedEncoding, WriteSlab } from "@framed/core";
 import { resolveOptions, type WebSocketOptions } from "./protocol/options.ts";
-import { WebSocketProtocolSession, type WebSocketSession } from "./protocol/session.ts";
+import { serverSharedEncoding, WebSocketProtocolSession, type WebSocketSession } from "./protocol/session.ts";
 
 /** A WebSocket framing: `open()` returns a {@link WebSocketSession} (with `ping`, `pong` and `state`). */
 export interface WebSocketFraming extends Framing<string | Uint8Array> {
@@ -36,10 +36,16 @@ export interface WebSocketFraming extends Framing<string | Uint8Array> {
  */
 export function websocketFraming(options: WebSocketOptions = {}): WebSocketFraming {
   const resolved = resolveOptions(options);
+  // Made with the first server session: client framings never need it.
+  let shared: SharedEncoding<string | Uint8Array> | null | undefined;
   return {
     name: "websocket",
     slab: resolved.slab,
-    open: (sink, context) => new WebSocketProtocolSession(sink, context.role, resolved),
+    open: (sink, context) => {
+      if (context.role === "client") return new WebSocketProtocolSession(sink, "client", resolved);
+      if (shared === undefined) shared = serverSharedEncoding(resolved) ?? null;
+      return new WebSocketProtocolSession(sink, "server", resolved, shared ?? undefined);
+    },
   };
 }
 

@@ -16,7 +16,10 @@ import {
   type Role,
   type SessionEnd,
   type SessionSink,
+  type SharedEncoding,
+  sessionEncoding,
 } from "@framed/core";
+import { defaultCompressor } from "../deflate/default-compressor.ts";
 import {
   CloseCode,
   checkCloseArguments,
@@ -113,6 +116,8 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     private readonly sink: SessionSink<string | Uint8Array>,
     role: Role,
     private readonly options: ResolvedOptions,
+    /** This connection's encode-once encoder (see {@link serverSharedEncoding}); undefined: none. */
+    readonly sharedEncoding?: SharedEncoding<string | Uint8Array>,
   ) {
     const { deflate, compressor } = options;
     // resolveOptions gives a compressor whenever deflate was agreed, or refuses.
@@ -285,6 +290,12 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     this.writer.frame(opcode, compressed, true);
   }
 
+  /** Write a frame `sharedEncoding` made; refused once our close frame is out, as `send` is. */
+  sendEncoded(bytes: Uint8Array): void {
+    this.checkOpen("send");
+    this.sink.write(bytes);
+  }
+
   ping(payload?: Uint8Array | string): void {
     this.checkOpen("ping");
     this.writer.frame(Opcode.PING, controlPayload(payload, "ping"));
@@ -450,4 +461,21 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     if (this.owedClose === null) this.compression?.dispose();
     this.sink.end(outcome);
   }
+}
+
+/**
+ * The encode-once encoder of a framing's server sessions, or undefined. A server's frames are the same bytes for
+ * every connection (no mask), and so are compressed ones when every message starts from an empty window
+ * (`server_no_context_takeover`) with the shared default compressor. Context takeover makes each connection's
+ * bytes its own (and a client masks every frame): none then, and a fan-out sends through `send`. One per framing,
+ * so connections of one listener share it.
+ */
+export function serverSharedEncoding(options: ResolvedOptions): SharedEncoding<string | Uint8Array> | undefined {
+  const { deflate, compressor, compressionThreshold } = options;
+  let key = "websocket:server";
+  if (deflate !== null) {
+    if (!deflate.serverNoContextTakeover || compressor === null || compressor !== defaultCompressor()) return undefined;
+    key += `:deflate:${deflate.serverMaxWindowBits}:${compressionThreshold}`;
+  }
+  return sessionEncoding(key, (sink) => new WebSocketProtocolSession(sink, "server", options));
 }
