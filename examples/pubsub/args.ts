@@ -36,7 +36,7 @@ export function parsePubsubArgs(argv: string[]): PubsubArgs {
   try {
     args = parseEchoArgs(rest);
   } catch (error) {
-    throw new Error((error as Error).message.replace(/usage: node scripts/example.mjs echo[\s\S]*$/, USAGE));
+    throw new Error((error as Error).message.replace(/usage: node scripts\/example\.mjs echo[\s\S]*$/, USAGE));
   }
   if (args.runtime !== "node") throw new Error(`pubsub runs on node only for now, got --runtime ${args.runtime}`);
   return { ...args, redis, topic };

@@ -85,6 +85,7 @@ export class FramedError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // A subclass keeps the ordinary prototype check; FramedError itself accepts any copy's errors.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` was asked about, maybe a subclass.
     if (this !== FramedError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
       typeof value === "object" && value !== null && (value as { [FRAMED_ERROR]?: unknown })[FRAMED_ERROR] === true
