@@ -1,7 +1,7 @@
 /**
  * `WriteSlab`: fresh memory for small outgoing frames, owned by a framing value and passed explicitly.
  *
- * A small frame is written in place into a 64 KiB slab and handed to the transport as a region
+ * A small frame is written in place into a slab (1 KiB at first, doubling up to 64 KiB) and handed to the transport as a region
  * (`reserve`, `bytes`, `send`), or carved out as a view (`take`). The frames a connection sends one after
  * another lie side by side, so a tick's burst leaves as one view of the slab (pending-writes.ts). A
  * handed-out region is never written again (a full slab is replaced, not reused), so it stays valid however
@@ -18,8 +18,15 @@
  */
 import { type NativeBuffer, nativeBuffer } from "./native-buffer.ts";
 
-/** Slab size. A region is at most this large; larger frames get their own buffer. */
+/** The largest slab. A region is at most this large; larger frames get their own buffer. */
 export const WRITE_SLAB_SIZE = 64 * 1024;
+
+/**
+ * The first slab's size; each replacement doubles it up to {@link WRITE_SLAB_SIZE}. A framing value made per
+ * connection (a client's `connect`) then holds a kilobyte or two, not 64 KiB, while a busy server's slab
+ * reaches full size after a few dozen kilobytes of frames.
+ */
+const FIRST_SLAB_SIZE = 1024;
 
 /** Strings longer than this (in UTF-16 units) are not encoded into a slab. */
 const SLAB_STRING_LIMIT = 2048;
@@ -51,7 +58,7 @@ export class WriteSlab {
   /** The whole current slab, to write a frame in place at the offset {@link reserve} returned. Never keep it. */
   bytes: Uint8Array = new Uint8Array(EMPTY);
   /** Bytes of the current slab taken so far; past the end until the first `reserve` allocates one. */
-  private used = WRITE_SLAB_SIZE + 1;
+  private used = 1;
   /** On Node, a Buffer over the current slab: its `utf8Write` needs no view per string (made once per slab). */
   private native: NativeBuffer | undefined;
 
@@ -71,7 +78,7 @@ export class WriteSlab {
    * write, then send, before anything else uses the slab.
    */
   reserve(maxSize: number): number {
-    if (this.used + maxSize > WRITE_SLAB_SIZE) this.replace();
+    if (this.used + maxSize > this.buffer.byteLength) this.replace(maxSize);
     return this.used;
   }
 
@@ -110,6 +117,7 @@ export class WriteSlab {
     // At most 3 bytes per UTF-16 unit; a huge suffix (a custom delimiter) must fit too.
     if (text.length > SLAB_STRING_LIMIT || text.length * 3 + extra > WRITE_SLAB_SIZE) return -1;
     const at = this.reserve(text.length * 3 + extra);
+    const room = this.buffer.byteLength - at;
     let size: number;
     if (nativeBuffer !== undefined) {
       // Buffer#utf8Write: ~30% cheaper than encodeInto on Node 20, which validates its arguments, returns an
@@ -117,10 +125,10 @@ export class WriteSlab {
       const native = (this.native ??= nativeBuffer.from(this.buffer));
       size =
         native.utf8Write !== undefined
-          ? native.utf8Write(text, at, WRITE_SLAB_SIZE - at)
-          : native.write(text, at, WRITE_SLAB_SIZE - at, "utf8");
+          ? native.utf8Write(text, at, room)
+          : native.write(text, at, room, "utf8");
     } else {
-      size = textEncoder.encodeInto(text, new Uint8Array(this.buffer, at, WRITE_SLAB_SIZE - at)).written;
+      size = textEncoder.encodeInto(text, new Uint8Array(this.buffer, at, room)).written;
     }
     if (suffix) {
       if (extra === 1) this.bytes[at + size] = suffix[0];
@@ -130,8 +138,11 @@ export class WriteSlab {
     return size;
   }
 
-  private replace(): void {
-    this.buffer = new ArrayBuffer(WRITE_SLAB_SIZE);
+  /** A fresh slab, twice the last one's size (up to the largest), with room for `atLeast` bytes. */
+  private replace(atLeast: number): void {
+    let size = Math.min(WRITE_SLAB_SIZE, Math.max(FIRST_SLAB_SIZE, this.buffer.byteLength * 2));
+    while (size < atLeast && size < WRITE_SLAB_SIZE) size *= 2;
+    this.buffer = new ArrayBuffer(size);
     this.bytes = new Uint8Array(this.buffer);
     this.native = undefined;
     this.used = 0;

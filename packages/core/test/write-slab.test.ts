@@ -41,9 +41,23 @@ describe("WriteSlab", () => {
     for (let i = 0; i < 50; i++) expect(slab.take(1 + (i % 13), true).byteOffset % 8).toBe(0);
   });
 
-  it("allocates no memory until it is first used", () => {
-    expect(new WriteSlab().buffer.byteLength).toBe(0);
-    expect(freshSlab().buffer.byteLength).toBe(WRITE_SLAB_SIZE);
+  it("allocates no memory until it is first used, then starts small and doubles up to WRITE_SLAB_SIZE", () => {
+    const slab = new WriteSlab();
+    expect(slab.buffer.byteLength).toBe(0);
+    const sizes: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      slab.take(100);
+      if (sizes.at(-1) !== slab.buffer.byteLength) sizes.push(slab.buffer.byteLength);
+    }
+    expect(sizes).toEqual([1024, 2048, 4096, 8192, 16_384, 32_768, 65_536]);
+  });
+
+  it("a first region larger than a small slab gets a slab it fits in", () => {
+    const slab = new WriteSlab();
+    const region = slab.take(5000);
+    expect(region.length).toBe(5000);
+    expect(slab.buffer.byteLength).toBe(8192);
+    expect(slab.take(WRITE_SLAB_SIZE).length).toBe(WRITE_SLAB_SIZE);
   });
 
   it("send hands a target without writeSlab a view of exactly the written bytes", () => {
