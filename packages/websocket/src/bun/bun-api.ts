@@ -37,7 +37,10 @@ export interface BunWebSocketHandler<D> {
 export interface BunServer {
   readonly hostname: string;
   readonly port: number;
-  upgrade<D>(request: Request, options?: { data?: D; headers?: HeadersInit }): boolean;
+  upgrade<D>(
+    request: Request,
+    options?: { data?: D; headers?: Record<string, string> | Array<[string, string]> },
+  ): boolean;
   stop(closeActiveConnections?: boolean): Promise<void> | void;
 }
 
