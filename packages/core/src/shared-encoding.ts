@@ -2,6 +2,7 @@
  * `sessionEncoding`: a {@link SharedEncoding} made from a session's own `send`, for framings whose server
  * sessions encode without per-connection state (length prefix, lines, unmasked WebSocket frames).
  */
+import { concatBytes } from "./bytes.ts";
 import type { FramingSession, SessionSink, SharedEncoding } from "./framing.ts";
 
 /**
@@ -40,16 +41,7 @@ class SessionEncoding<T> implements SharedEncoding<T>, SessionSink<T> {
     }
     const chunks = this.chunks;
     this.chunks = [];
-    if (chunks.length === 1) return chunks[0];
-    let size = 0;
-    for (const chunk of chunks) size += chunk.length;
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    return bytes;
+    return chunks.length === 1 ? chunks[0] : concatBytes(chunks);
   }
 
   // ---- SessionSink: only writes happen (nothing is ever received) ------------------------------
