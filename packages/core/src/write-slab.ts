@@ -123,10 +123,7 @@ export class WriteSlab {
       // Buffer#utf8Write: ~30% cheaper than encodeInto on Node 20, which validates its arguments, returns an
       // object per call and needs a view of the slab's free part.
       const native = (this.native ??= nativeBuffer.from(this.buffer));
-      size =
-        native.utf8Write !== undefined
-          ? native.utf8Write(text, at, room)
-          : native.write(text, at, room, "utf8");
+      size = native.utf8Write !== undefined ? native.utf8Write(text, at, room) : native.write(text, at, room, "utf8");
     } else {
       size = textEncoder.encodeInto(text, new Uint8Array(this.buffer, at, room)).written;
     }
