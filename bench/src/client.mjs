@@ -5,13 +5,19 @@
 //
 //   node client.mjs --targets 4100,4101:ws --kind lp-varint|lp-u32|newline|ws --size S --conns C
 //                   --inflight N --rounds R --duration MS --warmup MS [--first-warmup MS] [--pause 901,902]
+//                   [--cpu-pids 901,902]
 //
 // `--pause` lists each target's process group (same order as --targets): while one server is measured, the
 // others are stopped (SIGSTOP) so that whatever an idle server still does (GC, Deno's runtime threads, closing
 // the last sample's connections) cannot take the 2 cores from the one being measured.
 //
+// `--cpu-pids` lists each target's server process (same order): its CPU time (utime + stime from
+// /proc/<pid>/stat, every thread of the process) is read at the start and end of each measured window, and each
+// target also gets `cpuMicrosPerMessage` per sample and `messages` (the replies counted in each window).
+//
 // A target is a port, with `:ws` when it needs a WebSocket upgrade first (not the plain TCP echo). Each reply
 // counted is answered with one more request, so exactly N messages per connection stay in flight.
+import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import { parseArgs } from "node:util";
 import { encodeFrame, replyCounter } from "./wire.mjs";
@@ -28,6 +34,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "1000" },
     warmup: { type: "string", default: "300" },
     "first-warmup": { type: "string" },
+    "cpu-pids": { type: "string" },
   },
 });
 const kind = values.kind;
@@ -36,6 +43,18 @@ const inflight = Number(values.inflight);
 const frame = encodeFrame(kind, Number(values.size));
 const burst = Buffer.concat(Array.from({ length: inflight }, () => frame));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const cpuPids = values["cpu-pids"] ? values["cpu-pids"].split(",").map(Number) : undefined;
+/** Linux's USER_HZ: the unit of utime and stime in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** A process's CPU time so far in µs (user + system, all its threads), or NaN without a pid. */
+function cpuMicros(pid) {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces, hence the last ")"): utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
 
 // The runner closes our stdin if it goes away; never outlive it.
 process.stdin.on("end", () => process.exit(1));
@@ -62,8 +81,11 @@ function upgrade(socket) {
   });
 }
 
-/** One sample against one server: open, warm up, count for `duration`, close. Resolves with msg/s. */
-async function measure(port, handshake, warmupMs) {
+/**
+ * One sample against one server: open, warm up, count for `duration`, close. Resolves with msg/s, the replies
+ * counted and the server's CPU µs in the window (NaN without `pid`).
+ */
+async function measure(port, handshake, warmupMs, pid) {
   const run = { measuring: false, total: 0, stopping: false, lost: 0, failure: undefined };
   const refill = (socket, count) => {
     while (count > 0) {
@@ -107,15 +129,17 @@ async function measure(port, handshake, warmupMs) {
     }
     for (const socket of sockets) socket.write(burst);
     await sleep(warmupMs);
+    const cpuBefore = cpuMicros(pid);
     run.measuring = true;
     const started = performance.now();
     await sleep(Number(values.duration));
     run.measuring = false;
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuMicros(pid) - cpuBefore;
     if (run.failure) throw run.failure;
     if (run.lost > 0) throw new Error(`${run.lost} of ${conns} connections closed by the server`);
     // Zero is a result (a server too slow to answer within the sample), not an error.
-    return Math.round(run.total / seconds);
+    return { rate: Math.round(run.total / seconds), messages: run.total, cpu };
   } finally {
     run.stopping = true;
     for (const socket of sockets) socket.destroy();
@@ -124,7 +148,7 @@ async function measure(port, handshake, warmupMs) {
 
 const targets = values.targets.split(",").map((text) => {
   const [port, mode] = text.split(":");
-  return { port: Number(port), handshake: mode === "ws", samples: [] };
+  return { port: Number(port), handshake: mode === "ws", samples: [], messages: [], cpuMicrosPerMessage: [] };
 });
 const groups = values.pause ? values.pause.split(",").map(Number) : [];
 /** Let only `running`'s process group run (the others stopped), or every group when `running` is -1. */
@@ -145,7 +169,10 @@ for (let round = 0; round < Number(values.rounds); round++) {
     runOnly(index);
     try {
       const warmup = round === 0 ? Number(values["first-warmup"] ?? values.warmup) : Number(values.warmup);
-      target.samples.push(await measure(target.port, target.handshake, warmup));
+      const sample = await measure(target.port, target.handshake, warmup, cpuPids?.[index]);
+      target.samples.push(sample.rate);
+      target.messages.push(sample.messages);
+      if (cpuPids) target.cpuMicrosPerMessage.push(sample.messages > 0 ? sample.cpu / sample.messages : null);
     } catch (error) {
       target.error = error.message;
     }
@@ -156,7 +183,11 @@ for (let round = 0; round < Number(values.rounds); round++) {
 runOnly(-1);
 console.log(
   JSON.stringify({
-    targets: targets.map((t) => (t.error ? { error: t.error, samples: t.samples } : { samples: t.samples })),
+    targets: targets.map(({ error, samples, messages, cpuMicrosPerMessage }) => ({
+      ...(error ? { error } : {}),
+      samples,
+      ...(cpuPids ? { messages, cpuMicrosPerMessage } : {}),
+    })),
   }),
 );
 process.exit(0);

@@ -62,7 +62,8 @@ async function settledMemory(server) {
   return { rssKiB: rssKiB(server.pid), heapUsed: memory.heapUsed, external: memory.external };
 }
 
-async function measureIdle(server, connections, warmup, fileLimit) {
+/** One server's idle memory: `connections` idle connections opened after `warmup` ones (see above). */
+export async function measureIdle(server, connections, warmup, fileLimit) {
   const nodeArgs = ["--expose-gc", `--min-semi-space-size=${YOUNG_SEMI_SPACE_MIB}`, ...server.args];
   const { command, args } = withFileLimit(fileLimit, process.execPath, nodeArgs);
   const running = await startServer(command, args);
