@@ -62,9 +62,12 @@ class PendingUpgrade {
       head = this.reader.push(chunk);
       if (!head) return;
       this.headRead = true;
-      // From here completeUpgrade owns the deadline (verify may be slow).
+      // From here completeUpgrade owns the deadline (verify may be slow), and an EOF is the stream's to see.
+      // Off before the stream adds its own listener: three 'end' listeners at once grow the socket's listener
+      // array for good (about 140 bytes per connection).
       this.clearTimer();
       socket.off("data", onHandshakeData);
+      socket.off("end", onHandshakeEnd);
       const requestHead = parseRequestHead(head.text);
       if (!pathMatches(requestHead.target, this.server.settings.options.path)) {
         throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
