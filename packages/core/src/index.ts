@@ -53,7 +53,8 @@ export {
   type SendResult,
 } from "./reconnecting/options.ts";
 export { type OutboxOptions, type OutboxPolicy, utf8Length } from "./reconnecting/outbox.ts";
-export { type ReconnectingStream, reconnecting } from "./reconnecting/reconnecting-stream.ts";
+export { reconnecting } from "./reconnecting/reconnecting.ts";
+export type { ReconnectingStream } from "./reconnecting/reconnecting-stream.ts";
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export { sessionEncoding } from "./shared-encoding.ts";
