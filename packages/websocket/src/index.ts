@@ -5,7 +5,9 @@
  */
 import type { Framing, SharedEncoding, WriteSlab } from "@framed/core";
 import { resolveOptions, type WebSocketOptions } from "./protocol/options.ts";
-import { serverSharedEncoding, WebSocketProtocolSession, type WebSocketSession } from "./protocol/session.ts";
+import { serverSharedEncoding } from "./protocol/server-encoding.ts";
+import { WebSocketProtocolSession } from "./protocol/session.ts";
+import type { WebSocketSession } from "./protocol/session-types.ts";
 
 /** A WebSocket framing: `open()` returns a {@link WebSocketSession} (with `ping`, `pong` and `state`). */
 export interface WebSocketFraming extends Framing<string | Uint8Array> {
@@ -64,4 +66,4 @@ export {
   DEFAULT_MAX_FRAGMENTS,
   type WebSocketOptions,
 } from "./protocol/options.ts";
-export type { WebSocketSession, WebSocketState } from "./protocol/session.ts";
+export type { ControlFrameObserver, WebSocketSession, WebSocketState } from "./protocol/session-types.ts";
