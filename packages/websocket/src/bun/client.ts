@@ -18,7 +18,7 @@ import { parseTarget, requestHeaders } from "../adapter/target.ts";
 import { type WebSocketMessageStream, WebSocketStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
-import { websocketFraming } from "../index.ts";
+import { websocket } from "../index.ts";
 import { nodeSha1 } from "../node/upgrade.ts";
 import { bunRuntime } from "./bun-api.ts";
 
@@ -49,7 +49,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
   const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
   const keepAlive = keepAliveSettings(options.keepAlive);
   const framing = framingOptions(options);
-  websocketFraming(framing); // bad framing options fail before connecting
+  websocket(framing); // bad framing options fail before connecting
   const handshake = createClientHandshake({
     host: target.host,
     path: target.path,
@@ -106,7 +106,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
       const stream = new WebSocketStream(
         {
           transport,
-          framing: websocketFraming({ ...framing, deflate: result.deflate }),
+          framing: websocket({ ...framing, deflate: result.deflate }),
           role: "client",
           options: streamOptions(options),
           head: head.rest,

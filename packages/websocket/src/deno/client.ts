@@ -16,7 +16,7 @@ import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
 import { sha1 } from "../handshake/sha1.ts";
-import { websocketFraming } from "../index.ts";
+import { websocket } from "../index.ts";
 import { closeQuietly, readHead, writeAll } from "./conn-io.ts";
 import { connStream } from "./conn-stream.ts";
 import { type DenoConn, denoRuntime } from "./deno-api.ts";
@@ -41,7 +41,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
   const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
   const keepAlive = keepAliveSettings(options.keepAlive);
   const framing = framingOptions(options);
-  websocketFraming(framing); // bad framing options fail before connecting
+  websocket(framing); // bad framing options fail before connecting
   const handshake = createClientHandshake({
     host: target.host,
     path: target.path,
@@ -101,7 +101,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
     clearTimeout(timer);
     const watched = keepAlive ? new WatchedConn(conn) : undefined;
     const setup = {
-      framing: websocketFraming({ ...framing, deflate: result.deflate }),
+      framing: websocket({ ...framing, deflate: result.deflate }),
       role: "client",
       options: streamOptions(options),
       head: rest,
