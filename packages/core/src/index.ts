@@ -1,6 +1,7 @@
 /**
  * `@framed/core`: the runtime-neutral part: the framing contract, MessageStream, errors, limits.
  */
+export { type HostAddress, hostOf } from "./address.ts";
 export { allocateUninitialized, ByteQueue } from "./byte-queue.ts";
 export {
   FramedError,
@@ -58,6 +59,7 @@ export type { ReconnectingStream } from "./reconnecting/reconnecting-stream.ts";
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export { sessionEncoding } from "./shared-encoding.ts";
+export { type ConnectTlsOptions, type ListenTlsOptions, trustedCertificates } from "./tls-options.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { DEFAULT_READABLE_HIGH_WATER_MARK, type ReadyState, TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";

@@ -1,13 +1,14 @@
 /**
  * `@framed/newline/bun`: Bun's own TCP and TLS sockets (`Bun.connect`, `Bun.listen`), pre-bound to newline framing.
  */
-import type { Listener, MessageStream, StreamHandler } from "@framed/core";
+import type { MessageStream, StreamHandler } from "@framed/core";
 import {
   type BunAddress,
   type BunConnectOptions,
   type BunListenOptions,
   type BunSocket,
   type BunSocketData,
+  type BunTcpListener,
   type BunWrapOptions,
   bind,
 } from "@framed/core/bun";
@@ -64,7 +65,7 @@ export interface JsonLinesBunBinding {
     address: BunAddress,
     onStream: StreamHandler<T, MessageStream<T>, BunSocket<BunSocketData>>,
     options?: NdjsonOptions & BunListenOptions,
-  ): Promise<Listener<T>>;
+  ): Promise<BunTcpListener<T>>;
 }
 
 const boundBytes = bind(newlineBytesFraming);

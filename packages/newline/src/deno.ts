@@ -1,13 +1,14 @@
 /**
  * `@framed/newline/deno`: Deno TCP (`Deno.connect`, `Deno.listen`, any `Deno.Conn`), pre-bound to newline framing.
  */
-import type { Listener, MessageStream, StreamHandler } from "@framed/core";
+import type { MessageStream, StreamHandler } from "@framed/core";
 import {
   bind,
   type DenoAddress,
   type DenoConn,
   type DenoConnectOptions,
   type DenoListenOptions,
+  type DenoTcpListener,
   type DenoWrapOptions,
 } from "@framed/core/deno";
 import { ndjson as ndjsonFraming } from "./ndjson.ts";
@@ -63,7 +64,7 @@ export interface JsonLinesDenoBinding {
     address: DenoAddress,
     onStream: StreamHandler<T, MessageStream<T>, DenoConn>,
     options?: NdjsonOptions & DenoListenOptions,
-  ): Promise<Listener<T>>;
+  ): Promise<DenoTcpListener<T>>;
 }
 
 const boundBytes = bind(newlineBytesFraming);
