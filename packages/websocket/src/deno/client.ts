@@ -3,7 +3,7 @@
  * (`Deno.connect`) or TLS (`Deno.connectTls`), sends the upgrade request, checks the 101 with the sans-I/O
  * handshake, and wraps the connection as a WebSocket stream. The same flow as the Node `connect`.
  */
-import { FramedError } from "@framed/core";
+import { FramedError, trustedCertificates } from "@framed/core";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   framingOptions,
@@ -126,7 +126,7 @@ async function open(target: Target, options: ConnectOptions): Promise<DenoConn> 
       hostname: target.hostname,
       port: target.port,
       alpnProtocols: ["http/1.1"],
-      ...(options.caCerts ? { caCerts: options.caCerts } : {}),
+      ...trusting(trustedCertificates({ ca: options.tls?.ca, caCerts: options.caCerts })),
     });
     try {
       // Deno shakes hands lazily; doing it here makes a bad certificate CONNECT_FAILED, as on Node.
@@ -143,4 +143,8 @@ async function open(target: Target, options: ConnectOptions): Promise<DenoConn> 
       { cause: error },
     );
   }
+}
+
+function trusting(caCerts: string[] | undefined): { caCerts?: string[] } {
+  return caCerts === undefined ? {} : { caCerts };
 }

@@ -3,7 +3,15 @@
  * WebSocket as a `MessageStream`, and `serve` runs a whole `Deno.serve` server of them. Deno frames
  * these itself; `listen` (raw `Deno.listen`) uses our own protocol core instead.
  */
-import { FramedError, type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "@framed/core";
+import {
+  FramedError,
+  type HostAddress,
+  hostOf,
+  type Listener,
+  type ListenOptions,
+  type StreamHandler,
+  StreamRegistry,
+} from "@framed/core";
 import { type BrowserWebSocketOptions, fromWebSocket, type NativeWebSocketStream } from "../browser.ts";
 import { denoRuntime } from "./deno-api.ts";
 
@@ -62,12 +70,12 @@ export interface ServeListener extends Listener<string | Uint8Array> {
  * ```
  */
 export async function serve(
-  address: { hostname?: string; port: number },
+  address: HostAddress,
   onStream: StreamHandler<string | Uint8Array, NativeWebSocketStream, Request>,
   options: UpgradeOptions & ListenOptions = {},
 ): Promise<ServeListener> {
   const registry = new StreamRegistry<string | Uint8Array>(options);
-  const hostname = address.hostname ?? "127.0.0.1";
+  const hostname = hostOf(address);
   const server = denoRuntime().serve({ hostname, port: address.port, onListen: () => {} }, (request) => {
     let upgraded: ReturnType<typeof upgrade>;
     try {
