@@ -12,7 +12,7 @@ import {
   type StreamHandler,
   StreamRegistry,
 } from "@framed/core";
-import { type BrowserWebSocketOptions, fromWebSocket, type NativeWebSocketStream } from "../browser.ts";
+import { type BrowserWebSocketOptions, type NativeWebSocketStream, wrap } from "../browser.ts";
 import { denoRuntime } from "./deno-api.ts";
 
 /** Options of {@link upgrade}. */
@@ -49,7 +49,7 @@ export function upgrade(
       cause: error,
     });
   }
-  return { response: upgraded.response, stream: fromWebSocket(upgraded.socket, options) };
+  return { response: upgraded.response, stream: wrap(upgraded.socket, options) };
 }
 
 /** A WebSocket server on `Deno.serve`. */
