@@ -16,6 +16,7 @@ export {
   wrap,
 } from "./browser.ts";
 export { connect } from "./deno/client.ts";
+export type { DenoHttpServer } from "./deno/deno-api.ts";
 export { type ListenAddress, listen, type WebSocketListener } from "./deno/listen.ts";
 export type { ConnectOptions, ListenServerOptions } from "./deno/options.ts";
 export { type ServeListener, serve, type UpgradeOptions, upgrade } from "./deno/serve.ts";

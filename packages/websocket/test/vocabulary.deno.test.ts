@@ -2,7 +2,7 @@
 // on the listener (listener deprecated), wss: trust as tls: { ca } (caCerts deprecated), and wrap for a native
 // WebSocket (fromWebSocket deprecated).
 import assert from "node:assert/strict";
-import { connect, fromWebSocket, listen, wrap } from "../src/deno.ts";
+import { connect, fromWebSocket, listen, serve, wrap } from "../src/deno.ts";
 
 async function fixture(name: string): Promise<string> {
   return await Deno.readTextFile(new URL(`../../../test-support/tls/${name}`, import.meta.url));
@@ -58,4 +58,17 @@ Deno.test("Deno WebSocket connect trusts a wss: certificate through tls.ca and t
 
 Deno.test("Deno WebSocket wrap takes a native WebSocket, and fromWebSocket is its deprecated alias", () => {
   assert.equal(fromWebSocket, wrap);
+});
+
+Deno.test("Deno WebSocket serve's listener has url and server too", async () => {
+  const server = await serve({ host: "127.0.0.1", port: 0 }, async (stream) => {
+    for await (const message of stream) await stream.send(message);
+  });
+  try {
+    assert.equal(server.server.addr.port, server.address.port);
+    assert.equal(server.url, `ws://127.0.0.1:${server.address.port}/`);
+    assert.equal(await echoOnce(server.url), "hello");
+  } finally {
+    await server.close();
+  }
 });

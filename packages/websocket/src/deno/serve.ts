@@ -13,7 +13,7 @@ import {
   StreamRegistry,
 } from "@framed/core";
 import { type BrowserWebSocketOptions, type NativeWebSocketStream, wrap } from "../browser.ts";
-import { denoRuntime } from "./deno-api.ts";
+import { type DenoHttpServer, denoRuntime } from "./deno-api.ts";
 
 /** Options of {@link upgrade}. */
 export interface UpgradeOptions extends BrowserWebSocketOptions {
@@ -55,6 +55,8 @@ export function upgrade(
 /** A WebSocket server on `Deno.serve`. */
 export interface ServeListener extends Listener<string | Uint8Array> {
   readonly url: string;
+  /** The `Deno.serve` server underneath (as Node's listener has its `net.Server`). */
+  readonly server: DenoHttpServer;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function serve(
   });
   const port = server.addr.port;
   return {
+    server,
     address: { host: hostname, port },
     url: `ws://${hostname}:${port}/`,
     streams: registry.streams,
