@@ -12,7 +12,7 @@ try {
 }
 
 const log = args.quiet ? () => {} : (line: string) => console.log(line);
-const address = { hostname: args.host, port: args.port };
+const address = { host: args.host, port: args.port };
 const limits = args.maxMessageSize === undefined ? {} : { maxMessageSize: args.maxMessageSize };
 let server: Listener<unknown> & { url?: string };
 if (args.framing === "length-prefix") {
@@ -26,9 +26,10 @@ if (args.framing === "length-prefix") {
   const newline = await import("@framed/newline/bun");
   const handler = (stream: MessageStream<unknown>) => echoEachMessage(stream, log);
   // Bytes by default: an echo server returns whatever it was sent, CRs and invalid UTF-8 included.
-  if (args.lines === "bytes") server = await newline.byteLines.listen(address, handler, { ...limits, stripCR: false });
+  if (args.lines === "bytes")
+    server = await newline.newlineBytes.listen(address, handler, { ...limits, stripCR: false });
   else if (args.lines === "text") server = await newline.listen(address, handler, limits);
-  else server = await newline.jsonLines.listen(address, handler, limits);
+  else server = await newline.ndjson.listen(address, handler, limits);
 } else {
   // Our own WebSocket core, as on Node and Deno: the same handshake, limits, log lines and close codes.
   const { listen } = await import("@framed/websocket/bun");

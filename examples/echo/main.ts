@@ -52,9 +52,9 @@ if (args.runtime === "deno") {
     const handler = (stream: MessageStream<unknown>) => echoEachMessage(stream, log);
     // Bytes by default: an echo server returns whatever it was sent, CRs and invalid UTF-8 included.
     if (args.lines === "bytes")
-      server = await newline.byteLines.listen(address, handler, { ...limits, stripCR: false });
+      server = await newline.newlineBytes.listen(address, handler, { ...limits, stripCR: false });
     else if (args.lines === "text") server = await newline.listen(address, handler, limits);
-    else server = await newline.jsonLines.listen(address, handler, limits);
+    else server = await newline.ndjson.listen(address, handler, limits);
   } else if (args.http2) {
     const { listenHttp2 } = await import("./http2-server.ts");
     server = await listenHttp2(args, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });

@@ -1,12 +1,12 @@
 // The JSON-RPC child: serves `methods` over this process's stdin/stdout, one JSON value per line.
 // Run by main.ts; stderr carries its log, stdout only responses. It exits when stdin ends.
-import { jsonLines } from "@framed/newline/node";
+import { ndjson } from "@framed/newline/node";
 import { answer, errorResponse, INVALID_REQUEST, PARSE_ERROR, type RpcResponse } from "./json-rpc.ts";
 import { methods } from "./methods.ts";
 
 // "skip": a line that is not JSON, or is over 1 MiB, is reported as a warning and the stream carries on,
 // which is what JSON-RPC wants (answer with id null, keep serving).
-const rpc = jsonLines.stdio({ invalidJson: "skip", oversize: "skip", maxMessageSize: 1024 * 1024 });
+const rpc = ndjson.stdio({ invalidJson: "skip", oversize: "skip", maxMessageSize: 1024 * 1024 });
 
 const reply = (response: RpcResponse | undefined) => {
   if (response) rpc.send(response).catch(() => {}); // a closed parent simply gets no answer

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { jsonLines } from "@framed/newline/node";
+import { ndjson } from "@framed/newline/node";
 import type { RpcResponse } from "./json-rpc.ts";
 import { RpcClient } from "./rpc-client.ts";
 
@@ -14,7 +14,7 @@ const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx",
   cwd: root,
   stdio: ["pipe", "pipe", "inherit"],
 });
-const stream = jsonLines.childProcess(child);
+const stream = ndjson.childProcess(child);
 const client = new RpcClient(stream);
 
 const show = (request: string, response: RpcResponse) => {

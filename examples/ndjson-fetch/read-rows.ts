@@ -3,7 +3,7 @@
  * `@framed/newline/browser` and reports each row, and each line that is not JSON, as it arrives.
  */
 import type { FramedError } from "@framed/core";
-import { jsonLines } from "@framed/newline/browser";
+import { ndjson } from "@framed/newline/browser";
 
 export interface Row {
   id: number;
@@ -28,7 +28,7 @@ export interface RowHandlers {
  */
 export async function readRows(response: Response, handlers: RowHandlers): Promise<{ rows: number; badLines: number }> {
   // "skip": a bad line becomes a warning carrying its line number instead of ending the stream.
-  const stream = jsonLines.fromResponse(response, { invalidJson: "skip", maxMessageSize: 64 * 1024 });
+  const stream = ndjson.fromResponse(response, { invalidJson: "skip", maxMessageSize: 64 * 1024 });
   let rows = 0;
   let badLines = 0;
   const unsubscribe = stream.onWarning((warning: FramedError) => {

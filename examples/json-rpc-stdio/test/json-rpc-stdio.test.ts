@@ -2,7 +2,7 @@
 // (a bad line gets -32700 with id null and the child keeps answering).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { jsonLines } from "@framed/newline/node";
+import { ndjson } from "@framed/newline/node";
 import { afterEach, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -30,7 +30,7 @@ function startChild() {
   running.push(child);
   let log = "";
   child.stderr.on("data", (chunk) => (log += chunk));
-  const rpc = jsonLines.childProcess(child);
+  const rpc = ndjson.childProcess(child);
   const responses = rpc[Symbol.asyncIterator]();
   const next = async () => (await responses.next()).value;
   return { child, rpc, next, log: () => log };

@@ -137,10 +137,10 @@ export async function openConnection(
       const { connect } = await import("@framed/length-prefix/node");
       opening = connect(address, lengthPrefixOptions(flags));
     } else {
-      const { connect, jsonLines } = await import("@framed/newline/node");
+      const { connect, ndjson } = await import("@framed/newline/node");
       opening =
         endpoint.framing === "ndjson"
-          ? jsonLines.connect(address, lineOptions(flags))
+          ? ndjson.connect(address, lineOptions(flags))
           : connect(address, lineOptions(flags));
     }
   } catch (error) {
@@ -218,10 +218,10 @@ export async function openListener(
         lengthPrefixOptions(flags),
       );
     } else {
-      const { listen, jsonLines } = await import("@framed/newline/node");
+      const { listen, ndjson } = await import("@framed/newline/node");
       listener =
         endpoint.framing === "ndjson"
-          ? await jsonLines.listen(address, (stream, socket) => accept(stream, remoteOf(socket)), lineOptions(flags))
+          ? await ndjson.listen(address, (stream, socket) => accept(stream, remoteOf(socket)), lineOptions(flags))
           : await listen(address, (stream, socket) => accept(stream, remoteOf(socket)), lineOptions(flags));
     }
     const host = listener.address.host.includes(":") ? `[${listener.address.host}]` : listener.address.host;

@@ -5,7 +5,7 @@ import { once } from "node:events";
 import * as net from "node:net";
 import type { MessageStream } from "@framed/core";
 import { listen as listenLengthPrefix } from "@framed/length-prefix/node";
-import { jsonLines, listen as listenNewline } from "@framed/newline/node";
+import { listen as listenNewline, ndjson } from "@framed/newline/node";
 import { listen as listenWebSocket } from "@framed/websocket/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
@@ -42,7 +42,7 @@ async function echoServer(framing: "websocket" | "length-prefix" | "newline" | "
     framing === "length-prefix"
       ? await listenLengthPrefix({ port: 0 }, echo, { header: "varint" })
       : framing === "ndjson"
-        ? await jsonLines.listen({ port: 0 }, echo)
+        ? await ndjson.listen({ port: 0 }, echo)
         : await listenNewline({ port: 0 }, echo);
   cleanups.push(() => server.close());
   const scheme = framing === "length-prefix" ? "lp" : framing;

@@ -4,23 +4,23 @@
  * Bun also runs `@framed/core/node` (its `node:net` is compatible), but its own sockets skip the Node stream
  * layer: about 2.5× the small-message throughput of `node:net` on Bun (bench/README.md).
  */
-import { type BunSocket, type BunTlsOptions, bun } from "./bun/bun-api.ts";
+
+import { type HostAddress, hostOf } from "./address.ts";
+import { type BunSocket, type BunSocketListener, type BunTlsOptions, bun } from "./bun/bun-api.ts";
 import { type BunSocketData, BunSocketTransport, bunSocketHandlers } from "./bun/socket-transport.ts";
 import { FramedError } from "./errors.ts";
 import { FramedStream } from "./framed-stream.ts";
 import type { Framing, Role } from "./framing.ts";
 import { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
 import type { MessageStream, StreamOptions } from "./message-stream.ts";
+import type { ListenTlsOptions } from "./tls-options.ts";
 
 export type { BunSocket, BunSocketHandler, BunSocketListener, BunTlsOptions } from "./bun/bun-api.ts";
 export { type BunSocketData, BunSocketTransport, bunSocketHandlers } from "./bun/socket-transport.ts";
 export * from "./index.ts";
 
-/** A TCP address as Bun spells it. `hostname` defaults to 127.0.0.1. */
-export interface BunAddress {
-  hostname?: string;
-  port: number;
-}
+/** A TCP address: `{ host, port }` as on every runtime (`hostname` is a deprecated alias). `host` defaults to 127.0.0.1. */
+export type BunAddress = HostAddress;
 
 /** Options for {@link wrap}. */
 export interface BunWrapOptions extends StreamOptions {
@@ -75,7 +75,7 @@ export async function connect<T>(
   framing: Framing<T>,
   options: BunConnectOptions = {},
 ): Promise<MessageStream<T>> {
-  const hostname = address.hostname ?? "127.0.0.1";
+  const hostname = hostOf(address);
   const secure = options.tls === true ? {} : options.tls;
   const handlers = bunSocketHandlers(options);
   // A TLS stream is handed out only after the handshake, which Bun reports to `handshake`.
@@ -117,8 +117,13 @@ export async function connect<T>(
 /** Options for {@link listen}. */
 export interface BunListenOptions extends StreamOptions, ListenOptions {
   /** Accept TLS connections with this PEM certificate chain and key. */
-  tls?: { cert: string; key: string };
+  tls?: ListenTlsOptions;
   writableHighWaterMark?: number;
+}
+
+/** A running Bun listener; `server` is the `Bun.listen` socket listener, as Node's listener has its `net.Server`. */
+export interface BunTcpListener<T> extends Listener<T> {
+  readonly server: BunSocketListener;
 }
 
 /**
@@ -136,8 +141,8 @@ export async function listen<T>(
   framing: Framing<T>,
   onStream: StreamHandler<T, MessageStream<T>, BunSocket<BunSocketData>>,
   options: BunListenOptions = {},
-): Promise<Listener<T>> {
-  const hostname = address.hostname ?? "127.0.0.1";
+): Promise<BunTcpListener<T>> {
+  const hostname = hostOf(address);
   const registry = new StreamRegistry<T>(options);
   let stopped = false;
   const accept = (socket: BunSocket<BunSocketData>) => {
@@ -175,6 +180,7 @@ export async function listen<T>(
     );
   }
   return {
+    server,
     address: { host: server.hostname, port: server.port },
     streams: registry.streams,
     close: async (closeOptions) => {
@@ -193,7 +199,7 @@ export interface BunBinding<T, O> {
     address: BunAddress,
     onStream: StreamHandler<T, MessageStream<T>, BunSocket<BunSocketData>>,
     options?: O & BunListenOptions,
-  ): Promise<Listener<T>>;
+  ): Promise<BunTcpListener<T>>;
 }
 
 /**

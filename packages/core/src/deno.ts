@@ -1,6 +1,8 @@
 /**
  * `@framed/core/deno`: Deno TCP (Deno.connect / Deno.listen / any Deno.Conn) for any framing.
  */
+
+import { type HostAddress, hostOf } from "./address.ts";
 import { denoConnTransport } from "./deno/conn-transport.ts";
 import { type DenoConn, type DenoListener, deno } from "./deno/deno-api.ts";
 import { FramedError } from "./errors.ts";
@@ -8,16 +10,14 @@ import { FramedStream } from "./framed-stream.ts";
 import type { Framing, Role } from "./framing.ts";
 import { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
 import type { MessageStream, StreamOptions } from "./message-stream.ts";
+import { type ConnectTlsOptions, type ListenTlsOptions, trustedCertificates } from "./tls-options.ts";
 
 export { denoConnTransport } from "./deno/conn-transport.ts";
 export type { DenoConn, DenoListener } from "./deno/deno-api.ts";
 export * from "./index.ts";
 
-/** A TCP address as Deno spells it. `hostname` defaults to 127.0.0.1. */
-export interface DenoAddress {
-  hostname?: string;
-  port: number;
-}
+/** A TCP address: `{ host, port }` as on every runtime (`hostname` is a deprecated alias). `host` defaults to 127.0.0.1. */
+export type DenoAddress = HostAddress;
 
 /** Options for {@link wrap}. */
 export interface DenoWrapOptions extends StreamOptions {
@@ -47,11 +47,11 @@ export function wrap<T>(conn: DenoConn, framing: Framing<T>, options: DenoWrapOp
 /** Options for {@link connect}. */
 export interface DenoConnectOptions extends StreamOptions {
   /**
-   * Connect over TLS (`Deno.connectTls`); `caCerts` adds PEM certificates to trust (a self-signed server's).
+   * Connect over TLS (`Deno.connectTls`); `ca` adds PEM certificates to trust (a self-signed server's).
    * The stream is handed out once the handshake is done, and a refused certificate fails `connect` with
    * `CONNECT_FAILED`.
    */
-  tls?: { caCerts?: string[] } | true;
+  tls?: ConnectTlsOptions | true;
 }
 
 /**
@@ -60,7 +60,7 @@ export interface DenoConnectOptions extends StreamOptions {
  * @example
  * ```ts
  * const stream = await connect({ port: 9000 }, newline());
- * const secure = await connect({ hostname: "example.com", port: 9443 }, newline(), { tls: true });
+ * const secure = await connect({ host: "example.com", port: 9443 }, newline(), { tls: true });
  * ```
  */
 export async function connect<T>(
@@ -68,14 +68,14 @@ export async function connect<T>(
   framing: Framing<T>,
   options: DenoConnectOptions = {},
 ): Promise<MessageStream<T>> {
-  const hostname = address.hostname ?? "127.0.0.1";
+  const hostname = hostOf(address);
   const secure = options.tls === true ? {} : options.tls;
   let conn: DenoConn | undefined;
   try {
     if (secure === undefined) {
       conn = await deno().connect({ hostname, port: address.port });
     } else {
-      conn = await deno().connectTls({ hostname, port: address.port, caCerts: secure.caCerts });
+      conn = await deno().connectTls({ hostname, port: address.port, caCerts: trustedCertificates(secure) });
       await conn.handshake?.();
     }
   } catch (error) {
@@ -96,7 +96,12 @@ export interface DenoListenOptions extends StreamOptions, ListenOptions {
    * Accept TLS connections (`Deno.listenTls`) with this PEM certificate chain and key. A stream is handed to
    * `onStream` once its handshake is done; a client whose handshake fails never becomes a stream.
    */
-  tls?: { cert: string; key: string };
+  tls?: ListenTlsOptions;
+}
+
+/** A running Deno listener; `server` is the `Deno.Listener` it accepts on, as Node's listener has its `net.Server`. */
+export interface DenoTcpListener<T> extends Listener<T> {
+  readonly server: DenoListener;
 }
 
 /**
@@ -116,8 +121,8 @@ export async function listen<T>(
   framing: Framing<T>,
   onStream: StreamHandler<T, MessageStream<T>, DenoConn>,
   options: DenoListenOptions = {},
-): Promise<Listener<T>> {
-  const hostname = address.hostname ?? "127.0.0.1";
+): Promise<DenoTcpListener<T>> {
+  const hostname = hostOf(address);
   const secure = options.tls;
   let listener: DenoListener;
   try {
@@ -154,6 +159,7 @@ export async function listen<T>(
     }
   })();
   return {
+    server: listener,
     address: { host: listener.addr.hostname, port: listener.addr.port },
     streams: registry.streams,
     close: async (closeOptions) => {
@@ -173,7 +179,7 @@ export interface DenoBinding<T, O> {
     address: DenoAddress,
     onStream: StreamHandler<T, MessageStream<T>, DenoConn>,
     options?: O & DenoListenOptions,
-  ): Promise<Listener<T>>;
+  ): Promise<DenoTcpListener<T>>;
 }
 
 /**

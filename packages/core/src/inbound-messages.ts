@@ -10,7 +10,7 @@ import { type HandlerWatcher, watchConsumed } from "./listener.ts";
 import { type ConsumedStream, MessageConsumer, NOTHING } from "./message-consumer.ts";
 import type { MessageTransport } from "./message-transport.ts";
 import type { StreamClock } from "./stream-clock.ts";
-import { DONE, StreamIterator } from "./stream-events.ts";
+import { DONE, StreamIterator } from "./stream-iterator.ts";
 
 export interface Waiter<V> {
   resolve(value: V): void;

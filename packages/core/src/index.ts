@@ -1,6 +1,7 @@
 /**
  * `@framed/core`: the runtime-neutral part: the framing contract, MessageStream, errors, limits.
  */
+export { type HostAddress, hostOf } from "./address.ts";
 export { allocateUninitialized, ByteQueue } from "./byte-queue.ts";
 export {
   FramedError,
@@ -53,10 +54,12 @@ export {
   type SendResult,
 } from "./reconnecting/options.ts";
 export { type OutboxOptions, type OutboxPolicy, utf8Length } from "./reconnecting/outbox.ts";
-export { type ReconnectingStream, reconnecting } from "./reconnecting/reconnecting-stream.ts";
+export { reconnecting } from "./reconnecting/reconnecting.ts";
+export type { ReconnectingStream } from "./reconnecting/reconnecting-stream.ts";
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
 export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export { sessionEncoding } from "./shared-encoding.ts";
+export { type ConnectTlsOptions, type ListenTlsOptions, trustedCertificates } from "./tls-options.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
 export { DEFAULT_READABLE_HIGH_WATER_MARK, type ReadyState, TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";

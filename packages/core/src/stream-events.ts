@@ -1,19 +1,25 @@
 /**
- * The two small objects a TransportStream hands out: the events sink its transport calls, and the async
- * iterator `for await` uses. Classes rather than object literals of arrow functions because every open
- * connection holds one of each: a closure costs ~56 bytes plus a shared context, a method nothing.
+ * The events sink a TransportStream hands its transport. A class rather than an object literal of arrow
+ * functions because every open connection holds one: a closure costs ~56 bytes plus a shared context, a
+ * method nothing. It names the stream's side as an interface so this file never imports the stream class.
  */
 import type { FramedError } from "./errors.ts";
 import type { SessionEnd } from "./framing.ts";
-import type { InboundMessages } from "./inbound-messages.ts";
 import type { MessageTransportEvents } from "./message-transport.ts";
-import type { TransportStream } from "./transport-stream.ts";
 
-export const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+/** What a stream does with its transport's events (TransportStream implements it). */
+export interface TransportEventTarget<T> {
+  deliver(message: T, size?: number): void;
+  onActivity(): void;
+  onWarn(error: FramedError): void;
+  onSessionEnd(outcome: SessionEnd): void;
+  onDrain(): void;
+  onTransportClose(error?: unknown): void;
+}
 
 /** Routes a transport's events to its stream. */
 export class StreamEvents<T> implements MessageTransportEvents<T> {
-  constructor(private readonly stream: TransportStream<T>) {}
+  constructor(private readonly stream: TransportEventTarget<T>) {}
 
   message(message: T, size?: number): void {
     this.stream.deliver(message, size);
@@ -37,19 +43,5 @@ export class StreamEvents<T> implements MessageTransportEvents<T> {
 
   close(error?: unknown): void {
     this.stream.onTransportClose(error);
-  }
-}
-
-/** `stream[Symbol.asyncIterator]()`: leaving a `for await` loop early closes the stream. */
-export class StreamIterator<T> implements AsyncIterator<T> {
-  constructor(private readonly stream: InboundMessages<T>) {}
-
-  next(): Promise<IteratorResult<T>> {
-    return this.stream.read();
-  }
-
-  return(): Promise<IteratorResult<T>> {
-    this.stream.close();
-    return Promise.resolve(DONE);
   }
 }

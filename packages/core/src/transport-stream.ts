@@ -14,7 +14,7 @@ import { SENT } from "./message-consumer.ts";
 import type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
 import type { MessageTransport } from "./message-transport.ts";
 import { type ClockedStream, StreamClock } from "./stream-clock.ts";
-import { StreamEvents } from "./stream-events.ts";
+import { StreamEvents, type TransportEventTarget } from "./stream-events.ts";
 import { readableFrom, writableTo } from "./web-streams.ts";
 
 /** A stream's state as {@link TransportStream.readyState} reports it (the WebSocket API's four, as words). */
@@ -31,7 +31,10 @@ export const DEFAULT_READABLE_HIGH_WATER_MARK = 1024 * 1024;
  * const stream = new TransportStream(nativeWebSocketTransport(socket), "websocket");
  * ```
  */
-export class TransportStream<T> extends InboundMessages<T> implements MessageStream<T>, ClockedStream {
+export class TransportStream<T>
+  extends InboundMessages<T>
+  implements MessageStream<T>, ClockedStream, TransportEventTarget<T>
+{
   readonly framing: string;
 
   private readonly closeTimeout: number;

@@ -23,7 +23,7 @@ export class LengthPrefixDecoder {
   /** Room for the longest header (the offset plus the length field); made when a header first spans chunks. */
   private headerScratch: Uint8Array | undefined;
   private readonly varint: VarintResult = { value: 0, length: 0, problem: "" };
-  /** Bytes of an oversized frame still to skip (`oversize: "discard"`). */
+  /** Bytes of an oversized frame still to skip (`oversize: "skip"`). */
   private discardRemaining = 0;
   /** Frames completed or skipped so far; the next frame is number `frames + 1`. */
   private frames = 0;

@@ -68,8 +68,12 @@ export interface LengthPrefixOptions {
   lengthIncludesHeader?: boolean;
   /** Largest message (after stripping) accepted or sent. Default {@link DEFAULT_MAX_MESSAGE_SIZE} (16 MiB). */
   maxMessageSize?: number;
-  /** What a declared length over `maxMessageSize` does: `"error"` (default) ends the stream; `"discard"` skips it and goes on. */
-  oversize?: "error" | "discard";
+  /**
+   * What a declared length over `maxMessageSize` does: `"error"` (default) ends the stream; `"skip"` drops that
+   * message's bytes as they arrive (never buffering them), warns once and goes on, as newline's `oversize` does.
+   * `"discard"` is the deprecated old name of `"skip"` (accepted until the next minor version).
+   */
+  oversize?: "error" | "skip" | "discard";
 }
 
 /** Options after defaults and validation. */
@@ -94,8 +98,10 @@ function fixedSizeOf(header: HeaderKind): number {
 /** Validate options, naming the bad one. */
 export function resolveGeometry(options: LengthPrefixOptions = {}): Geometry {
   const header = options.header ?? "uint32be";
+  // TypeError for a wrong type, an unknown choice or clashing options, RangeError for a number out of range:
+  // the split Node's own option errors follow, and the one every framing in this repository uses.
   if (!HEADER_KINDS.includes(header)) {
-    throw new RangeError(
+    throw new TypeError(
       `length-prefix: header must be one of ${HEADER_KINDS.join(", ")}; got ${JSON.stringify(header)}`,
     );
   }
@@ -105,10 +111,10 @@ export function resolveGeometry(options: LengthPrefixOptions = {}): Geometry {
     throw new RangeError(`length-prefix: lengthAdjustment must be a safe integer, got ${options.lengthAdjustment}`);
   }
   if (options.lengthIncludesHeader && options.lengthAdjustment !== undefined) {
-    throw new RangeError("length-prefix: use either lengthIncludesHeader or lengthAdjustment, not both");
+    throw new TypeError("length-prefix: use either lengthIncludesHeader or lengthAdjustment, not both");
   }
   if (options.lengthIncludesHeader && header === "varint") {
-    throw new RangeError(
+    throw new TypeError(
       "length-prefix: lengthIncludesHeader needs a fixed-size header (a varint's size depends on its value)",
     );
   }
@@ -118,8 +124,8 @@ export function resolveGeometry(options: LengthPrefixOptions = {}): Geometry {
       ? undefined
       : checkSizeOption("length-prefix: initialBytesToStrip", options.initialBytesToStrip, 0);
   const oversize = options.oversize ?? "error";
-  if (oversize !== "error" && oversize !== "discard") {
-    throw new RangeError(`length-prefix: oversize must be "error" or "discard", got ${JSON.stringify(oversize)}`);
+  if (oversize !== "error" && oversize !== "skip" && oversize !== "discard") {
+    throw new TypeError(`length-prefix: oversize must be one of "error", "skip", got ${JSON.stringify(oversize)}`);
   }
   return {
     header,
@@ -129,6 +135,6 @@ export function resolveGeometry(options: LengthPrefixOptions = {}): Geometry {
     adjustment,
     strip,
     maxMessageSize: checkSizeOption("length-prefix: maxMessageSize", options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE),
-    discardOversize: oversize === "discard",
+    discardOversize: oversize !== "error",
   };
 }

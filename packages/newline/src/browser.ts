@@ -4,10 +4,10 @@
  */
 import type { MessageStream } from "@framed/core";
 import { type BrowserStreamOptions, type ByteStreamPair, bind } from "@framed/core/browser";
-import { ndjson } from "./ndjson.ts";
+import { ndjson as ndjsonFraming } from "./ndjson.ts";
 import { newline } from "./newline.ts";
-import { newlineBytes } from "./newline-bytes.ts";
-import type { NdjsonOptions } from "./options.ts";
+import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**
  * Text lines over WHATWG streams; options are `newline()`'s plus the stream's.
@@ -21,15 +21,27 @@ import type { NdjsonOptions } from "./options.ts";
 export const { fromStreams, fromResponse, fromWebSocket } = bind(newline);
 
 /**
- * The same entry points pre-bound to {@link ndjson}: the usual way to read an NDJSON fetch stream.
+ * `ndjson`: the NDJSON framing factory (as from the root entry), also carrying these entry points pre-bound
+ * to it: the usual way to read an NDJSON fetch stream.
  *
  * @example
  * ```ts
- * import { jsonLines } from "@framed/newline/browser";
- * for await (const event of jsonLines.fromResponse(await fetch("/events.ndjson"))) render(event);
+ * import { ndjson } from "@framed/newline/browser";
+ * for await (const event of ndjson.fromResponse(await fetch("/events.ndjson"))) render(event);
  * ```
  */
-export const jsonLines: JsonLinesBrowserBinding = bind<unknown, NdjsonOptions>(ndjson) as JsonLinesBrowserBinding;
+export const ndjson: typeof ndjsonFraming & JsonLinesBrowserBinding = Object.assign(
+  <T = unknown>(options?: NdjsonOptions) => ndjsonFraming<T>(options),
+  bind<unknown, NdjsonOptions>(ndjsonFraming) as JsonLinesBrowserBinding,
+);
+
+/**
+ * The old name of the functions bound to {@link ndjson}.
+ *
+ * @deprecated Use `ndjson.connect(…)`, `ndjson.listen(…)` and so on: in a runtime entry each framing
+ * factory also carries that runtime's functions bound to it. `jsonLines` goes away in the next minor version.
+ */
+export const jsonLines: JsonLinesBrowserBinding = ndjson;
 
 /**
  * The browser entry points pre-bound to {@link ndjson}, each taking the JSON value type as a type parameter
@@ -47,7 +59,20 @@ export interface JsonLinesBrowserBinding {
   ): Promise<MessageStream<T>>;
 }
 
-/** The same entry points pre-bound to {@link newlineBytes}: raw byte records. */
-export const byteLines = bind(newlineBytes);
+const boundBytes = bind(newlineBytesFraming);
+
+/** `newlineBytes`: the byte-record framing factory, also carrying these entry points pre-bound to it. */
+export const newlineBytes: typeof newlineBytesFraming & typeof boundBytes = Object.assign(
+  (options?: LineOptions) => newlineBytesFraming(options),
+  boundBytes,
+);
+
+/**
+ * The old name of the functions bound to {@link newlineBytes}.
+ *
+ * @deprecated Use `newlineBytes.connect(…)` and so on, as with `ndjson`. `byteLines` goes away in the next
+ * minor version.
+ */
+export const byteLines: typeof boundBytes = newlineBytes;
 
 export * from "./index.ts";

@@ -1,20 +1,21 @@
 /**
  * `@framed/newline/bun`: Bun's own TCP and TLS sockets (`Bun.connect`, `Bun.listen`), pre-bound to newline framing.
  */
-import type { Listener, MessageStream, StreamHandler } from "@framed/core";
+import type { MessageStream, StreamHandler } from "@framed/core";
 import {
   type BunAddress,
   type BunConnectOptions,
   type BunListenOptions,
   type BunSocket,
   type BunSocketData,
+  type BunTcpListener,
   type BunWrapOptions,
   bind,
 } from "@framed/core/bun";
-import { ndjson } from "./ndjson.ts";
+import { ndjson as ndjsonFraming } from "./ndjson.ts";
 import { newline } from "./newline.ts";
-import { newlineBytes } from "./newline-bytes.ts";
-import type { NdjsonOptions } from "./options.ts";
+import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**
  * Text lines over Bun TCP; options are `newline()`'s plus the stream's.
@@ -29,17 +30,29 @@ import type { NdjsonOptions } from "./options.ts";
 export const { connect, listen, wrap } = bind(newline);
 
 /**
- * The same entry points pre-bound to {@link ndjson}.
+ * `ndjson`: the NDJSON framing factory (as from the root entry), also carrying these entry points pre-bound
+ * to it.
  *
  * @example
  * ```ts
- * import { jsonLines } from "@framed/newline/bun";
- * const server = await jsonLines.listen({ port: 0 }, async (stream) => {
+ * import { ndjson } from "@framed/newline/bun";
+ * const server = await ndjson.listen({ port: 0 }, async (stream) => {
  *   for await (const value of stream) await stream.send({ echo: value });
  * });
  * ```
  */
-export const jsonLines: JsonLinesBunBinding = bind<unknown, NdjsonOptions>(ndjson) as JsonLinesBunBinding;
+export const ndjson: typeof ndjsonFraming & JsonLinesBunBinding = Object.assign(
+  <T = unknown>(options?: NdjsonOptions) => ndjsonFraming<T>(options),
+  bind<unknown, NdjsonOptions>(ndjsonFraming) as JsonLinesBunBinding,
+);
+
+/**
+ * The old name of the functions bound to {@link ndjson}.
+ *
+ * @deprecated Use `ndjson.connect(…)`, `ndjson.listen(…)` and so on: in a runtime entry each framing
+ * factory also carries that runtime's functions bound to it. `jsonLines` goes away in the next minor version.
+ */
+export const jsonLines: JsonLinesBunBinding = ndjson;
 
 /**
  * The Bun entry points pre-bound to {@link ndjson}, each taking the JSON value type as a type parameter (a
@@ -52,10 +65,23 @@ export interface JsonLinesBunBinding {
     address: BunAddress,
     onStream: StreamHandler<T, MessageStream<T>, BunSocket<BunSocketData>>,
     options?: NdjsonOptions & BunListenOptions,
-  ): Promise<Listener<T>>;
+  ): Promise<BunTcpListener<T>>;
 }
 
-/** The same entry points pre-bound to {@link newlineBytes}: raw byte records. */
-export const byteLines = bind(newlineBytes);
+const boundBytes = bind(newlineBytesFraming);
+
+/** `newlineBytes`: the byte-record framing factory, also carrying these entry points pre-bound to it. */
+export const newlineBytes: typeof newlineBytesFraming & typeof boundBytes = Object.assign(
+  (options?: LineOptions) => newlineBytesFraming(options),
+  boundBytes,
+);
+
+/**
+ * The old name of the functions bound to {@link newlineBytes}.
+ *
+ * @deprecated Use `newlineBytes.connect(…)` and so on, as with `ndjson`. `byteLines` goes away in the next
+ * minor version.
+ */
+export const byteLines: typeof boundBytes = newlineBytes;
 
 export * from "./index.ts";

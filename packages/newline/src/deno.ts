@@ -1,19 +1,20 @@
 /**
  * `@framed/newline/deno`: Deno TCP (`Deno.connect`, `Deno.listen`, any `Deno.Conn`), pre-bound to newline framing.
  */
-import type { Listener, MessageStream, StreamHandler } from "@framed/core";
+import type { MessageStream, StreamHandler } from "@framed/core";
 import {
   bind,
   type DenoAddress,
   type DenoConn,
   type DenoConnectOptions,
   type DenoListenOptions,
+  type DenoTcpListener,
   type DenoWrapOptions,
 } from "@framed/core/deno";
-import { ndjson } from "./ndjson.ts";
+import { ndjson as ndjsonFraming } from "./ndjson.ts";
 import { newline } from "./newline.ts";
-import { newlineBytes } from "./newline-bytes.ts";
-import type { NdjsonOptions } from "./options.ts";
+import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**
  * Text lines over Deno TCP; options are `newline()`'s plus the stream's.
@@ -28,17 +29,29 @@ import type { NdjsonOptions } from "./options.ts";
 export const { connect, listen, wrap } = bind(newline);
 
 /**
- * The same entry points pre-bound to {@link ndjson}.
+ * `ndjson`: the NDJSON framing factory (as from the root entry), also carrying these entry points pre-bound
+ * to it.
  *
  * @example
  * ```ts
- * import { jsonLines } from "@framed/newline/deno";
- * const server = await jsonLines.listen({ port: 0 }, async (stream) => {
+ * import { ndjson } from "@framed/newline/deno";
+ * const server = await ndjson.listen({ port: 0 }, async (stream) => {
  *   for await (const value of stream) await stream.send({ echo: value });
  * });
  * ```
  */
-export const jsonLines: JsonLinesDenoBinding = bind<unknown, NdjsonOptions>(ndjson) as JsonLinesDenoBinding;
+export const ndjson: typeof ndjsonFraming & JsonLinesDenoBinding = Object.assign(
+  <T = unknown>(options?: NdjsonOptions) => ndjsonFraming<T>(options),
+  bind<unknown, NdjsonOptions>(ndjsonFraming) as JsonLinesDenoBinding,
+);
+
+/**
+ * The old name of the functions bound to {@link ndjson}.
+ *
+ * @deprecated Use `ndjson.connect(…)`, `ndjson.listen(…)` and so on: in a runtime entry each framing
+ * factory also carries that runtime's functions bound to it. `jsonLines` goes away in the next minor version.
+ */
+export const jsonLines: JsonLinesDenoBinding = ndjson;
 
 /**
  * The Deno entry points pre-bound to {@link ndjson}, each taking the JSON value type as a type parameter (a
@@ -51,10 +64,23 @@ export interface JsonLinesDenoBinding {
     address: DenoAddress,
     onStream: StreamHandler<T, MessageStream<T>, DenoConn>,
     options?: NdjsonOptions & DenoListenOptions,
-  ): Promise<Listener<T>>;
+  ): Promise<DenoTcpListener<T>>;
 }
 
-/** The same entry points pre-bound to {@link newlineBytes}: raw byte records. */
-export const byteLines = bind(newlineBytes);
+const boundBytes = bind(newlineBytesFraming);
+
+/** `newlineBytes`: the byte-record framing factory, also carrying these entry points pre-bound to it. */
+export const newlineBytes: typeof newlineBytesFraming & typeof boundBytes = Object.assign(
+  (options?: LineOptions) => newlineBytesFraming(options),
+  boundBytes,
+);
+
+/**
+ * The old name of the functions bound to {@link newlineBytes}.
+ *
+ * @deprecated Use `newlineBytes.connect(…)` and so on, as with `ndjson`. `byteLines` goes away in the next
+ * minor version.
+ */
+export const byteLines: typeof boundBytes = newlineBytes;
 
 export * from "./index.ts";

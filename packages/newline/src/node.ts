@@ -14,10 +14,10 @@ import {
   type StdioOptions,
   type WrapOptions,
 } from "@framed/core/node";
-import { ndjson } from "./ndjson.ts";
+import { ndjson as ndjsonFraming } from "./ndjson.ts";
 import { newline } from "./newline.ts";
-import { newlineBytes } from "./newline-bytes.ts";
-import type { NdjsonOptions } from "./options.ts";
+import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**
  * Text lines over Node transports; options are `newline()`'s plus the stream's.
@@ -50,26 +50,52 @@ export interface JsonLinesNodeBinding {
 }
 
 /**
- * The same entry points pre-bound to {@link ndjson}: one JSON value per line.
+ * `ndjson`: the NDJSON framing factory (`ndjson(options)`, as from the root entry), which also carries
+ * this runtime's entry points pre-bound to it: one JSON value per line.
  *
  * @example
  * ```ts
- * import { jsonLines } from "@framed/newline/node";
- * const rpc = jsonLines.stdio<{ id: number; method: string }>(); // JSON-RPC over stdin/stdout
+ * import { ndjson } from "@framed/newline/node";
+ * const rpc = ndjson.stdio<{ id: number; method: string }>(); // JSON-RPC over stdin/stdout
  * for await (const request of rpc) await rpc.send({ id: request.id, method: "ok" });
  * ```
  */
-export const jsonLines: JsonLinesNodeBinding = bind<unknown, NdjsonOptions>(ndjson) as JsonLinesNodeBinding;
+export const ndjson: typeof ndjsonFraming & JsonLinesNodeBinding = Object.assign(
+  <T = unknown>(options?: NdjsonOptions) => ndjsonFraming<T>(options),
+  bind<unknown, NdjsonOptions>(ndjsonFraming) as JsonLinesNodeBinding,
+);
 
 /**
- * The same entry points pre-bound to {@link newlineBytes}: raw byte records.
+ * The old name of the functions bound to {@link ndjson}.
+ *
+ * @deprecated Use `ndjson.connect(…)`, `ndjson.listen(…)` and so on: in a runtime entry each framing
+ * factory also carries that runtime's functions bound to it. `jsonLines` goes away in the next minor version.
+ */
+export const jsonLines: JsonLinesNodeBinding = ndjson;
+
+const boundBytes = bind(newlineBytesFraming);
+
+/**
+ * `newlineBytes`: the raw byte-record framing factory, which also carries this runtime's entry points
+ * pre-bound to it.
  *
  * @example
  * ```ts
- * import { byteLines } from "@framed/newline/node";
- * const stream = await byteLines.connect({ port: 9000 }, { delimiter: "\0" });
+ * import { newlineBytes } from "@framed/newline/node";
+ * const stream = await newlineBytes.connect({ port: 9000 }, { delimiter: "\0" });
  * ```
  */
-export const byteLines = bind(newlineBytes);
+export const newlineBytes: typeof newlineBytesFraming & typeof boundBytes = Object.assign(
+  (options?: LineOptions) => newlineBytesFraming(options),
+  boundBytes,
+);
+
+/**
+ * The old name of the functions bound to {@link newlineBytes}.
+ *
+ * @deprecated Use `newlineBytes.connect(…)` and so on, as with `ndjson`. `byteLines` goes away in the next
+ * minor version.
+ */
+export const byteLines: typeof boundBytes = newlineBytes;
 
 export * from "./index.ts";

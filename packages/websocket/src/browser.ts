@@ -19,7 +19,7 @@ export interface NativeWebSocketStream extends MessageStream<string | Uint8Array
   readonly bufferedAmount: number;
 }
 
-/** Options of {@link connect} and {@link fromWebSocket}. */
+/** Options of {@link connect} and {@link wrap}. */
 export interface BrowserWebSocketOptions extends StreamOptions {
   /** Subprotocols to offer. */
   protocols?: string | string[];
@@ -30,17 +30,15 @@ export interface BrowserWebSocketOptions extends StreamOptions {
 }
 
 /**
- * Wrap an existing native WebSocket (waits for it to open).
+ * Wrap an existing native WebSocket (waits for it to open): `wrap` takes the runtime's own connection object,
+ * as core's `wrap` takes a socket. (Core's `fromWebSocket` is something else: a byte pipe over a WebSocket.)
  *
  * @example
  * ```ts
- * const stream = await fromWebSocket(new WebSocket("wss://example.com/chat"));
+ * const stream = await wrap(new WebSocket("wss://example.com/chat"));
  * ```
  */
-export function fromWebSocket(
-  socket: WebSocket,
-  options: BrowserWebSocketOptions = {},
-): Promise<NativeWebSocketStream> {
+export function wrap(socket: WebSocket, options: BrowserWebSocketOptions = {}): Promise<NativeWebSocketStream> {
   const make = (): NativeWebSocketStream => {
     const transport = new NativeWebSocketTransport(socket, options.writableHighWaterMark ?? 1024 * 1024);
     const stream = new TransportStream(transport, "websocket", options);
@@ -62,6 +60,14 @@ export function fromWebSocket(
       ),
   }).then(make);
 }
+
+/**
+ * The old name of {@link wrap}.
+ *
+ * @deprecated Use `wrap(socket)`. In `@framed/core` and the framings, `fromWebSocket` means a byte pipe over a
+ * WebSocket; here it meant a message socket. `fromWebSocket` goes away in the next minor version.
+ */
+export const fromWebSocket: typeof wrap = wrap;
 
 /**
  * Open a WebSocket and wrap it.
@@ -86,7 +92,7 @@ export function connect(url: string | URL, options: BrowserWebSocketOptions = {}
       }),
     );
   }
-  return fromWebSocket(socket, options);
+  return wrap(socket, options);
 }
 
 export { NativeWebSocketTransport } from "./native/native-websocket-transport.ts";

@@ -6,7 +6,7 @@
  *   close codes as on Node and Deno) over Bun's own sockets (`Bun.listen`).
  * - `connect`: the same core as a client, on Bun's own sockets (`Bun.connect`); `attach` / `handleUpgrade` for
  *   `node:http` servers.
- * - `connectNative` / `fromWebSocket`: Bun's own client `WebSocket`, as in the browser entry.
+ * - `connectNative` / `wrap` (`fromWebSocket`, deprecated): Bun's own client `WebSocket`, as in the browser entry.
  */
 
 export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./adapter/websocket-stream.ts";
@@ -15,6 +15,7 @@ export {
   connect as connectNative,
   fromWebSocket,
   type NativeWebSocketStream,
+  wrap,
 } from "./browser.ts";
 export type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./bun/bun-api.ts";
 export { type BunConnectOptions, connect } from "./bun/client.ts";

@@ -5,7 +5,9 @@
  */
 import type { Framing, SharedEncoding, WriteSlab } from "@framed/core";
 import { resolveOptions, type WebSocketOptions } from "./protocol/options.ts";
-import { serverSharedEncoding, WebSocketProtocolSession, type WebSocketSession } from "./protocol/session.ts";
+import { serverSharedEncoding } from "./protocol/server-encoding.ts";
+import { WebSocketProtocolSession } from "./protocol/session.ts";
+import type { WebSocketSession } from "./protocol/session-types.ts";
 
 /** A WebSocket framing: `open()` returns a {@link WebSocketSession} (with `ping`, `pong` and `state`). */
 export interface WebSocketFraming extends Framing<string | Uint8Array> {
@@ -27,14 +29,14 @@ export interface WebSocketFraming extends Framing<string | Uint8Array> {
  *
  * @example
  * ```ts
- * const framing = websocketFraming({ maxMessageSize: 1 << 20, deflate: handshake.deflate });
+ * const framing = websocket({ maxMessageSize: 1 << 20, deflate: handshake.deflate });
  * const session = framing.open(sink, { role: "server" });
  * session.receive(bytesFromSocket);  // sink.message("hello"), sink.write(pong)…
  * session.send("hi");                // sink.write(frame)
  * session.close(1000, "bye");        // true: wait for the peer's close, then sink.end({ code, reason })
  * ```
  */
-export function websocketFraming(options: WebSocketOptions = {}): WebSocketFraming {
+export function websocket(options: WebSocketOptions = {}): WebSocketFraming {
   const resolved = resolveOptions(options);
   // Made with the first server session: client framings never need it.
   let shared: SharedEncoding<string | Uint8Array> | null | undefined;
@@ -48,6 +50,14 @@ export function websocketFraming(options: WebSocketOptions = {}): WebSocketFrami
     },
   };
 }
+
+/**
+ * The old name of {@link websocket}, the WebSocket framing factory.
+ *
+ * @deprecated Use `websocket()`: framing factories are named after the framing, as `lengthPrefix()`,
+ * `newline()` and `ndjson()` are. `websocketFraming` goes away in the next minor version.
+ */
+export const websocketFraming: (options?: WebSocketOptions) => WebSocketFraming = websocket;
 
 export {
   type CompressorFactory,
@@ -64,4 +74,4 @@ export {
   DEFAULT_MAX_FRAGMENTS,
   type WebSocketOptions,
 } from "./protocol/options.ts";
-export type { WebSocketSession, WebSocketState } from "./protocol/session.ts";
+export type { ControlFrameObserver, WebSocketSession, WebSocketState } from "./protocol/session-types.ts";

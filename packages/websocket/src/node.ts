@@ -19,3 +19,4 @@ export type {
   VerifyRefusal,
   VerifyResult,
 } from "./node/options.ts";
+export { type WebSocketWrapOptions, wrap } from "./node/wrap.ts";

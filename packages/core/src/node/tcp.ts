@@ -4,6 +4,7 @@
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import * as tls from "node:tls";
+import { type HostAddress, hostOf } from "../address.ts";
 import { FramedError } from "../errors.ts";
 import { FramedStream } from "../framed-stream.ts";
 import type { Framing, Role } from "../framing.ts";
@@ -12,7 +13,7 @@ import type { MessageStream, StreamOptions } from "../message-stream.ts";
 import { nodeStreamTransport } from "./stream-transport.ts";
 
 /** A TCP host and port, or a Unix socket path. `host` defaults to 127.0.0.1. */
-export type NodeAddress = { host?: string; port: number } | { path: string };
+export type NodeAddress = HostAddress | { path: string };
 
 /** Options for {@link wrap}. */
 export interface WrapOptions extends StreamOptions {
@@ -41,7 +42,7 @@ export function wrap<T>(socket: Duplex, framing: Framing<T>, options: WrapOption
 }
 
 function describeAddress(address: NodeAddress): string {
-  return "path" in address ? address.path : `${address.host ?? "127.0.0.1"}:${address.port}`;
+  return "path" in address ? address.path : `${hostOf(address)}:${address.port}`;
 }
 
 /** Options for {@link connect}. */
@@ -71,8 +72,7 @@ export function connect<T>(
   options: NodeConnectOptions = {},
 ): Promise<MessageStream<T>> {
   return new Promise((resolve, reject) => {
-    const target =
-      "path" in address ? { path: address.path } : { host: address.host ?? "127.0.0.1", port: address.port };
+    const target = "path" in address ? { path: address.path } : { host: hostOf(address), port: address.port };
     const secure = options.tls === true ? {} : options.tls;
     // tls.connect hands `allowHalfOpen` to its TLSSocket like net.connect does; @types/node leaves it out.
     const halfOpen = { allowHalfOpen: true } as tls.ConnectionOptions;
@@ -184,7 +184,7 @@ export function listen<T>(
       });
     };
     if ("path" in address) server.listen(address.path, ready);
-    else server.listen(address.port, address.host ?? "127.0.0.1", ready);
+    else server.listen(address.port, hostOf(address), ready);
   });
 }
 

@@ -1,6 +1,7 @@
 /**
- * `reconnecting(open)`: a MessageStream that outlives its connections. It opens one with `open`, and when
- * that one ends, waits (backoff) and opens another; sends made in between wait in a bounded outbox.
+ * The class behind `reconnecting(open)`: a MessageStream that outlives its connections. It opens one with
+ * `open`, and when that one ends, waits (backoff) and opens another; sends made in between wait in a
+ * bounded outbox.
  */
 import { FramedError } from "../errors.ts";
 import type { CloseInfo, CloseOptions, MessageStream } from "../message-stream.ts";
@@ -383,25 +384,4 @@ const ignore = (): void => {};
 function asFramedError(error: unknown, what: string): FramedError {
   if (error instanceof FramedError) return error;
   return new FramedError("INTERNAL_ERROR", `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-}
-
-/**
- * A MessageStream that reconnects: `open` is called for the first connection and again (after a backoff)
- * whenever one ends, unless `shouldReconnect` says no or `maxRetries` retries in a row failed (state
- * `stopped`; `reconnect()` starts again). Application code holds one stream for the whole session.
- *
- * @example
- * ```ts
- * import { reconnecting } from "@framed/core"; // also in @framed/core/node, /deno and /browser
- * import { connect } from "@framed/websocket/node";
- * const stream = reconnecting(async ({ attempt }) =>
- *   connect("wss://example.com/feed", { headers: { authorization: `Bearer ${await freshToken()}` } }),
- * );
- * stream.onStateChange((state) => console.log(state.type));
- * await stream.send("hello"); // "sent" or "queued"
- * for await (const message of stream) render(message); // goes on across reconnects
- * ```
- */
-export function reconnecting<T>(open: OpenConnection<T>, options: ReconnectOptions<T> = {}): ReconnectingStream<T> {
-  return new ReconnectingStream(open, options);
 }

@@ -7,7 +7,7 @@ import { FramedError, isFramedError, type StreamOptions, WriteSlab } from "@fram
 import { checkDeflateOptions, type DeflateParams } from "../deflate/params.ts";
 import { acceptUpgrade, type ServerHandshake, type UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { Sha1 } from "../handshake/sha1.ts";
-import { type WebSocketFraming, websocketFraming } from "../index.ts";
+import { type WebSocketFraming, websocket } from "../index.ts";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   framingOptions,
@@ -33,7 +33,7 @@ export interface UpgradeSettings {
 export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
   // Bad options fail here, at listen/attach time, not as a 500 on each upgrade.
   // One write slab for every connection of this server, whatever deflate each agreed.
-  const framing = websocketFraming({ ...framingOptions(options), slab: new WriteSlab() });
+  const framing = websocket({ ...framingOptions(options), slab: new WriteSlab() });
   if (typeof options.deflate === "object") checkDeflateOptions(options.deflate, "server");
   return {
     options,
@@ -47,7 +47,7 @@ export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
 /** The framing for a connection that agreed `deflate` (null: none, the server's shared framing). */
 export function framingFor(settings: UpgradeSettings, deflate: DeflateParams | null): WebSocketFraming {
   if (!deflate) return settings.framing;
-  return websocketFraming({ ...framingOptions(settings.options), deflate, slab: settings.framing.slab });
+  return websocket({ ...framingOptions(settings.options), deflate, slab: settings.framing.slab });
 }
 
 /** True when `url`'s path (query ignored) is `path`. */

@@ -8,7 +8,7 @@ import type { DeflateParams } from "../deflate/params.ts";
 import type { UpgradeResponse } from "../handshake/client-handshake.ts";
 import { parseRequestHead } from "../handshake/http-head.ts";
 import { type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
-import type { ControlFrameObserver, WebSocketSession } from "../protocol/session.ts";
+import type { ControlFrameObserver, WebSocketSession } from "../protocol/session-types.ts";
 import { PingTracker } from "./ping-tracker.ts";
 
 /** A WebSocket message: text as a string, binary as bytes. */

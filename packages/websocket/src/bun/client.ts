@@ -3,7 +3,7 @@
  * (TLS for `wss:`), sends the upgrade request, checks the 101 with the sans-I/O handshake, and puts core's Bun
  * transport under a WebSocket stream. The same flow, options and errors as the Node and Deno `connect`.
  */
-import { FramedError } from "@framed/core";
+import { type ConnectTlsOptions, FramedError } from "@framed/core";
 import { type BunSocket, type BunSocketData, BunSocketTransport } from "@framed/core/bun";
 import { startKeepAliveClock } from "../adapter/keep-alive.ts";
 import {
@@ -18,13 +18,20 @@ import { parseTarget, requestHeaders } from "../adapter/target.ts";
 import { type WebSocketMessageStream, WebSocketStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
-import { websocketFraming } from "../index.ts";
+import { websocket } from "../index.ts";
 import { nodeSha1 } from "../node/upgrade.ts";
 import { bunRuntime } from "./bun-api.ts";
 
 /** Options of the Bun `connect`. */
 export interface BunConnectOptions extends ClientOptions {
-  /** PEM certificates to trust for `wss:` besides the system's (a self-signed server's). */
+  /** TLS for `wss:`, as core's `connect` takes it: `ca` adds PEM certificates to trust (a self-signed server's). */
+  tls?: Pick<ConnectTlsOptions, "ca">;
+  /**
+   * PEM certificates to trust for `wss:` besides the system's.
+   *
+   * @deprecated Use `tls: { ca }`, the one TLS option across packages and runtimes. The top-level `ca` goes
+   * away in the next minor version.
+   */
   ca?: string | string[];
 }
 
@@ -49,7 +56,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
   const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
   const keepAlive = keepAliveSettings(options.keepAlive);
   const framing = framingOptions(options);
-  websocketFraming(framing); // bad framing options fail before connecting
+  websocket(framing); // bad framing options fail before connecting
   const handshake = createClientHandshake({
     host: target.host,
     path: target.path,
@@ -106,7 +113,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
       const stream = new WebSocketStream(
         {
           transport,
-          framing: websocketFraming({ ...framing, deflate: result.deflate }),
+          framing: websocket({ ...framing, deflate: result.deflate }),
           role: "client",
           options: streamOptions(options),
           head: head.rest,
@@ -131,9 +138,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
         port: target.port,
         allowHalfOpen: true,
         data: {},
-        ...(target.secure
-          ? { tls: { serverName: target.hostname, ...(options.ca === undefined ? {} : { ca: options.ca }) } }
-          : {}),
+        ...(target.secure ? { tls: { serverName: target.hostname, ...trusting(options.tls?.ca ?? options.ca) } } : {}),
         socket: {
           // Over TLS the request waits for the handshake, so a refused certificate is CONNECT_FAILED.
           open: (opened) => (target.secure ? undefined : sendRequest(opened)),
@@ -185,4 +190,8 @@ function connectFailed(where: string, error: Error): FramedError {
   return new FramedError("CONNECT_FAILED", `WebSocket connection to ${where} failed: ${error.message}`, {
     cause: error,
   });
+}
+
+function trusting(ca: string | string[] | undefined): { ca?: string | string[] } {
+  return ca === undefined ? {} : { ca };
 }

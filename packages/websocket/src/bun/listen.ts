@@ -3,8 +3,16 @@
  * with the sans-I/O head reader and answered (101 or a refusal), then the socket becomes core's Bun transport
  * under a WebSocket stream. The same flow, options and close codes as the Node and Deno `listen`.
  */
-import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import { type BunSocket, type BunSocketData, BunSocketTransport } from "@framed/core/bun";
+import {
+  FramedError,
+  type HostAddress,
+  hostOf,
+  type Listener,
+  type ListenTlsOptions,
+  type StreamHandler,
+  StreamRegistry,
+} from "@framed/core";
+import { type BunSocket, type BunSocketData, type BunSocketListener, BunSocketTransport } from "@framed/core/bun";
 import { startKeepAliveClock } from "../adapter/keep-alive.ts";
 import type { ServerOptions } from "../adapter/options.ts";
 import {
@@ -39,11 +47,13 @@ export interface BunWebSocketListener extends Listener<string | Uint8Array> {
   readonly streams: ReadonlySet<ServerWebSocketStream>;
   /** `ws://host:port/`, or `wss://` with `tls`. */
   readonly url: string;
+  /** The `Bun.listen` socket listener (as Node's listener has its `net.Server`). */
+  readonly server: BunSocketListener;
 }
 
 /** Options of the Bun {@link listen}: the server options, and `tls` (PEM) to serve `wss:`. */
 export interface BunListenOptions extends ServerOptions {
-  tls?: { cert: string; key: string };
+  tls?: ListenTlsOptions;
 }
 
 /**
@@ -61,12 +71,12 @@ export interface BunListenOptions extends ServerOptions {
  * ```
  */
 export async function listen(
-  address: { host?: string; port: number },
+  address: HostAddress,
   onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, UpgradeSocket>,
   options: BunListenOptions = {},
 ): Promise<BunWebSocketListener> {
   const settings = upgradeSettings(options);
-  const host = address.host ?? "127.0.0.1";
+  const host = hostOf(address);
   const registry = new StreamRegistry<string | Uint8Array>(options);
   const handshaking = new Set<BunHandshake>();
   const accept = (stream: ServerWebSocketStream, socket: UpgradeSocket) => registry.accept(stream, onStream, socket);
@@ -116,6 +126,7 @@ export async function listen(
     );
   }
   return {
+    server,
     address: { host: server.hostname, port: server.port },
     url: `${options.tls === undefined ? "ws" : "wss"}://${host.includes(":") ? `[${host}]` : host}:${server.port}/`,
     // Only ServerWebSocketStreams are ever accepted into this registry.

@@ -5,6 +5,8 @@
  */
 import {
   DEFAULT_MAX_MESSAGE_SIZE,
+  type HostAddress,
+  hostOf,
   type Listener,
   type ListenOptions,
   type MessageStream,
@@ -97,12 +99,12 @@ export interface BunServeListener extends Listener<string | Uint8Array> {
  * ```
  */
 export async function serve(
-  address: { hostname?: string; port: number },
+  address: HostAddress,
   onStream: StreamHandler<string | Uint8Array, BunWebSocketStream, Request>,
   options: BunWebSocketOptions & ListenOptions & { tls?: { cert: string; key: string } } = {},
 ): Promise<BunServeListener> {
   const registry = new StreamRegistry<string | Uint8Array>(options);
-  const hostname = address.hostname ?? "127.0.0.1";
+  const hostname = hostOf(address);
   const server = bunRuntime().serve<BunWebSocketData & { request: Request }>({
     hostname,
     port: address.port,

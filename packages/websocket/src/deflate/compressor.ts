@@ -45,7 +45,7 @@ export interface MessageInflater {
  * @example
  * ```ts
  * import zlib from "node:zlib";
- * const framing = websocketFraming({ deflate: params, compressor: createZlibCompressor(zlib, { level: 1 }) });
+ * const framing = websocket({ deflate: params, compressor: createZlibCompressor(zlib, { level: 1 }) });
  * ```
  */
 export interface CompressorFactory {

@@ -1,5 +1,5 @@
 /**
- * The compressor used when `websocketFraming` is given deflate parameters but no `compressor`: node:zlib
+ * The compressor used when `websocket()` is given deflate parameters but no `compressor`: node:zlib
  * where the runtime has it (Node ≥ 20.16 and Deno expose `process.getBuiltinModule`), none elsewhere.
  *
  * Found at run time instead of imported so the runtime-neutral entry stays free of `node:` imports and

@@ -3,7 +3,7 @@
  * (`Deno.connect`) or TLS (`Deno.connectTls`), sends the upgrade request, checks the 101 with the sans-I/O
  * handshake, and wraps the connection as a WebSocket stream. The same flow as the Node `connect`.
  */
-import { FramedError } from "@framed/core";
+import { FramedError, trustedCertificates } from "@framed/core";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   framingOptions,
@@ -16,7 +16,7 @@ import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
 import { sha1 } from "../handshake/sha1.ts";
-import { websocketFraming } from "../index.ts";
+import { websocket } from "../index.ts";
 import { closeQuietly, readHead, writeAll } from "./conn-io.ts";
 import { connStream } from "./conn-stream.ts";
 import { type DenoConn, denoRuntime } from "./deno-api.ts";
@@ -41,7 +41,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
   const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
   const keepAlive = keepAliveSettings(options.keepAlive);
   const framing = framingOptions(options);
-  websocketFraming(framing); // bad framing options fail before connecting
+  websocket(framing); // bad framing options fail before connecting
   const handshake = createClientHandshake({
     host: target.host,
     path: target.path,
@@ -101,7 +101,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
     clearTimeout(timer);
     const watched = keepAlive ? new WatchedConn(conn) : undefined;
     const setup = {
-      framing: websocketFraming({ ...framing, deflate: result.deflate }),
+      framing: websocket({ ...framing, deflate: result.deflate }),
       role: "client",
       options: streamOptions(options),
       head: rest,
@@ -126,7 +126,7 @@ async function open(target: Target, options: ConnectOptions): Promise<DenoConn> 
       hostname: target.hostname,
       port: target.port,
       alpnProtocols: ["http/1.1"],
-      ...(options.caCerts ? { caCerts: options.caCerts } : {}),
+      ...trusting(trustedCertificates({ ca: options.tls?.ca, caCerts: options.caCerts })),
     });
     try {
       // Deno shakes hands lazily; doing it here makes a bad certificate CONNECT_FAILED, as on Node.
@@ -143,4 +143,8 @@ async function open(target: Target, options: ConnectOptions): Promise<DenoConn> 
       { cause: error },
     );
   }
+}
+
+function trusting(caCerts: string[] | undefined): { caCerts?: string[] } {
+  return caCerts === undefined ? {} : { caCerts };
 }

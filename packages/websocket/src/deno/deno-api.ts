@@ -31,7 +31,13 @@ export interface DenoRuntime {
   serve(
     options: { hostname?: string; port: number; onListen?: () => void },
     handler: (request: Request) => Response,
-  ): { addr: { hostname: string; port: number }; shutdown(): Promise<void> };
+  ): DenoHttpServer;
+}
+
+/** The part of `Deno.HttpServer` (what `Deno.serve` returns) this package uses. */
+export interface DenoHttpServer {
+  readonly addr: { hostname: string; port: number };
+  shutdown(): Promise<void>;
 }
 
 /** The Deno namespace, or a clear error when this code runs elsewhere. */

@@ -3,7 +3,7 @@
  * sans-I/O head reader, answers it (101 or a refusal), and hands each stream to the handler. The same
  * flow as the Node `listen`, with a `Deno.Conn` instead of a `net.Socket`.
  */
-import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
+import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
 import {
   decideUpgrade,
   framingFor,
@@ -22,18 +22,24 @@ import { type DenoConn, type DenoListener, denoRuntime } from "./deno-api.ts";
 import { WatchedConn } from "./keep-alive.ts";
 import type { ListenServerOptions } from "./options.ts";
 
-/** Where to listen: `hostname` defaults to 127.0.0.1, `port` 0 picks a free port. */
-export interface ListenAddress {
-  hostname?: string;
-  port: number;
-}
+/**
+ * Where to listen: `{ host, port }` as on every runtime (`host` defaults to 127.0.0.1, `port` 0 picks a free
+ * port; `hostname` is a deprecated alias of `host`).
+ */
+export type ListenAddress = HostAddress;
 
 /** A listening WebSocket server. */
 export interface WebSocketListener extends Listener<string | Uint8Array> {
   readonly streams: ReadonlySet<ServerWebSocketStream>;
   /** `ws://host:port/` (`wss://` with `tls`; IPv6 hosts in brackets). */
   readonly url: string;
-  /** The underlying `Deno.Listener`. */
+  /** The underlying `Deno.Listener` (as Node's listener has its `net.Server`). */
+  readonly server: DenoListener;
+  /**
+   * The same as `server`.
+   *
+   * @deprecated Use `server`, the one name across runtimes. `listener` goes away in the next minor version.
+   */
   readonly listener: DenoListener;
 }
 
@@ -63,7 +69,7 @@ export async function listen(
   options: ListenServerOptions = {},
 ): Promise<WebSocketListener> {
   const settings = upgradeSettings(options);
-  const hostname = address.hostname ?? "127.0.0.1";
+  const hostname = hostOf(address);
   const secure = options.tls;
   let listener: DenoListener;
   try {
@@ -110,6 +116,7 @@ export async function listen(
   const bound = listener.addr;
   const urlHost = bound.hostname.includes(":") ? `[${bound.hostname}]` : bound.hostname;
   return {
+    server: listener,
     listener,
     address: { host: bound.hostname, port: bound.port },
     url: `${secure === undefined ? "ws" : "wss"}://${urlHost}:${bound.port}/`,

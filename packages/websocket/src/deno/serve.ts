@@ -3,9 +3,17 @@
  * WebSocket as a `MessageStream`, and `serve` runs a whole `Deno.serve` server of them. Deno frames
  * these itself; `listen` (raw `Deno.listen`) uses our own protocol core instead.
  */
-import { FramedError, type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "@framed/core";
-import { type BrowserWebSocketOptions, fromWebSocket, type NativeWebSocketStream } from "../browser.ts";
-import { denoRuntime } from "./deno-api.ts";
+import {
+  FramedError,
+  type HostAddress,
+  hostOf,
+  type Listener,
+  type ListenOptions,
+  type StreamHandler,
+  StreamRegistry,
+} from "@framed/core";
+import { type BrowserWebSocketOptions, type NativeWebSocketStream, wrap } from "../browser.ts";
+import { type DenoHttpServer, denoRuntime } from "./deno-api.ts";
 
 /** Options of {@link upgrade}. */
 export interface UpgradeOptions extends BrowserWebSocketOptions {
@@ -41,12 +49,14 @@ export function upgrade(
       cause: error,
     });
   }
-  return { response: upgraded.response, stream: fromWebSocket(upgraded.socket, options) };
+  return { response: upgraded.response, stream: wrap(upgraded.socket, options) };
 }
 
 /** A WebSocket server on `Deno.serve`. */
 export interface ServeListener extends Listener<string | Uint8Array> {
   readonly url: string;
+  /** The `Deno.serve` server underneath (as Node's listener has its `net.Server`). */
+  readonly server: DenoHttpServer;
 }
 
 /**
@@ -62,12 +72,12 @@ export interface ServeListener extends Listener<string | Uint8Array> {
  * ```
  */
 export async function serve(
-  address: { hostname?: string; port: number },
+  address: HostAddress,
   onStream: StreamHandler<string | Uint8Array, NativeWebSocketStream, Request>,
   options: UpgradeOptions & ListenOptions = {},
 ): Promise<ServeListener> {
   const registry = new StreamRegistry<string | Uint8Array>(options);
-  const hostname = address.hostname ?? "127.0.0.1";
+  const hostname = hostOf(address);
   const server = denoRuntime().serve({ hostname, port: address.port, onListen: () => {} }, (request) => {
     let upgraded: ReturnType<typeof upgrade>;
     try {
@@ -83,6 +93,7 @@ export async function serve(
   });
   const port = server.addr.port;
   return {
+    server,
     address: { host: hostname, port },
     url: `ws://${hostname}:${port}/`,
     streams: registry.streams,

@@ -9,7 +9,7 @@ import { parseTarget, requestHeaders, type Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
 import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
-import { websocketFraming } from "../index.ts";
+import { websocket } from "../index.ts";
 import { connectHttp2 } from "./http2-client.ts";
 import { startKeepAlive } from "./keep-alive.ts";
 import {
@@ -58,7 +58,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     target = parseTarget(url);
     timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
     keepAlive = keepAliveSettings(options.keepAlive);
-    websocketFraming(framingOptions(options)); // bad framing options fail before connecting
+    websocket(framingOptions(options)); // bad framing options fail before connecting
     handshake = createClientHandshake({
       host: target.host,
       path: target.path,
@@ -141,7 +141,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       }
       cleanup();
       // Still inside this 'data' event: the stream adds its listener before the socket emits anything else.
-      const framing = websocketFraming({ ...framingOptions(options), deflate: result.deflate });
+      const framing = websocket({ ...framingOptions(options), deflate: result.deflate });
       const stream = socketStream(
         socket,
         { framing, role: "client", options: streamOptions(options), head: rest },

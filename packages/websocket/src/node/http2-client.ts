@@ -11,7 +11,7 @@ import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { createConnectRequest, validateConnectResponse } from "../handshake/extended-connect.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
 import type { HeaderInit } from "../handshake/http-response.ts";
-import { websocketFraming } from "../index.ts";
+import { websocket } from "../index.ts";
 import { Http2SessionPool, type PooledSession, trackStream } from "./http2-session-pool.ts";
 import { startKeepAlive } from "./keep-alive.ts";
 import {
@@ -38,7 +38,7 @@ export async function connectHttp2(
   if (options.http2Fallback !== undefined && options.http2Fallback !== "http1" && options.http2Fallback !== "fail") {
     throw new TypeError(`http2Fallback must be "http1" or "fail", got ${String(options.http2Fallback)}`);
   }
-  websocketFraming(framingOptions(options)); // bad framing options fail before connecting
+  websocket(framingOptions(options)); // bad framing options fail before connecting
   const request = createConnectRequest({
     authority: target.host,
     path: target.path,
@@ -84,7 +84,7 @@ export async function connectHttp2(
           cause: error,
         });
   }
-  const framing = websocketFraming({ ...framingOptions(options), deflate: result.deflate });
+  const framing = websocket({ ...framingOptions(options), deflate: result.deflate });
   const ws = socketStream(stream, { framing, role: "client", options: streamOptions(options) }, result);
   if (keepAlive) startKeepAlive(stream, () => ws.ping(), keepAlive);
   if (!shared) ws.closed.then(() => pool.close());

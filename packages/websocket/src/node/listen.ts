@@ -4,17 +4,18 @@
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { FramedError, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
+import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
 import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import type { ListenServerOptions } from "./options.ts";
 import { beginUpgrade, type UpgradeServer } from "./pending-upgrade.ts";
 import { upgradeSettings } from "./upgrade.ts";
 
-/** Where to listen: `host` defaults to 127.0.0.1, `port` 0 picks a free port. */
-export interface ListenAddress {
-  host?: string;
-  port: number;
-}
+/**
+ * Where to listen: `{ host, port }` (`host` defaults to 127.0.0.1, `port` 0 picks a free port; `hostname` is a
+ * deprecated alias of `host`), or `{ path }` for a Unix domain socket (a named pipe on Windows), as core's
+ * Node `listen` takes.
+ */
+export type ListenAddress = HostAddress | { path: string };
 
 /** A listening WebSocket server. */
 export interface WebSocketListener extends Listener<string | Uint8Array> {
@@ -77,21 +78,28 @@ export function listen(
     });
   }
   return new Promise((resolve, reject) => {
-    const host = address.host ?? "127.0.0.1";
+    const where = "path" in address ? address.path : `${hostOf(address)}:${address.port}`;
     server.once("error", (error) =>
       reject(
-        new FramedError("CONNECT_FAILED", `could not listen on ${host}:${address.port}: ${error.message}`, {
+        new FramedError("CONNECT_FAILED", `could not listen on ${where}: ${error.message}`, {
           cause: error,
         }),
       ),
     );
-    server.listen(address.port, host, () => {
-      const bound = server.address() as net.AddressInfo;
-      const urlHost = bound.family === "IPv6" || bound.address.includes(":") ? `[${bound.address}]` : bound.address;
+    const ready = () => {
+      const bound = server.address();
+      const scheme = secure === undefined ? "ws" : "wss";
+      // A Unix socket has no host or port: its URL is the ws+unix form the `ws` client understands.
+      const onPath = typeof bound === "string" || bound === null;
+      const urlHost = onPath
+        ? ""
+        : bound.family === "IPv6" || bound.address.includes(":")
+          ? `[${bound.address}]`
+          : bound.address;
       resolve({
         server,
-        address: { host: bound.address, port: bound.port },
-        url: `${secure === undefined ? "ws" : "wss"}://${urlHost}:${bound.port}/`,
+        address: onPath ? { host: String(bound), port: 0 } : { host: bound.address, port: bound.port },
+        url: onPath ? `${scheme}+unix://${String(bound)}:/` : `${scheme}://${urlHost}:${bound.port}/`,
         // Only ServerWebSocketStreams are ever accepted into this registry.
         streams: registry.streams as unknown as ReadonlySet<ServerWebSocketStream>,
         close: async (closeOptions) => {
@@ -102,6 +110,8 @@ export function listen(
           await stopped;
         },
       });
-    });
+    };
+    if ("path" in address) server.listen(address.path, ready);
+    else server.listen(address.port, hostOf(address), ready);
   });
 }

@@ -3,6 +3,7 @@
  * table that turns an error into the code we close with.
  */
 import { FramedError, type FramedErrorCode } from "@framed/core";
+import { decodeUtf8 } from "./utf8.ts";
 
 /** Close codes with a meaning in RFC 6455 §7.4.1 (and the IANA registry). */
 export const CloseCode = {
@@ -107,4 +108,37 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   let end = maxBytes;
   while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
   return new TextDecoder().decode(bytes.subarray(0, end));
+}
+
+/**
+ * The code and reason of a received close frame's payload (1005, "" when it has none), or the protocol error
+ * to fail with: a code that is never sent on the wire, or a reason that is not UTF-8.
+ */
+export function decodeClosePayload(payload: Uint8Array): { code: number; reason: string } | FramedError {
+  if (payload.length < 2) return { code: CloseCode.NO_STATUS, reason: "" };
+  const code = (payload[0] << 8) | payload[1];
+  if (!isSendableCloseCode(code))
+    return protocolError("PROTOCOL_ERROR", `the peer closed with code ${code}, which is not allowed on the wire`);
+  const reason = decodeUtf8(payload.subarray(2));
+  if (reason === null) return protocolError("INVALID_UTF8", "the peer's close reason is not valid UTF-8");
+  return { code, reason };
+}
+
+/**
+ * The protocol error for a data frame out of order (RFC 6455 §5.4), or null: a continuation with no
+ * fragmented message to continue or with RSV1 set, or a new message before the fragmented one ended.
+ */
+export function dataFrameOrderError(continuation: boolean, rsv1: boolean, inMessage: boolean): FramedError | null {
+  if (!continuation)
+    return inMessage
+      ? protocolError("PROTOCOL_ERROR", "a new data frame arrived before the fragmented message ended")
+      : null;
+  if (!inMessage)
+    return protocolError("PROTOCOL_ERROR", "a continuation frame arrived with no fragmented message to continue");
+  if (rsv1)
+    return protocolError(
+      "PROTOCOL_ERROR",
+      "RSV1 is set on a continuation frame; only a compressed message's first frame has it",
+    );
+  return null;
 }

@@ -107,3 +107,16 @@ export function writeFrameHeader(
 export function isControlOpcode(opcode: number): boolean {
   return (opcode & 0x8) !== 0;
 }
+
+const controlEncoder = new TextEncoder();
+const EMPTY_PAYLOAD = new Uint8Array(0);
+
+/** A ping or pong payload as bytes; throws a RangeError naming `kind` when it is over 125 bytes. */
+export function controlPayload(payload: Uint8Array | string | undefined, kind: string): Uint8Array {
+  if (payload === undefined) return EMPTY_PAYLOAD;
+  const bytes = typeof payload === "string" ? controlEncoder.encode(payload) : payload;
+  if (bytes.length > MAX_CONTROL_PAYLOAD) {
+    throw new RangeError(`a ${kind} payload is at most ${MAX_CONTROL_PAYLOAD} bytes, got ${bytes.length}`);
+  }
+  return bytes;
+}

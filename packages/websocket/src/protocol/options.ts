@@ -1,12 +1,12 @@
 /**
- * The options of `websocketFraming`, their defaults, and the one place they are checked.
+ * The options of `websocket()`, their defaults, and the one place they are checked.
  */
 import { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE, WriteSlab } from "@framed/core";
 import type { CompressorFactory } from "../deflate/compressor.ts";
 import { defaultCompressor } from "../deflate/default-compressor.ts";
 import type { DeflateParams } from "../deflate/params.ts";
 
-/** Options of {@link websocketFraming}. */
+/** Options of {@link websocket}. */
 export interface WebSocketOptions {
   /**
    * Largest message accepted, in bytes, after reassembly and inflation. A frame header (or the running total
@@ -45,7 +45,7 @@ export interface WebSocketOptions {
    *
    * @example
    * ```ts
-   * websocketFraming({ onControlFrame: (kind, payload) => console.log(kind, payload.length) });
+   * websocket({ onControlFrame: (kind, payload) => console.log(kind, payload.length) });
    * ```
    */
   onControlFrame?: (kind: "ping" | "pong", payload: Uint8Array) => void;

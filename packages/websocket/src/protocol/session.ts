@@ -12,74 +12,31 @@
 import {
   encodeUtf8,
   FramedError,
-  type FramingSession,
   type Role,
   type SessionEnd,
   type SessionSink,
   type SharedEncoding,
-  sessionEncoding,
 } from "@framed/core";
-import { defaultCompressor } from "../deflate/default-compressor.ts";
 import {
   CloseCode,
   checkCloseArguments,
   closeCodeFor,
+  dataFrameOrderError,
+  decodeClosePayload,
   encodeClosePayload,
-  isSendableCloseCode,
   MAX_CLOSE_REASON_BYTES,
   protocolError,
   truncateUtf8,
 } from "./close-codes.ts";
-import { MAX_CONTROL_PAYLOAD, Opcode } from "./frame-header.ts";
+import { controlPayload, Opcode } from "./frame-header.ts";
 import { type FrameHandler, FrameReader } from "./frame-reader.ts";
 import { FrameWriter } from "./frame-writer.ts";
 import { maskInPlace, unmaskedCopy, unmaskInto, unmaskTransient } from "./mask.ts";
 import { MessageBuffer } from "./message-buffer.ts";
 import { MessageCompression } from "./message-compression.ts";
 import type { ResolvedOptions } from "./options.ts";
+import type { ControlFrameObserver, WebSocketSession, WebSocketState } from "./session-types.ts";
 import { decodeUtf8, decodeValidatedUtf8, Utf8Validator } from "./utf8.ts";
-
-/** Where a session is in the close handshake. */
-export type WebSocketState = "open" | "closing" | "closed";
-
-/** Told about control frames from the peer (see {@link WebSocketSession.observeControlFrames}). */
-export interface ControlFrameObserver {
-  /** The peer pinged (the pong is already written, while the session is open). `payload` is a copy. */
-  peerPing(payload: Uint8Array): void;
-  /** The peer sent a pong, solicited or not. `payload` is a copy. */
-  peerPong(payload: Uint8Array): void;
-}
-
-/** A WebSocket framing session: the core contract plus pings and the close-handshake state. */
-export interface WebSocketSession extends FramingSession<string | Uint8Array> {
-  /**
-   * Like `send`; `compress: false` sends this message uncompressed even where permessage-deflate was agreed
-   * (already-compressed data, or latency-sensitive messages).
-   */
-  send(message: string | Uint8Array, compress?: boolean): void;
-  /** The connection is gone: forget a close frame still owed (nothing can be written) and release deflate state. */
-  abandonOutput(): void;
-  /** Watch the peer's pings and pongs (one observer; `undefined` stops). */
-  observeControlFrames(observer: ControlFrameObserver | undefined): void;
-  /** Send a ping (payload ≤ 125 bytes). Throws `FramedError` `CLOSED` once a close frame was sent. */
-  ping(payload?: Uint8Array | string): void;
-  /** Send an unsolicited pong (a one-way heartbeat). Throws like {@link ping}. */
-  pong(payload?: Uint8Array | string): void;
-  /** `open`; `closing` after our close frame, awaiting the peer's; `closed` after the session ended. */
-  readonly state: WebSocketState;
-}
-
-const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
-
-function controlPayload(payload: Uint8Array | string | undefined, kind: string): Uint8Array {
-  if (payload === undefined) return EMPTY;
-  const bytes = typeof payload === "string" ? encoder.encode(payload) : payload;
-  if (bytes.length > MAX_CONTROL_PAYLOAD) {
-    throw new RangeError(`a ${kind} payload is at most ${MAX_CONTROL_PAYLOAD} bytes, got ${bytes.length}`);
-  }
-  return bytes;
-}
 
 export class WebSocketProtocolSession implements WebSocketSession, FrameHandler {
   private readonly reader: FrameReader;
@@ -116,7 +73,7 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     private readonly sink: SessionSink<string | Uint8Array>,
     role: Role,
     private readonly options: ResolvedOptions,
-    /** This connection's encode-once encoder (see {@link serverSharedEncoding}); undefined: none. */
+    /** This connection's encode-once encoder (see `serverSharedEncoding` in server-encoding.ts); undefined: none. */
     readonly sharedEncoding?: SharedEncoding<string | Uint8Array>,
   ) {
     const { deflate, compressor } = options;
@@ -158,27 +115,12 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   }
 
   dataFrameStart(opcode: number, fin: boolean, rsv1: boolean, length: number): void {
-    if (opcode === Opcode.CONTINUATION) {
-      if (this.messageOpcode === 0) {
-        this.fail(
-          protocolError("PROTOCOL_ERROR", "a continuation frame arrived with no fragmented message to continue"),
-        );
-        return;
-      }
-      if (rsv1) {
-        this.fail(
-          protocolError(
-            "PROTOCOL_ERROR",
-            "RSV1 is set on a continuation frame; only a compressed message's first frame has it",
-          ),
-        );
-        return;
-      }
-    } else {
-      if (this.messageOpcode !== 0) {
-        this.fail(protocolError("PROTOCOL_ERROR", "a new data frame arrived before the fragmented message ended"));
-        return;
-      }
+    const outOfOrder = dataFrameOrderError(opcode === Opcode.CONTINUATION, rsv1, this.messageOpcode !== 0);
+    if (outOfOrder !== null) {
+      this.fail(outOfOrder);
+      return;
+    }
+    if (opcode !== Opcode.CONTINUATION) {
       this.messageOpcode = opcode;
       this.messageCompressed = rsv1;
       this.fragments = 0;
@@ -411,23 +353,12 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
   }
 
   private peerClosed(payload: Uint8Array): void {
-    let code: number = CloseCode.NO_STATUS;
-    let reason = "";
-    if (payload.length >= 2) {
-      code = (payload[0] << 8) | payload[1];
-      if (!isSendableCloseCode(code)) {
-        this.fail(
-          protocolError("PROTOCOL_ERROR", `the peer closed with code ${code}, which is not allowed on the wire`),
-        );
-        return;
-      }
-      const text = decodeUtf8(payload.subarray(2));
-      if (text === null) {
-        this.fail(protocolError("INVALID_UTF8", "the peer's close reason is not valid UTF-8"));
-        return;
-      }
-      reason = text;
+    const decoded = decodeClosePayload(payload);
+    if (decoded instanceof FramedError) {
+      this.fail(decoded);
+      return;
     }
+    const { code, reason } = decoded;
     if (this.currentState === "open") {
       // Echo the code (RFC 6455 §5.5.1); a close without one is answered with 1000, since 1005 is never sent.
       // The reason is empty unless the user chose to echo it (`echoCloseReason`); it was checked as UTF-8 above.
@@ -461,21 +392,4 @@ export class WebSocketProtocolSession implements WebSocketSession, FrameHandler 
     if (this.owedClose === null) this.compression?.dispose();
     this.sink.end(outcome);
   }
-}
-
-/**
- * The encode-once encoder of a framing's server sessions, or undefined. A server's frames are the same bytes for
- * every connection (no mask), and so are compressed ones when every message starts from an empty window
- * (`server_no_context_takeover`) with the shared default compressor. Context takeover makes each connection's
- * bytes its own (and a client masks every frame): none then, and a fan-out sends through `send`. One per framing,
- * so connections of one listener share it.
- */
-export function serverSharedEncoding(options: ResolvedOptions): SharedEncoding<string | Uint8Array> | undefined {
-  const { deflate, compressor, compressionThreshold } = options;
-  let key = "websocket:server";
-  if (deflate !== null) {
-    if (!deflate.serverNoContextTakeover || compressor === null || compressor !== defaultCompressor()) return undefined;
-    key += `:deflate:${deflate.serverMaxWindowBits}:${compressionThreshold}`;
-  }
-  return sessionEncoding(key, (sink) => new WebSocketProtocolSession(sink, "server", options));
 }
