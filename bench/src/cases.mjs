@@ -44,7 +44,9 @@ export const ceilingTwin = {
 
 /**
  * One group per framing. `package`/`entry` name our build output (checked before starting the server);
- * targets apply to the server named by `targetServer`, at one connection, as the issues state them.
+ * targets apply to the server named by `targetServer`, at one connection, as the issues state them, unless a
+ * target names its own `ours` and `conns` (issue 23's, on Bun). A server with `comparedWith` is compared with
+ * the ceiling and exactly those servers; a peer with `peerOf` is a peer of that runtime's servers only.
  */
 export const groups = [
   {
@@ -83,6 +85,7 @@ export const groups = [
         package: "@framed/length-prefix",
         entry: "./bun",
         ...bunServer("framed-length-prefix.bun.ts", "varint"),
+        comparedWith: ["framed-length-prefix-node"],
       },
       {
         id: "framed-length-prefix-bun-nodenet",
@@ -92,6 +95,7 @@ export const groups = [
         package: "@framed/length-prefix",
         entry: "./node",
         ...bunServer("framed-length-prefix-nodenet.bun.ts", "varint"),
+        comparedWith: ["framed-length-prefix-node", "framed-length-prefix-bun"],
       },
       { id: "it-length-prefixed", name: "it-length-prefixed", role: "peer", ...nodeServer("it-length-prefixed.mjs") },
       {
@@ -144,6 +148,7 @@ export const groups = [
         package: "@framed/newline",
         entry: "./bun",
         ...bunServer("framed-newline.bun.ts"),
+        comparedWith: ["framed-newline-node"],
       },
       { id: "split2", name: "split2", role: "peer", ...nodeServer("split2.mjs") },
       { id: "readline", name: "readline", role: "peer", ...nodeServer("readline.mjs") },
@@ -197,6 +202,7 @@ export const groups = [
         entry: "./bun",
         handshake: true,
         ...bunServer("framed-websocket.bun.ts"),
+        comparedWith: ["framed-websocket-node", "bun-websocket"],
       },
       {
         id: "framed-websocket-bun-nodenet",
@@ -207,6 +213,7 @@ export const groups = [
         entry: "./node",
         handshake: true,
         ...bunServer("framed-websocket-nodenet.bun.ts"),
+        comparedWith: ["framed-websocket-node", "framed-websocket-bun"],
       },
       {
         id: "framed-websocket-bun-native",
@@ -216,11 +223,14 @@ export const groups = [
         entry: "./bun",
         handshake: true,
         ...bunServer("framed-websocket-native.bun.ts"),
+        comparedWith: ["bun-websocket", "framed-websocket-node"],
       },
       {
         id: "bun-websocket",
         name: "Bun.serve WebSocket (bare)",
         role: "peer",
+        // The peer of our Bun servers only (a Node server is measured against ws).
+        peerOf: "bun",
         handshake: true,
         ...bunServer("bun-websocket.bun.ts"),
       },
@@ -230,6 +240,14 @@ export const groups = [
     targets: [
       { size: 64, against: "ws", atLeast: 4, issue: 5 },
       { size: 65536, against: "plain-tcp", atLeast: 0.9, issue: 5 },
+      // Issue 23, at both sizes and both connection counts: the Bun.serve wrapper within 0.8× of Bun's bare
+      // echo, and framed's own core on Bun ahead of framed on Node.
+      ...[64, 65536].flatMap((size) =>
+        [1, 100].flatMap((conns) => [
+          { ours: "framed-websocket-bun-native", size, conns, against: "bun-websocket", atLeast: 0.8, issue: 23 },
+          { ours: "framed-websocket-bun", size, conns, against: "framed-websocket-node", atLeast: 1, issue: 23 },
+        ]),
+      ),
     ],
   },
 ];

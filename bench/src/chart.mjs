@@ -36,7 +36,9 @@ function targetPanel(verdicts, nameOf, top) {
   const scale = BAR_AREA / 2; // 2× the target at the right edge
   for (const v of verdicts) {
     const what = v.measure ?? formatSize(v.size);
-    const label = `${v.framing} ${what} ÷ ${nameOf(v.against)} (${v.atMost ? "≤" : "≥"} ${v.target}×)`;
+    // Issue 23's targets judge other servers (on Bun) at other connection counts: say which.
+    const whose = v.primary === false ? ` × ${v.conns}: ${nameOf(v.ours)}` : "";
+    const label = `${v.framing} ${what}${whose} ÷ ${nameOf(v.against)} (${v.atMost ? "≤" : "≥"} ${v.target}×)`;
     parts.push(text(10, y + 12, label, 'font-size="12"'));
     if (v.ratio === undefined) {
       parts.push(text(LABEL, y + 12, `not judged: ${v.why}`, 'font-size="12" fill="#666"'));

@@ -49,10 +49,38 @@ export function shortfall(ratio, atLeast) {
   return ratio >= atLeast ? 0 : 1 - ratio / atLeast;
 }
 
+/** Which server a target judges (the group's Node server unless it names one) and at how many connections. */
+export const targetServerOf = (group, target) => target.ours ?? group.targetServer;
+export const targetConnsOf = (target) => target.conns ?? 1;
+
 /** The target (if any) that applies to `ours` compared with `against` at this size and connection count. */
 function targetFor(group, ours, against, size, conns) {
-  if (conns !== 1 || ours !== group.targetServer) return undefined;
-  return group.targets.find((t) => t.size === size && t.against === against);
+  return group.targets.find(
+    (t) => t.size === size && t.against === against && targetConnsOf(t) === conns && targetServerOf(group, t) === ours,
+  );
+}
+
+/** A server's definition in the groups (for `comparedWith` and `peerOf`), if the groups carry them. */
+function definitionOf(groups, id) {
+  for (const group of groups) {
+    const found = group.servers?.find((s) => s.id === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Whom `ours` is compared with: the ceiling and the peers (a peer with `peerOf` only for servers of that
+ * runtime: Bun's bare echo is no peer of a Node server), or, when its definition lists `comparedWith`, the
+ * ceiling and exactly those servers (framed on Bun against framed on Node and Bun's own echo).
+ */
+function isComparedWith(ours, other, groups) {
+  if (other.role === "ceiling") return true;
+  const comparedWith = definitionOf(groups, ours.server)?.comparedWith;
+  if (comparedWith) return comparedWith.includes(other.server);
+  if (other.role !== "peer") return false;
+  const peerOf = definitionOf(groups, other.server)?.peerOf;
+  return peerOf === undefined || peerOf === ours.runtime;
 }
 
 /**
@@ -65,9 +93,9 @@ export function compare(rows, groups) {
     const mine = rows.filter((r) => r.framing === group.framing);
     for (const ours of mine.filter((r) => r.role === "ours")) {
       const others = mine.filter(
-        (r) => r.size === ours.size && r.conns === ours.conns && (r.role === "peer" || r.role === "ceiling"),
+        (r) => r.size === ours.size && r.conns === ours.conns && r !== ours && isComparedWith(ours, r, groups),
       );
-      // The ceiling first, then the peers, as the table reads.
+      // The ceiling first, then the others in the order they were measured, as the table reads.
       others.sort((a, b) => (a.role === "ceiling" ? -1 : b.role === "ceiling" ? 1 : 0));
       for (const other of others) {
         const both = ours.status === "ok" && other.status === "ok";
@@ -149,24 +177,29 @@ export function verdicts(comparisons, plan, checks = []) {
   const out = [];
   for (const group of plan.groups) {
     for (const target of group.targets) {
-      if (!plan.sizes.includes(target.size) || !plan.conns.includes(1)) continue;
+      const conns = targetConnsOf(target);
+      const ours = targetServerOf(group, target);
+      if (!plan.sizes.includes(target.size) || !plan.conns.includes(conns)) continue;
       const found = comparisons.find(
         (c) =>
           c.framing === group.framing &&
           c.size === target.size &&
-          c.conns === 1 &&
-          c.ours === group.targetServer &&
+          c.conns === conns &&
+          c.ours === ours &&
           c.against === target.against,
       );
       const verdict = {
         framing: group.framing,
         issue: target.issue,
         size: target.size,
-        ours: group.targetServer,
+        conns,
+        ours,
+        // The framing's own Node target (issues 3, 4, 5), as opposed to one set for another runtime.
+        primary: ours === group.targetServer,
         against: target.against,
         target: target.atLeast,
       };
-      const check = checks.find((c) => c.framing === group.framing && c.size === target.size && c.conns === 1);
+      const check = checks.find((c) => c.framing === group.framing && c.size === target.size && c.conns === conns);
       if (target.against === "plain-tcp" && check) verdict.ceilingCheck = check;
       if (found?.ratio !== undefined) {
         Object.assign(verdict, { ratio: found.ratio, met: found.met, shortBy: found.shortBy, noisy: found.noisy });
@@ -263,7 +296,8 @@ export function blockLines(block, comparisons) {
 /** The closing summary: each target, met or missed and by how much. */
 export function verdictLines(list, nameOf) {
   return list.map((v) => {
-    const what = `${v.framing} ${v.measure ?? formatSize(v.size)}: ${nameOf(v.ours)} ÷ ${nameOf(v.against)}`;
+    const at = v.conns > 1 ? ` × ${v.conns} conns` : "";
+    const what = `${v.framing} ${v.measure ?? formatSize(v.size)}${at}: ${nameOf(v.ours)} ÷ ${nameOf(v.against)}`;
     const sign = v.atMost ? "≤" : "≥";
     let outcome;
     if (v.ratio === undefined) outcome = `not judged (${v.why})`;

@@ -11,10 +11,12 @@
 //   --sizes LIST         e.g. 64,1k,64k,1m      --conns LIST   e.g. 1,100
 //   --rounds N           samples per server and case (the median is reported)
 //   --duration MS        measured time per sample  --warmup MS   warm-up before each sample
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { bunBinary } from "../../scripts/bun-binary.mjs";
 import { allServerIds, ceiling, ceilingTwin, groups } from "./cases.mjs";
 import { renderChart } from "./chart.mjs";
 import { runEchoBench } from "./echo.mjs";
@@ -87,6 +89,14 @@ const machine = {
   node: process.version,
   platform: `${os.platform()} ${os.release()} ${os.arch()}`,
 };
+// The Bun version, when Bun servers are in the plan (their figures are quoted with it).
+const measuresBun = plan.groups.some((g) =>
+  g.servers.some((server) => server.runtime === "bun" && (plan.servers === undefined || plan.servers.has(server.id))),
+);
+if (measuresBun && !profiling) {
+  const bun = spawnSync(bunBinary(), ["--version"], { encoding: "utf8", timeout: 10_000 });
+  if (bun.status === 0) machine.bun = bun.stdout.trim();
+}
 const started = Date.now();
 const loadAtStart = os.loadavg()[0];
 
@@ -174,7 +184,7 @@ for (const c of memory?.comparisons ?? []) {
 
 if (targets.length > 0) {
   console.log(
-    `\nTargets (issues 3, 4, 5; throughput at one connection, 256 in flight${memory ? "; idle memory" : ""}):`,
+    `\nTargets (issues 3, 4, 5: throughput at one connection on Node, 256 in flight${memory ? "; idle memory" : ""}; issue 23: on Bun):`,
   );
   for (const text of verdictLines(targets, nameOf)) console.log(text);
 }
@@ -185,6 +195,7 @@ if (comparisons.some((c) => c.noisy))
 
 const report = {
   date: new Date().toISOString(),
+  command: process.argv.slice(2),
   machine,
   loadAverage: { atStart: +loadAtStart.toFixed(2), atEnd: +os.loadavg()[0].toFixed(2) },
   quick,

@@ -150,6 +150,70 @@ test("Bun.serve wrapper: send waits under backpressure, so Bun's buffer for a pa
   server.stop(true);
 });
 
+test("Bun.serve wrapper: replies sent while Bun handles the read also wait under backpressure, so Bun's buffer stays near writableHighWaterMark", async () => {
+  const highWaterMark = 256 * 1024;
+  const message = new Uint8Array(64 * 1024).fill(5);
+  const count = 300; // 19 MiB of echoes to a client that stopped reading
+  let maxBuffered = 0;
+  let echoed = 0;
+  const server = ownServer(
+    (stream, ws: BunServerWebSocket<BunWebSocketData>) => {
+      // The echo the bench measures: each reply is sent a microtask after Bun's `message`, inside its read.
+      void stream.consume(async (received) => {
+        await stream.send(received);
+        echoed++;
+        maxBuffered = Math.max(maxBuffered, ws.getBufferedAmount());
+      });
+    },
+    { writableHighWaterMark: highWaterMark, maxQueuedBytes: 32 * 1024 * 1024 },
+  );
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  client.pause();
+  for (let i = 0; i < count; i++) client.send(message);
+  let last = -1;
+  for (let i = 0; i < 200 && echoed !== last; i++) {
+    last = echoed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(echoed).toBeLessThan(count);
+  expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
+  let received = 0;
+  const all = within(
+    new Promise<void>((resolve) => client.on("message", () => ++received === count && resolve())),
+    10_000,
+    "every echo",
+  );
+  client.resume();
+  await all;
+  expect(echoed).toBe(count);
+  expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
+  client.terminate();
+  server.stop(true);
+});
+
+test("Bun.serve wrapper: sends from outside Bun's read (a timer) and replies inside it keep their order", async () => {
+  const server = ownServer((stream) => {
+    void stream.consume((received) => {
+      // Held for the end of the turn: the reply below must not overtake it.
+      setTimeout(() => {
+        void stream.send(`timer ${received}`);
+        void stream.send(`timer+ ${received}`);
+      }, 0);
+      return stream.send(`reply ${received}`);
+    });
+  }, {});
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  const received: string[] = [];
+  client.on("message", (data) => received.push(String(data)));
+  client.send("1");
+  for (let i = 0; i < 500 && received.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  client.send("2");
+  for (let i = 0; i < 500 && received.length < 6; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  expect(received).toEqual(["reply 1", "timer 1", "timer+ 1", "reply 2", "timer 2", "timer+ 2"]);
+  client.terminate();
+  server.stop(true);
+});
+
 test("Bun.serve wrapper: a reader that stops reading gets the held messages, then POLICY_VIOLATION; the peer sees 1008", async () => {
   let reader: Promise<{ received: number; error: unknown }> | undefined;
   let release!: () => void;

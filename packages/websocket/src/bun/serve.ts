@@ -16,6 +16,7 @@ import {
   TransportStream,
 } from "@framed/core";
 import { type BunServer, type BunServerWebSocket, type BunWebSocketHandler, bunRuntime } from "./bun-api.ts";
+import { BunSendTurn } from "./send-turn.ts";
 import { BunServerWebSocketTransport, type BunWebSocketData } from "./server-websocket-transport.ts";
 
 /** Options of {@link websocketHandlers} and {@link serve}. */
@@ -58,10 +59,12 @@ export function websocketHandlers(
 ): BunWebSocketHandler<BunWebSocketData> {
   const highWaterMark = options.writableHighWaterMark ?? 1024 * 1024;
   const maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
+  // Shared by this server's connections: one end-of-turn flush for all of them.
+  const turn = new BunSendTurn<BunServerWebSocketTransport>();
   return {
     open(ws) {
       ws.data ??= {};
-      const transport = new BunServerWebSocketTransport(ws, highWaterMark, maxQueuedBytes);
+      const transport = new BunServerWebSocketTransport(ws, highWaterMark, maxQueuedBytes, turn);
       ws.data.transport = transport;
       onStream(new TransportStream(transport, "websocket", options), ws);
     },

@@ -9,6 +9,7 @@
  */
 import { FramedError, type MessageTransport, type MessageTransportEvents } from "@framed/core";
 import type { BunServerWebSocket } from "./bun-api.ts";
+import type { BunSendTurn } from "./send-turn.ts";
 
 /** Where each Bun WebSocket keeps its transport (the `data` given to `server.upgrade`). */
 export interface BunWebSocketData {
@@ -46,6 +47,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     private readonly ws: BunServerWebSocket<BunWebSocketData>,
     private readonly highWaterMark: number,
     private readonly maxQueuedBytes: number,
+    private readonly turn: BunSendTurn<BunServerWebSocketTransport>,
   ) {}
 
   start(events: MessageTransportEvents<string | Uint8Array>): void {
@@ -59,17 +61,35 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
     if (this.ws.readyState !== 1) throw new FramedError("CLOSED", "cannot send: the Bun WebSocket is not open");
-    // Sends go out once per event-loop turn, corked in batches (see `flush`). Bun runs the microtasks after each
-    // `message` call, so the consumer's replies come one per microtask: flushed there, each was a write of its
-    // own (a bare Bun.serve echo, replying inside `message`, gets uWebSockets' corking for the whole read).
-    // Paired bench at 64 B: per microtask 0.35× of the bare echo, per turn 0.5-0.7×.
+    // While Bun handles this socket's read (see BunSendTurn), a send goes straight into uWebSockets' cork:
+    // the read's replies leave in one write, as a bare Bun.serve echo's do. Only when nothing is held, so
+    // messages keep their order.
+    if (this.turn.reading === this && this.outbox.length === 0) return this.sendNow(message);
+    // Any other time, held for the end of the turn and sent corked then.
     this.outbox.push(message);
     this.outboxBytes += byteSize(message);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(this.flush);
+      this.turn.flushLater(this);
     }
     if (this.outboxBytes + this.bunBuffered < this.highWaterMark) return true;
+    this.waitingForDrain = true;
+    return false;
+  }
+
+  /** One message to Bun at once; false when Bun holds `highWaterMark` bytes or more (the caller waits for drain). */
+  private sendNow(message: string | Uint8Array): boolean {
+    // Bun says -1 when it holds bytes for a slow peer. No native call per message to ask how many: the first
+    // -1 asks, and later ones add their own size to it (only our sends fill Bun's buffer, so the sum is never
+    // below Bun's figure), asking again before making the sender wait.
+    if (this.ws.send(message) !== -1) {
+      this.bunBuffered = 0;
+      return true;
+    }
+    this.bunBuffered = this.bunBuffered === 0 ? this.ws.getBufferedAmount() : this.bunBuffered + byteSize(message);
+    if (this.bunBuffered < this.highWaterMark) return true;
+    this.bunBuffered = this.ws.getBufferedAmount();
+    if (this.bunBuffered < this.highWaterMark) return true;
     this.waitingForDrain = true;
     return false;
   }
@@ -82,7 +102,8 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     for (const message of outbox) this.ws.send(message);
   }
 
-  private readonly flush = (): void => {
+  /** The end of the turn (BunSendTurn): what was held goes out corked. */
+  flush(): void {
     this.flushScheduled = false;
     const outbox = this.outbox;
     this.outbox = [];
@@ -90,9 +111,9 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     // Empty when Bun's handlers sent it already; closing: Bun reports the close, which ends the stream.
     if (outbox.length > 0 && this.ws.readyState === 1) this.sendCorked(outbox);
     // Asked once per flush, not per send: a native call per message cost as much as the send.
-    this.bunBuffered = this.ws.getBufferedAmount();
+    if (this.ws.readyState === 1) this.bunBuffered = this.ws.getBufferedAmount();
     this.onDrain();
-  };
+  }
 
   private sendCorked(outbox: Array<string | Uint8Array>): void {
     let next = 0;
@@ -139,6 +160,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
   private closeSocket(code: number, reason: string): void {
     // What was sent before the close goes out before it.
     if (this.outbox.length > 0) this.flush();
+    if (this.turn.reading === this) this.turn.reading = undefined;
     this.insideBunCall = true;
     try {
       this.ws.close(code, reason);
@@ -158,6 +180,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
 
   /** Bun's `message`. */
   onMessage(message: string | Uint8Array): void {
+    this.turn.enter(this);
     // Inside Bun's handler uWebSockets has corked the socket for the whole read: replies to the messages before
     // this one go out here, in that cork, and the turn's flush only sends what is left.
     if (this.outbox.length > 0 && this.ws.readyState === 1) this.sendOutbox();
