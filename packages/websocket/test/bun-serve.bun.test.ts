@@ -252,10 +252,6 @@ test("Bun.serve wrapper: a reader that stops reading gets the held messages, the
 // Bun validates a fragmented text message's UTF-8 once the message is complete (closing with 1007 then), not
 // as the bad fragment arrives: that one case is framed's own core's (`listen`), and is left out here.
 const FAIL_FAST_UTF8 = "fails invalid UTF-8 with 1007 as soon as the bad fragment arrives, before the message ends";
-// Bun's own server fails a connection as soon as it parses a bad frame, before its message callback has run for
-// the messages that came in the same read, so replies to those cannot go out first: those strict cases are also
-// framed's own core's (`listen`, in bun-core.bun.test.ts), and the README says so.
-const REPLIES_BEFORE_FAILURE = /^strict, one write: .*echoes the text sent before/;
 
 describe("Bun.serve wrapper: the Autobahn-category cases hold (Bun frames), and other connections never notice", async () => {
   const listener = await serve(
@@ -278,11 +274,7 @@ describe("Bun.serve wrapper: the Autobahn-category cases hold (Bun frames), and 
       expect(await within(reply, 5000, "healthy echo")).toBe("still here");
     },
   };
-  const bunFrames = autobahnCases.filter(
-    (candidate) =>
-      candidate.name !== FAIL_FAST_UTF8 && !REPLIES_BEFORE_FAILURE.test(`${candidate.category}: ${candidate.name}`),
-  );
-  for (const entry of bunFrames) {
+  for (const entry of autobahnCases.filter((candidate) => candidate.name !== FAIL_FAST_UTF8)) {
     test(`${entry.category}: ${entry.name}`, () => entry.run(server));
   }
   test("(the server closes)", async () => {
