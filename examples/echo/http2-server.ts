@@ -48,7 +48,7 @@ function certificate(args: EchoArgs): { cert: Buffer; key: Buffer } {
  */
 export async function listenHttp2(
   args: EchoArgs,
-  onStream: (stream: ServerWebSocketStream) => Promise<void>,
+  onStream: (stream: ServerWebSocketStream) => void | Promise<void>,
   options: ServerOptions,
 ): Promise<Listener<unknown> & { url: string }> {
   const server = http2.createSecureServer({ ...certificate(args), allowHTTP1: true }, (_request, response) => {

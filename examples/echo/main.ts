@@ -2,13 +2,13 @@
 // Prints `echo (<framing>, <runtime>) listening on <address>` once ready. See README.md for defaults.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Listener, MessageStream } from "@framed/core";
+import type { ServerOptions } from "@framed/websocket/node";
 // @ts-expect-error: a plain .mjs helper without types
 import { bunBinary } from "../../scripts/bun-binary.mjs";
 // @ts-expect-error: a plain .mjs helper without types
 import { denoBinary } from "../../scripts/deno-binary.mjs";
-import { parseEchoArgs, parseHeader } from "./args.ts";
-import { echoEachMessage } from "./echo-handler.ts";
+import { parseEchoArgs } from "./args.ts";
+import { startEcho } from "./start-echo.ts";
 
 let args: ReturnType<typeof parseEchoArgs>;
 try {
@@ -37,33 +37,19 @@ if (args.runtime === "deno") {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 1));
 } else {
-  const log = args.quiet ? () => {} : (line: string) => console.log(line);
-  const address = { host: args.host, port: args.port };
-  const limits = args.maxMessageSize === undefined ? {} : { maxMessageSize: args.maxMessageSize };
-  let server: Listener<unknown> & { url?: string };
-  if (args.framing === "length-prefix") {
-    const { listen } = await import("@framed/length-prefix/node");
-    server = await listen(address, (stream) => echoEachMessage(stream, log), {
-      ...limits,
-      header: parseHeader(args.header),
-    });
-  } else if (args.framing === "newline") {
-    const newline = await import("@framed/newline/node");
-    const handler = (stream: MessageStream<unknown>) => echoEachMessage(stream, log);
-    // Bytes by default: an echo server returns whatever it was sent, CRs and invalid UTF-8 included.
-    if (args.lines === "bytes")
-      server = await newline.newlineBytes.listen(address, handler, { ...limits, stripCR: false });
-    else if (args.lines === "text") server = await newline.listen(address, handler, limits);
-    else server = await newline.ndjson.listen(address, handler, limits);
-  } else if (args.http2) {
-    const { listenHttp2 } = await import("./http2-server.ts");
-    server = await listenHttp2(args, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
-  } else {
-    const { listen } = await import("@framed/websocket/node");
-    server = await listen(address, (stream) => echoEachMessage(stream, log), { ...limits, deflate: true });
-  }
-  const where = server.url ?? `${server.address.host}:${server.address.port}`;
-  console.log(`echo (${args.framing}, node) listening on ${where}`);
+  const server = await startEcho(args, "node", {
+    lengthPrefix: () => import("@framed/length-prefix/node"),
+    newline: () => import("@framed/newline/node"),
+    websocket: args.http2
+      ? async () => {
+          // WebSocket over HTTP/2 and HTTP/1.1 on one TLS port (it takes the address from args).
+          const { listenHttp2 } = await import("./http2-server.ts");
+          return {
+            listen: (_address, onStream, options) => listenHttp2(args, onStream, options as ServerOptions),
+          };
+        }
+      : () => import("@framed/websocket/node"),
+  });
   const shutdown = async () => {
     await server.close();
     process.exit(0);
