@@ -65,3 +65,11 @@ describe("describeFailure", () => {
     });
   });
 });
+
+describe("--header", () => {
+  it("accepts exactly the header kinds @framed/length-prefix has (kept apart so --help loads no framing)", async () => {
+    const { HEADER_KINDS } = await import("@framed/length-prefix");
+    const { LENGTH_HEADERS } = await import("../src/options.ts");
+    expect([...LENGTH_HEADERS]).toEqual([...HEADER_KINDS]);
+  });
+});
