@@ -75,16 +75,16 @@ const RESERVED = new Set([
 ]);
 
 /**
- * Build the upgrade request.
+ * Check what a client offers, the same for an HTTP/1.1 upgrade and an HTTP/2 extended CONNECT: subprotocols
+ * (tokens, no repeats), the request path, and the deflate offer (null: none).
  *
- * @throws TypeError for a bad subprotocol, a header the handshake owns, or CR/LF in a header.
- * @example
- * ```ts
- * const handshake = createClientHandshake({ host: "example.com", path: "/chat", protocols: ["chat.v2"] });
- * socket.write(handshake.request);
- * ```
+ * @throws TypeError naming the bad subprotocol, path or deflate option.
  */
-export function createClientHandshake(options: ClientHandshakeOptions): ClientHandshake {
+export function checkClientOffer(options: {
+  protocols?: readonly string[];
+  path: string;
+  deflate?: boolean | DeflateOptions;
+}): { protocols: readonly string[]; deflate: DeflateOptions | null } {
   const protocols = options.protocols ?? [];
   const seen = new Set<string>();
   for (const protocol of protocols) {
@@ -95,13 +95,28 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
   if (!/^[\x21-\x7e]+$/.test(options.path) || !options.path.startsWith("/")) {
     throw new TypeError(`the request path must start with "/" and be printable ASCII, got "${options.path}"`);
   }
-  const key = options.key ?? createKey();
   const deflate =
     options.deflate === false
       ? null
       : options.deflate === true || options.deflate === undefined
         ? {}
         : checkDeflateOptions(options.deflate, "client");
+  return { protocols, deflate };
+}
+
+/**
+ * Build the upgrade request.
+ *
+ * @throws TypeError for a bad subprotocol, a header the handshake owns, or CR/LF in a header.
+ * @example
+ * ```ts
+ * const handshake = createClientHandshake({ host: "example.com", path: "/chat", protocols: ["chat.v2"] });
+ * socket.write(handshake.request);
+ * ```
+ */
+export function createClientHandshake(options: ClientHandshakeOptions): ClientHandshake {
+  const { protocols, deflate } = checkClientOffer(options);
+  const key = options.key ?? createKey();
 
   const fields: Array<readonly [string, string]> = [];
   let host = options.host;

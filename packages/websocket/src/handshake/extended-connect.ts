@@ -5,11 +5,9 @@
  */
 import { FramedError } from "@framed/core";
 import { createDeflateOffer } from "../deflate/negotiate.ts";
-import { checkDeflateOptions, type DeflateOptions } from "../deflate/params.ts";
-import type { ClientHandshakeResult } from "./client-handshake.ts";
-import { readServerAgreement } from "./client-handshake.ts";
+import type { DeflateOptions } from "../deflate/params.ts";
+import { type ClientHandshakeResult, checkClientOffer, readServerAgreement } from "./client-handshake.ts";
 import { formatExtensionHeader } from "./extension-header.ts";
-import { isToken } from "./header-values.ts";
 import type { HttpHeaders } from "./http-headers.ts";
 import { checkHeaderField, type HeaderInit, headerPairs } from "./http-response.ts";
 import {
@@ -169,22 +167,7 @@ export interface ConnectRequest {
  * ```
  */
 export function createConnectRequest(options: ConnectRequestOptions): ConnectRequest {
-  const protocols = options.protocols ?? [];
-  const seen = new Set<string>();
-  for (const protocol of protocols) {
-    if (!isToken(protocol)) throw new TypeError(`subprotocol "${protocol}" is not a valid token`);
-    if (seen.has(protocol)) throw new TypeError(`subprotocol "${protocol}" is listed twice`);
-    seen.add(protocol);
-  }
-  if (!/^[\x21-\x7e]+$/.test(options.path) || !options.path.startsWith("/")) {
-    throw new TypeError(`the request path must start with "/" and be printable ASCII, got "${options.path}"`);
-  }
-  const deflate =
-    options.deflate === false
-      ? null
-      : options.deflate === true || options.deflate === undefined
-        ? {}
-        : checkDeflateOptions(options.deflate, "client");
+  const { protocols, deflate } = checkClientOffer(options);
   const headers: Record<string, string> = {
     ":method": "CONNECT",
     ":protocol": "websocket",
