@@ -5,8 +5,8 @@
 import { type ByteStreamPair, streamsTransport } from "./browser/streams-transport.ts";
 import { whenWebSocketOpen } from "./browser/websocket-open.ts";
 import { webSocketPipeTransport } from "./browser/websocket-pipe-transport.ts";
+import { Connection } from "./connection.ts";
 import { FramedError } from "./errors.ts";
-import { FramedStream } from "./framed-stream.ts";
 import type { Framing, Role } from "./framing.ts";
 import type { MessageStream, StreamOptions } from "./message-stream.ts";
 
@@ -35,7 +35,7 @@ export function fromStreams<T>(
   framing: Framing<T>,
   options: BrowserStreamOptions = {},
 ): MessageStream<T> {
-  return new FramedStream({
+  return new Connection({
     transport: streamsTransport(pair, options),
     framing,
     role: options.role ?? "client",
@@ -86,7 +86,7 @@ export function fromWebSocket<T>(
   options: BrowserStreamOptions = {},
 ): Promise<MessageStream<T>> {
   const make = () =>
-    new FramedStream({
+    new Connection({
       transport: webSocketPipeTransport(socket, options),
       framing,
       role: options.role ?? "client",

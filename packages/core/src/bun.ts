@@ -8,11 +8,11 @@
 import { type HostAddress, hostOf } from "./address.ts";
 import { type BunSocket, type BunSocketListener, type BunTlsOptions, bun } from "./bun/bun-api.ts";
 import { type BunSocketData, BunSocketTransport, bunSocketHandlers } from "./bun/socket-transport.ts";
+import { Connection } from "./connection.ts";
 import { FramedError } from "./errors.ts";
-import { FramedStream } from "./framed-stream.ts";
 import type { Framing, Role } from "./framing.ts";
 import { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
-import type { MessageStream, StreamOptions } from "./message-stream.ts";
+import type { FramedStream, MessageStream, StreamOptions } from "./message-stream.ts";
 import type { ListenTlsOptions } from "./tls-options.ts";
 
 export type { BunSocket, BunSocketHandler, BunSocketListener, BunTlsOptions } from "./bun/bun-api.ts";
@@ -47,7 +47,7 @@ export function wrap<T>(
 ): FramedStream<T> {
   socket.data ??= {};
   const transport = (socket.data.transport ??= new BunSocketTransport(socket, options));
-  return new FramedStream({ transport, framing, role: options.role ?? "client", options, head: options.head });
+  return new Connection({ transport, framing, role: options.role ?? "client", options, head: options.head });
 }
 
 /** Options for {@link connect}. */

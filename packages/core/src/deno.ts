@@ -3,13 +3,13 @@
  */
 
 import { type HostAddress, hostOf } from "./address.ts";
+import { Connection } from "./connection.ts";
 import { denoConnTransport } from "./deno/conn-transport.ts";
 import { type DenoConn, type DenoListener, deno } from "./deno/deno-api.ts";
 import { FramedError } from "./errors.ts";
-import { FramedStream } from "./framed-stream.ts";
 import type { Framing, Role } from "./framing.ts";
 import { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "./listener.ts";
-import type { MessageStream, StreamOptions } from "./message-stream.ts";
+import type { FramedStream, MessageStream, StreamOptions } from "./message-stream.ts";
 import { type ConnectTlsOptions, type ListenTlsOptions, trustedCertificates } from "./tls-options.ts";
 
 export { denoConnTransport } from "./deno/conn-transport.ts";
@@ -35,7 +35,7 @@ export interface DenoWrapOptions extends StreamOptions {
  * ```
  */
 export function wrap<T>(conn: DenoConn, framing: Framing<T>, options: DenoWrapOptions = {}): FramedStream<T> {
-  return new FramedStream({
+  return new Connection({
     transport: denoConnTransport(conn, options),
     framing,
     role: options.role ?? "client",

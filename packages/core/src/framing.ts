@@ -78,8 +78,10 @@ export interface FramingSession<T> {
   /**
    * Encode one message; its bytes come out through `sink.write` before this returns.
    * Throws a `FramedError` (code `INVALID_MESSAGE`, `MESSAGE_TOO_LARGE` or `CLOSED`) when the message cannot be sent.
+   * A session that hands messages to a runtime which frames them itself (a native WebSocket) writes no bytes:
+   * it returns false when that runtime's buffer is full, and its transport reports `drained` later.
    */
-  send(message: T): void;
+  send(message: T): void | boolean;
   /**
    * Start a graceful close: write the framing's close bytes, if it has any.
    * Returns true when the peer is expected to answer (a WebSocket close handshake), false when the
@@ -92,6 +94,12 @@ export interface FramingSession<T> {
    * when the bad frame arrived, so replies to the messages decoded before it go out first. Optional.
    */
   endOutput?(): void;
+  /**
+   * Send something the peer must answer (a WebSocket ping): the connection's keep-alive calls it after a
+   * quiet interval. Throws a `FramedError` `CLOSED` once the session is closing. Optional: without it a
+   * framing cannot keep connections alive.
+   */
+  ping?(): void;
   /**
    * True while part of a message has arrived and the rest has not: a header, a body, a line without its
    * delimiter, a fragmented WebSocket message. The stream's `messageTimeout` uses it to drop a peer that

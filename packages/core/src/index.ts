@@ -3,6 +3,9 @@
  */
 export { type HostAddress, hostOf } from "./address.ts";
 export { allocateUninitialized, ByteQueue } from "./byte-queue.ts";
+export { Connection } from "./connection.ts";
+export { type ClockOwner, type ClockSettings, ConnectionClock, type KeepAlive } from "./connection-clock.ts";
+export { type ConnectionOptions, type ConnectionSetup, DEFAULT_READABLE_HIGH_WATER_MARK } from "./connection-setup.ts";
 export {
   FramedError,
   type FramedErrorCode,
@@ -10,7 +13,6 @@ export {
   isFramedError,
   toTransportError,
 } from "./errors.ts";
-export { FramedStream, type FramedStreamSetup } from "./framed-stream.ts";
 export type {
   Framing,
   FramingSession,
@@ -21,6 +23,7 @@ export type {
   SessionSink,
   SharedEncoding,
 } from "./framing.ts";
+export { messageBytes, UNSIZED_MESSAGE_BYTES } from "./inbound-queue.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export {
   type CloseWatcher,
@@ -33,8 +36,14 @@ export {
   watchConsumed,
 } from "./listener.ts";
 export { asJson, asText, type MessageCodec, mapMessages } from "./map-messages.ts";
-export type { CloseInfo, CloseOptions, MessageStream, StreamOptions } from "./message-stream.ts";
-export type { MessageTransport, MessageTransportEvents } from "./message-transport.ts";
+export type {
+  CloseInfo,
+  CloseOptions,
+  FramedStream,
+  MessageStream,
+  ReadyState,
+  StreamOptions,
+} from "./message-stream.ts";
 export { type Backoff, type BackoffOptions, backoffDelay, resolveBackoff } from "./reconnecting/backoff.ts";
 export { type ReconnectClock, systemClock } from "./reconnecting/clock.ts";
 export { MAX_UNREAD_CONNECTIONS, Reconnected } from "./reconnecting/connection-reader.ts";
@@ -57,10 +66,9 @@ export { type OutboxOptions, type OutboxPolicy, utf8Length } from "./reconnectin
 export { reconnecting } from "./reconnecting/reconnecting.ts";
 export type { ReconnectingStream } from "./reconnecting/reconnecting-stream.ts";
 export { type DisconnectCause, MAX_BUFFERED_STATES, type ReconnectState } from "./reconnecting/state.ts";
-export { SessionTransport, type SessionTransportSetup } from "./session-transport.ts";
 export { sessionEncoding } from "./shared-encoding.ts";
+export { systemTimers, type Timers } from "./timers.ts";
 export { type ConnectTlsOptions, type ListenTlsOptions, trustedCertificates } from "./tls-options.ts";
 export type { ByteTransport, TransportEvents } from "./transport.ts";
-export { DEFAULT_READABLE_HIGH_WATER_MARK, type ReadyState, TransportStream } from "./transport-stream.ts";
 export { encodeUtf8 } from "./utf8.ts";
 export { type SlabTarget, WRITE_SLAB_SIZE, WriteSlab } from "./write-slab.ts";

@@ -110,7 +110,7 @@ export class StreamRegistry<T> implements CloseWatcher, HandlerWatcher {
       result.then(undefined, (error) => this.handlerFailed(stream, error));
   }
 
-  /** @internal A tracked stream closed. */
+  /** A tracked stream closed (the registry is its streams' `CloseWatcher`). */
   streamClosed(stream: object): void {
     this.streams.delete(stream as MessageStream<T>);
   }
@@ -120,7 +120,7 @@ export class StreamRegistry<T> implements CloseWatcher, HandlerWatcher {
     await Promise.all([...this.streams].map((stream) => stream.close(options)));
   }
 
-  /** @internal The handler of `stream` threw or rejected. */
+  /** The handler of `stream` threw or rejected (the registry is its streams' `HandlerWatcher`). */
   handlerFailed(stream: object, error: unknown): void {
     const failed = stream as MessageStream<T>;
     failed.abort(error);

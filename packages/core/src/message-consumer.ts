@@ -11,18 +11,19 @@ import type { HandlerWatcher } from "./listener.ts";
 /** What `send` returns when the message went out at once: a handler returning it needs no waiting. */
 export const SENT: Promise<void> = Promise.resolve();
 
-/** Returned by {@link ConsumedStream.takeQueued} when no message is waiting. */
+/** Returned by {@link ConsumedQueue.take} when no message is waiting. */
 export const NOTHING: unique symbol = Symbol("framed.nothing");
 
-/** What a consumer needs from its stream. */
-export interface ConsumedStream<T> {
-  /** The oldest queued message (resuming the transport once the queue is short), or NOTHING. */
-  takeQueued(): T | typeof NOTHING;
+/** What a consumer needs from the queue it empties (an `InboundQueue`). */
+export interface ConsumedQueue<T> {
+  /** The oldest queued message (resuming reading once the queue is short), or NOTHING. */
+  take(): T | typeof NOTHING;
   /** The peer is done sending (or the stream failed): once the queue is empty there will be no more. */
   readonly readingOver: boolean;
   /** The consumer saw the end: the error to report, if any (once), and the write side may now close. */
   finishReading(): FramedError | undefined;
-  close(): Promise<unknown>;
+  /** The stream the queue belongs to: closed when the handler fails, and named when that is reported. */
+  readonly owner: { close(): Promise<unknown> };
 }
 
 export class MessageConsumer<T> {
@@ -35,7 +36,7 @@ export class MessageConsumer<T> {
   private failureWatcher: HandlerWatcher | undefined;
 
   constructor(
-    private readonly stream: ConsumedStream<T>,
+    private readonly queue: ConsumedQueue<T>,
     private readonly handler: (message: T) => unknown,
     /** Also rejects, given a rejected promise: one resolving function kept per connection instead of two. */
     private readonly resolve: (value?: PromiseLike<void>) => void,
@@ -71,9 +72,9 @@ export class MessageConsumer<T> {
 
   private pump(): void {
     while (!this.busy && !this.done) {
-      const message = this.stream.takeQueued();
+      const message = this.queue.take();
       if (message === NOTHING) {
-        if (this.stream.readingOver) this.finish();
+        if (this.queue.readingOver) this.finish();
         return;
       }
       this.call(message);
@@ -101,7 +102,7 @@ export class MessageConsumer<T> {
 
   private finish(): void {
     this.done = true;
-    const error = this.stream.finishReading();
+    const error = this.queue.finishReading();
     if (error) this.rejectWith(error);
     else this.resolve();
   }
@@ -110,14 +111,14 @@ export class MessageConsumer<T> {
   private fail(error: unknown): void {
     if (this.done) return;
     this.done = true;
-    this.stream.close().then(undefined, () => {});
+    this.queue.owner.close().then(undefined, () => {});
     this.rejectWith(error);
   }
 
   private rejectWith(error: unknown): void {
     const watcher = this.failureWatcher;
     if (watcher !== undefined && this.promise !== undefined) {
-      const stream = this.stream;
+      const stream = this.queue.owner;
       this.promise.then(undefined, (failure: unknown) => watcher.handlerFailed(stream, failure));
     }
     this.resolve(Promise.reject(error));

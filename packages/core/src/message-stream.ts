@@ -100,6 +100,36 @@ export interface MessageStream<T> extends AsyncIterable<T> {
   sendEncoded?(bytes: Uint8Array): Promise<void> | null;
 }
 
+/** A stream's state as {@link FramedStream.readyState} reports it (the WebSocket API's four, as words). */
+export type ReadyState = "connecting" | "open" | "closing" | "closed";
+
+/**
+ * The stream every framed adapter returns: a {@link MessageStream} over one connection, with its state and
+ * write buffer in view.
+ *
+ * @example
+ * ```ts
+ * if (stream.readyState === "open" && stream.bufferedAmount < 64 * 1024) await stream.send(snapshot());
+ * ```
+ */
+export interface FramedStream<T> extends MessageStream<T> {
+  /**
+   * Where the stream is, synchronously: `"open"`; `"closing"` once either side began to close (replies to
+   * messages already received may still be sent when the peer closed first); `"closed"` once the transport is
+   * gone. (`"connecting"` is only ever seen on a stream made around a socket that is still opening.)
+   */
+  readonly readyState: ReadyState;
+  /**
+   * Bytes accepted by `send` and not yet handed to the operating system (the browser's own `bufferedAmount`
+   * for a native WebSocket). `send` starts waiting once this reaches `writableHighWaterMark`.
+   */
+  readonly bufferedAmount: number;
+  /** Bytes held by received messages waiting for the reader (bounded by `readableHighWaterMark`). */
+  readonly readableBytes: number;
+  /** See {@link MessageStream.sendEncoded}; throws `INVALID_MESSAGE` when `sharedEncoding` is undefined. */
+  sendEncoded(bytes: Uint8Array): Promise<void> | null;
+}
+
 /** Options every `connect`/`listen`/`wrap` accepts, next to the framing's own. */
 export interface StreamOptions {
   /**

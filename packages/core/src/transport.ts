@@ -5,16 +5,20 @@
 
 import type { WriteSlab } from "./write-slab.ts";
 
-/** Callbacks a transport calls once started. */
+/**
+ * What a transport reports to, once started: its connection (core's `Connection` implements it). The
+ * adapter's whole job is this loop: read → `receive`, EOF → `receiveEnd`, room again → `drained`, gone →
+ * `transportClosed`.
+ */
 export interface TransportEvents {
   /** Bytes arrived. The transport must not reuse the chunk's memory afterwards. */
-  data(chunk: Uint8Array): void;
+  receive(chunk: Uint8Array): void;
   /** The peer finished sending (EOF). */
-  end(): void;
+  receiveEnd(): void;
   /** Room again after `write` returned false. */
-  drain(): void;
+  drained(): void;
   /** The transport is fully closed; `error` is set when it failed (reset, refused…). Called once. */
-  close(error?: unknown): void;
+  transportClosed(error?: unknown): void;
 }
 
 /**
@@ -24,22 +28,22 @@ export interface TransportEvents {
  * coalesce while a write is in flight).
  */
 export interface ByteTransport {
-  /** Begin delivering events. Called once. */
+  /** Begin reporting to `events`. Called once. */
   start(events: TransportEvents): void;
-  /** Queue bytes. Returns false when the transport's buffer is over its high-water mark (wait for `drain`). */
+  /** Queue bytes. Returns false when the transport's buffer is over its high-water mark (wait for `drained`). */
   write(chunk: Uint8Array): boolean;
   /**
    * Optional: queue the `size` bytes just written in place into `slab` (`slab.takeRegion` takes them).
    * Transports that coalesce with `PendingWrites` offer it; without it they get a view through `write`.
    */
   writeSlab?(slab: WriteSlab, size: number): boolean;
-  /** Stop delivering `data` (backpressure from a slow reader). */
+  /** Stop calling `receive` (backpressure from a slow reader). */
   pause(): void;
-  /** Deliver `data` again. */
+  /** Call `receive` again. */
   resume(): void;
-  /** Flush queued writes, then close our side; `close` follows once the transport is done. */
+  /** Flush queued writes, then close our side; `transportClosed` follows once the transport is done. */
   end(): void;
-  /** Close now, dropping queued writes; `close` follows. */
+  /** Close now, dropping queued writes; `transportClosed` follows. */
   destroy(error?: unknown): void;
   /** False for read-only transports (a fetch body). */
   readonly writable: boolean;

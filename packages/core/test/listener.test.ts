@@ -1,9 +1,8 @@
 // StreamRegistry: the open-stream bookkeeping every listen() shares.
 import { describe, expect, it, vi } from "vitest";
-import type { CloseInfo, FramedError, MessageStream } from "../src/index.ts";
+import type { CloseInfo, Connection, FramedError, MessageStream } from "../src/index.ts";
 import { StreamRegistry } from "../src/listener.ts";
 import { streamPair } from "../src/testing/stream-pair.ts";
-import type { TransportStream } from "../src/transport-stream.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 /** A MessageStream that only has the interface: no watchClose, so the registry must use `closed`. */
@@ -30,7 +29,7 @@ describe("StreamRegistry", () => {
   it("drops core's streams from the set the moment their transport closes, without subscribing to closed", async () => {
     const registry = new StreamRegistry<string>();
     const { client, server } = streamPair(tinyFraming());
-    const stream = server as TransportStream<string>;
+    const stream = server as Connection<string>;
     // Count reads of `closed` during accept: the fallback path subscribes through it, the fast path never does.
     const closedGetter = vi.spyOn(stream, "closed", "get");
     registry.accept(server, () => {}, undefined);
@@ -40,8 +39,8 @@ describe("StreamRegistry", () => {
     // Still tracked or not, checked synchronously when the transport reports its close, before any promise
     // reaction could run: only a direct report (watchClose) has removed it by then.
     let trackedAtClose: boolean | undefined;
-    const reportClose = stream.onTransportClose.bind(stream);
-    stream.onTransportClose = (error?: unknown) => {
+    const reportClose = stream.transportClosed.bind(stream);
+    stream.transportClosed = (error?: unknown) => {
       reportClose(error);
       trackedAtClose ??= registry.streams.has(server);
     };

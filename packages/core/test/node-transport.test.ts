@@ -159,7 +159,7 @@ describe("Node TCP transport", () => {
       },
     });
     const transport = nodeStreamTransport(output, output);
-    transport.start({ data() {}, end() {}, drain() {}, close() {} });
+    transport.start({ receive() {}, receiveEnd() {}, drained() {}, transportClosed() {} });
     const slab = new WriteSlab();
     const sendInPlace = (bytes: number[]) => {
       const at = slab.reserve(bytes.length);

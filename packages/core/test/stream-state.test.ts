@@ -1,8 +1,8 @@
-// What a TransportStream tells synchronously about itself, on a real Node socket: readyState through the close,
+// What a FramedStream tells synchronously about itself, on a real Node socket: readyState through the close,
 // and bufferedAmount for bytes sent and not yet taken by the kernel.
 import { afterEach, describe, expect, it } from "vitest";
+import type { FramedStream } from "../src/index.ts";
 import { connect, listen, type NodeListener } from "../src/node.ts";
-import type { TransportStream } from "../src/transport-stream.ts";
 import { tinyFraming } from "./fixtures/tiny-framing.ts";
 
 const listeners: NodeListener<string>[] = [];
@@ -15,7 +15,7 @@ async function echoPair() {
     for await (const message of stream) await stream.send(message);
   });
   listeners.push(listener);
-  const client = (await connect({ port: listener.address.port }, tinyFraming())) as TransportStream<string>;
+  const client = (await connect({ port: listener.address.port }, tinyFraming())) as FramedStream<string>;
   return client;
 }
 

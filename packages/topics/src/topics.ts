@@ -3,7 +3,7 @@
  * subscribe, unsubscribe, removal when a stream closes, publish, counters.
  */
 import { FramedError, type MessageStream } from "@framed/core";
-import type { Backplane, BackplaneReceiver, BackplaneStats, MessageCodec } from "./backplane.ts";
+import type { Backplane, BackplaneStats, MessageCodec } from "./backplane.ts";
 import { textOrBinaryCodec } from "./backplane.ts";
 import { newOrigin, originHex, SequenceTracker, unwrap, wrap } from "./envelope.ts";
 import { checkTopicName, type ResolvedTopicOptions, resolveTopicOptions, type TopicOptions } from "./options.ts";
@@ -92,7 +92,11 @@ export class Topics<T = string | Uint8Array> {
     this.tracker = new SequenceTracker(options.maxTrackedPublishers ?? 4096);
     this.onBackplaneProblem = options.onBackplaneProblem;
     this.backplane = options.backplane;
-    this.backplane?.start(new ReceiverFor(this));
+    // Arrow functions rather than methods: the backplane's way in stays out of the public type.
+    this.backplane?.start({
+      receive: (topic, payload) => this.#receiveRemote(topic, payload),
+      problem: (error) => this.#problem(error),
+    });
   }
 
   /** Set one topic's policy (over the defaults); applies to its current and future subscribers. */
@@ -220,7 +224,7 @@ export class Topics<T = string | Uint8Array> {
     try {
       payload = this.codec.encode(message);
     } catch (error) {
-      this.problem(
+      this.#problem(
         new FramedError("INVALID_MESSAGE", `a message for topic "${topic}" cannot be encoded for the backplane`, {
           cause: error,
         }),
@@ -231,12 +235,14 @@ export class Topics<T = string | Uint8Array> {
     this.sequences.set(topic, sequence);
     // A message that cannot cross still uses its number: receivers then count it as a gap.
     if (!(this.backplane as Backplane).publish(topic, wrap(this.origin, sequence, payload))) {
-      this.problem(new FramedError("CONNECTION_RESET", `a message for topic "${topic}" could not cross the backplane`));
+      this.#problem(
+        new FramedError("CONNECTION_RESET", `a message for topic "${topic}" could not cross the backplane`),
+      );
     }
   }
 
-  /** @internal A message from another process. */
-  receiveRemote(topic: string, bytes: Uint8Array): void {
+  /** A message from another process. */
+  #receiveRemote(topic: string, bytes: Uint8Array): void {
     let message: T;
     try {
       const envelope = unwrap(bytes);
@@ -248,7 +254,7 @@ export class Topics<T = string | Uint8Array> {
       }
       if (missed > 0) {
         this.gaps += missed;
-        this.problem(
+        this.#problem(
           new FramedError(
             "TRUNCATED",
             `topic "${topic}": ${missed} message(s) from publisher ${envelope.origin} missed`,
@@ -258,7 +264,7 @@ export class Topics<T = string | Uint8Array> {
       message = this.codec.decode(envelope.payload);
     } catch (error) {
       this.discarded++;
-      this.problem(
+      this.#problem(
         error instanceof FramedError ? error : new FramedError("INVALID_MESSAGE", String(error), { cause: error }),
       );
       return;
@@ -269,8 +275,8 @@ export class Topics<T = string | Uint8Array> {
     entry.publish(message, undefined);
   }
 
-  /** @internal */
-  problem(error: FramedError): void {
+  /** The backplane failed or recovered: tell `onBackplaneProblem`. */
+  #problem(error: FramedError): void {
     try {
       this.onBackplaneProblem?.(error);
     } catch {
@@ -296,17 +302,5 @@ export class Topics<T = string | Uint8Array> {
       this.backplane.leave(name);
       this.tracker.forgetTopic(name);
     }
-  }
-}
-
-class ReceiverFor<T> implements BackplaneReceiver {
-  constructor(private readonly topics: Topics<T>) {}
-
-  receive(topic: string, payload: Uint8Array): void {
-    this.topics.receiveRemote(topic, payload);
-  }
-
-  problem(error: FramedError): void {
-    this.topics.problem(error);
   }
 }

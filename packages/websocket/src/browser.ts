@@ -2,7 +2,7 @@
  * `@framed/websocket/browser`: the browser's own `WebSocket` as a `MessageStream<string | Uint8Array>`, the
  * same interface the Node adapters return, so application code moves between runtimes unchanged.
  */
-import { FramedError, type MessageStream, type ReadyState, type StreamOptions, TransportStream } from "@framed/core";
+import { Connection, FramedError, type MessageStream, type ReadyState, type StreamOptions } from "@framed/core";
 import { whenWebSocketOpen } from "@framed/core/browser";
 import { NativeWebSocketTransport } from "./native/native-websocket-transport.ts";
 
@@ -41,7 +41,7 @@ export interface BrowserWebSocketOptions extends StreamOptions {
 export function wrap(socket: WebSocket, options: BrowserWebSocketOptions = {}): Promise<NativeWebSocketStream> {
   const make = (): NativeWebSocketStream => {
     const transport = new NativeWebSocketTransport(socket, options.writableHighWaterMark ?? 1024 * 1024);
-    const stream = new TransportStream(transport, "websocket", options);
+    const stream = new Connection({ transport, framing: transport, role: "client", options });
     return Object.defineProperties(stream, {
       protocol: { get: () => socket.protocol, enumerable: true },
       extensions: { get: () => socket.extensions, enumerable: true },

@@ -13,7 +13,7 @@ export class ReaderLoop {
   constructor(private readonly readable: ReadableStream<Uint8Array>) {}
 
   /** Read until EOF; `onDone` runs once with the read error, if any. */
-  start(events: Pick<TransportEvents, "data" | "end">, onDone: (error?: unknown) => void): void {
+  start(events: Pick<TransportEvents, "receive" | "receiveEnd">, onDone: (error?: unknown) => void): void {
     const reader = this.readable.getReader();
     this.reader = reader;
     (async () => {
@@ -23,10 +23,10 @@ export class ReaderLoop {
           if (this.stopped) break;
           const { done, value } = await reader.read();
           if (done) {
-            events.end();
+            events.receiveEnd();
             break;
           }
-          if (value.length > 0) events.data(value);
+          if (value.length > 0) events.receive(value);
         }
         onDone();
       } catch (error) {

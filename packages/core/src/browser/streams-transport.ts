@@ -46,7 +46,7 @@ class StreamsTransport implements ByteTransport {
       this.coalescer = new WriteCoalescer(
         { write: (bytes) => writer.write(bytes) },
         highWaterMark,
-        () => this.events.drain(),
+        () => this.events.drained(),
         (error) => this.fail(error),
       );
     }
@@ -119,6 +119,6 @@ class StreamsTransport implements ByteTransport {
   private emitClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.events.close(this.error);
+    this.events.transportClosed(this.error);
   }
 }

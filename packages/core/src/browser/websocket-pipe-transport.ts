@@ -36,7 +36,7 @@ class WebSocketPipeTransport implements ByteTransport {
         buffered: () => socket.bufferedAmount,
       },
       highWaterMark,
-      () => this.events.drain(),
+      () => this.events.drained(),
       (error) => this.destroy(error),
     );
   }
@@ -51,13 +51,13 @@ class WebSocketPipeTransport implements ByteTransport {
       const data = event.data;
       const chunk = typeof data === "string" ? this.encoder.encode(data) : new Uint8Array(data as ArrayBuffer);
       if (this.paused || this.held.length > 0) this.held.push(chunk);
-      else events.data(chunk);
+      else events.receive(chunk);
     });
     this.socket.addEventListener("close", (event) => {
       if (this.closed) return;
       this.flushHeld();
       const clean = event.wasClean || event.code === 1000 || event.code === 1005;
-      if (clean) events.end();
+      if (clean) events.receiveEnd();
       this.emitClose(
         clean
           ? undefined
@@ -96,7 +96,7 @@ class WebSocketPipeTransport implements ByteTransport {
   }
 
   private flushHeld(): void {
-    while (this.held.length > 0 && !this.paused && !this.closed) this.events.data(this.held.shift() as Uint8Array);
+    while (this.held.length > 0 && !this.paused && !this.closed) this.events.receive(this.held.shift() as Uint8Array);
   }
 
   private send(bytes: Uint8Array): void {
@@ -108,6 +108,6 @@ class WebSocketPipeTransport implements ByteTransport {
   private emitClose(error?: unknown): void {
     if (this.closed) return;
     this.closed = true;
-    this.events.close(error);
+    this.events.transportClosed(error);
   }
 }

@@ -57,7 +57,7 @@ export function bunSocketHandlers(
  *
  * @example
  * ```ts
- * const stream = new FramedStream({ transport: socket.data.transport!, framing, role: "server" });
+ * const stream = new Connection({ transport: socket.data.transport!, framing, role: "server" });
  * ```
  */
 export class BunSocketTransport implements ByteTransport {
@@ -208,7 +208,7 @@ export class BunSocketTransport implements ByteTransport {
   private drainIfRoom(): void {
     if (!this.needDrain || this.pending !== undefined || this.backlogBytes >= this.highWaterMark) return;
     this.needDrain = false;
-    this.events?.drain();
+    this.events?.drained();
   }
 
   private sendFinWhenWritten(): void {
@@ -221,15 +221,15 @@ export class BunSocketTransport implements ByteTransport {
 
   onData(bytes: Uint8Array): void {
     // Bun hands every `data` call a fresh buffer, so it is ours to keep.
-    if (this.events) this.events.data(bytes);
-    else this.early.push((events) => events.data(bytes));
+    if (this.events) this.events.receive(bytes);
+    else this.early.push((events) => events.receive(bytes));
   }
 
   onEnd(): void {
     if (this.readDone) return;
     this.readDone = true;
-    if (this.events) this.events.end();
-    else this.early.push((events) => events.end());
+    if (this.events) this.events.receiveEnd();
+    else this.early.push((events) => events.receiveEnd());
     // Both sides finished: Bun closes the socket once our FIN is out.
     if (this.writeDone && !this.finPending) this.socket.end();
   }
@@ -262,6 +262,6 @@ export class BunSocketTransport implements ByteTransport {
   private emitCloseTo(events: TransportEvents): void {
     if (this.closed) return;
     this.closed = true;
-    events.close(this.error);
+    events.transportClosed(this.error);
   }
 }

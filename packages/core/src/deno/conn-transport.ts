@@ -20,7 +20,7 @@ function isLocalClose(error: unknown): boolean {
  * @example
  * ```ts
  * const conn = await Deno.connect({ port: 9000 });
- * const stream = new FramedStream({ transport: denoConnTransport(conn), framing, role: "client" });
+ * const stream = new Connection({ transport: denoConnTransport(conn), framing, role: "client" });
  * ```
  */
 export function denoConnTransport(conn: DenoConn, options: { writableHighWaterMark?: number } = {}): ByteTransport {
@@ -48,7 +48,7 @@ class DenoConnTransport implements ByteTransport {
     this.writer = new WriteCoalescer(
       { write: (bytes) => this.writeAll(bytes) },
       highWaterMark,
-      () => this.events.drain(),
+      () => this.events.drained(),
       (error) => this.fail(error),
     );
   }
@@ -117,7 +117,7 @@ class DenoConnTransport implements ByteTransport {
         if (this.destroyed) return;
         const count = await this.conn.read(buffer);
         if (count === null) break;
-        this.events.data(buffer.slice(0, count));
+        this.events.receive(buffer.slice(0, count));
       }
     } catch (error) {
       if (!this.destroyed && !isLocalClose(error)) this.fail(error);
@@ -125,7 +125,7 @@ class DenoConnTransport implements ByteTransport {
     }
     if (this.destroyed) return;
     this.readDone = true;
-    this.events.end();
+    this.events.receiveEnd();
     this.maybeClose();
   }
 
@@ -152,6 +152,6 @@ class DenoConnTransport implements ByteTransport {
   private emitClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.events.close(this.error);
+    this.events.transportClosed(this.error);
   }
 }

@@ -3,9 +3,9 @@
  */
 import type { ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { FramedStream } from "../framed-stream.ts";
+import { Connection } from "../connection.ts";
 import type { Framing } from "../framing.ts";
-import type { StreamOptions } from "../message-stream.ts";
+import type { FramedStream, StreamOptions } from "../message-stream.ts";
 import { nodeStreamTransport } from "./stream-transport.ts";
 
 /** Options for {@link stdio}. */
@@ -28,7 +28,7 @@ export interface StdioOptions extends StreamOptions {
 export function stdio<T>(framing: Framing<T>, options: StdioOptions = {}): FramedStream<T> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  return new FramedStream({ transport: nodeStreamTransport(input, output, options), framing, role: "server", options });
+  return new Connection({ transport: nodeStreamTransport(input, output, options), framing, role: "server", options });
 }
 
 /**
@@ -47,7 +47,7 @@ export function childProcess<T>(
 ): FramedStream<T> {
   if (!child.stdout || !child.stdin)
     throw new TypeError("childProcess needs a child spawned with piped stdin and stdout");
-  return new FramedStream({
+  return new Connection({
     transport: nodeStreamTransport(child.stdout, child.stdin, options),
     framing,
     role: "client",

@@ -174,18 +174,18 @@ class NodeStreamTransport implements ByteTransport {
     }
     if (this.needDrain && hasRoom && output.writableLength < this.highWaterMark) {
       this.needDrain = false;
-      this.events.drain();
+      this.events.drained();
     }
   }
 
   /** @internal */
   onData(chunk: Uint8Array | string): void {
-    this.events.data(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    this.events.receive(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   }
 
   /** @internal */
   onInputEnd(): void {
-    this.events.end();
+    this.events.receiveEnd();
   }
 
   /** @internal */
@@ -204,7 +204,7 @@ class NodeStreamTransport implements ByteTransport {
   onOutputDrain(): void {
     if (!this.needDrain || this.pending !== undefined) return;
     this.needDrain = false;
-    this.events.drain();
+    this.events.drained();
   }
 
   /** @internal */
@@ -223,7 +223,7 @@ class NodeStreamTransport implements ByteTransport {
   emitClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.events.close(this.error);
+    this.events.transportClosed(this.error);
   }
 }
 

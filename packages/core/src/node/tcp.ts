@@ -5,11 +5,11 @@ import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import * as tls from "node:tls";
 import { type HostAddress, hostOf } from "../address.ts";
+import { Connection } from "../connection.ts";
 import { FramedError } from "../errors.ts";
-import { FramedStream } from "../framed-stream.ts";
 import type { Framing, Role } from "../framing.ts";
 import { type Listener, type ListenOptions, type StreamHandler, StreamRegistry } from "../listener.ts";
-import type { MessageStream, StreamOptions } from "../message-stream.ts";
+import type { FramedStream, MessageStream, StreamOptions } from "../message-stream.ts";
 import { nodeStreamTransport } from "./stream-transport.ts";
 
 /** A TCP host and port, or a Unix socket path. `host` defaults to 127.0.0.1. */
@@ -32,7 +32,7 @@ export interface WrapOptions extends StreamOptions {
  * ```
  */
 export function wrap<T>(socket: Duplex, framing: Framing<T>, options: WrapOptions = {}): FramedStream<T> {
-  return new FramedStream({
+  return new Connection({
     transport: nodeStreamTransport(socket, socket, options),
     framing,
     role: options.role ?? "client",

@@ -3,13 +3,10 @@
  * without waiting on the wall clock.
  */
 
+import type { Timers } from "../timers.ts";
+
 /** Timers, time and jitter for {@link reconnecting}. Tests pass a manual clock; everyone else the default. */
-export interface ReconnectClock {
-  /** Milliseconds on a monotonic scale (only differences are used). */
-  now(): number;
-  /** Call `callback` once after `ms` milliseconds; returns a handle for {@link clearTimeout}. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+export interface ReconnectClock extends Timers {
   /** A number in [0, 1), for jitter. */
   random(): number;
 }

@@ -115,17 +115,17 @@ class MemoryEndImpl implements MemoryEnd {
       while (this.inbox.length > 0 && !this.paused && !this.closed) {
         const chunk = this.inbox.shift() as Uint8Array;
         this.inboxBytes -= chunk.length;
-        events.data(chunk);
+        events.receive(chunk);
       }
       if (this.closed) return;
       if (this.peerWaitingForDrain && this.inboxBytes < this.highWaterMark) {
         this.peerWaitingForDrain = false;
-        this.peer.events?.drain();
+        this.peer.events?.drained();
       }
     }
     if (this.peerEnded && this.inbox.length === 0 && !this.endDelivered && !this.closed) {
       this.endDelivered = true;
-      events.end();
+      events.receiveEnd();
       this.maybeClose();
     }
   }
@@ -143,7 +143,7 @@ class MemoryEndImpl implements MemoryEnd {
     this.inbox = [];
     this.inboxBytes = 0;
     const events = this.events;
-    if (events) queueMicrotask(() => events.close(error));
+    if (events) queueMicrotask(() => events.transportClosed(error));
   }
 }
 
@@ -153,8 +153,8 @@ class MemoryEndImpl implements MemoryEnd {
  * @example
  * ```ts
  * const [a, b] = memoryPipe();
- * const client = new FramedStream({ transport: a, framing, role: "client" });
- * const server = new FramedStream({ transport: b, framing, role: "server" });
+ * const client = new Connection({ transport: a, framing, role: "client" });
+ * const server = new Connection({ transport: b, framing, role: "server" });
  * ```
  */
 export function memoryPipe(options: { highWaterMark?: number } = {}): [MemoryEnd, MemoryEnd] {

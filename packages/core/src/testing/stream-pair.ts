@@ -1,9 +1,9 @@
 /**
  * A client and server MessageStream joined by a memory pipe: the quickest way to test a framing end to end.
  */
-import { FramedStream } from "../framed-stream.ts";
+import { Connection } from "../connection.ts";
 import type { Framing } from "../framing.ts";
-import type { StreamOptions } from "../message-stream.ts";
+import type { FramedStream, StreamOptions } from "../message-stream.ts";
 import { type MemoryEnd, memoryPipe } from "./memory-pipe.ts";
 
 /** The two streams and the transports under them. */
@@ -27,8 +27,8 @@ export function streamPair<T>(
 ): StreamPair<T> {
   const [clientEnd, serverEnd] = memoryPipe(options);
   return {
-    client: new FramedStream({ transport: clientEnd, framing, role: "client", options }),
-    server: new FramedStream({ transport: serverEnd, framing, role: "server", options }),
+    client: new Connection({ transport: clientEnd, framing, role: "client", options }),
+    server: new Connection({ transport: serverEnd, framing, role: "server", options }),
     clientEnd,
     serverEnd,
   };

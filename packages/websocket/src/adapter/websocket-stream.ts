@@ -3,7 +3,7 @@
  * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`, `response`),
  * pings with their round-trip time, and per-message compression.
  */
-import { FramedError, FramedStream, type FramedStreamSetup, type MessageStream, type ReadyState } from "@framed/core";
+import { Connection, type ConnectionSetup, FramedError, type FramedStream } from "@framed/core";
 import type { DeflateParams } from "../deflate/params.ts";
 import type { UpgradeResponse } from "../handshake/client-handshake.ts";
 import { parseRequestHead } from "../handshake/http-head.ts";
@@ -15,17 +15,13 @@ import { PingTracker } from "./ping-tracker.ts";
 export type WebSocketMessage = string | Uint8Array;
 
 /** A WebSocket connection as a message stream. */
-export interface WebSocketMessageStream extends MessageStream<WebSocketMessage> {
+export interface WebSocketMessageStream extends FramedStream<WebSocketMessage> {
   /** The subprotocol the server chose, "" for none. */
   readonly protocol: string;
   /** The agreed `Sec-WebSocket-Extensions` value, "" for none. */
   readonly extensions: string;
   /** The agreed permessage-deflate parameters, or null. */
   readonly deflate: DeflateParams | null;
-  /** `"open"`, `"closing"` or `"closed"`, synchronously (as the WebSocket API's `readyState`, in words). */
-  readonly readyState: ReadyState;
-  /** Bytes accepted by `send` and not yet handed to the operating system. */
-  readonly bufferedAmount: number;
   /** Client streams: the server's 101 (status, reason, headers). Undefined on a server's stream. */
   readonly response: UpgradeResponse | undefined;
   /**
@@ -87,7 +83,7 @@ export interface Agreement {
  * ```
  */
 export class WebSocketStream
-  extends FramedStream<WebSocketMessage>
+  extends Connection<WebSocketMessage>
   implements ServerWebSocketStream, ControlFrameObserver
 {
   readonly protocol: string;
@@ -98,7 +94,7 @@ export class WebSocketStream
   private pings: PingTracker | undefined;
 
   constructor(
-    setup: FramedStreamSetup<WebSocketMessage>,
+    setup: ConnectionSetup<WebSocketMessage>,
     agreement: Agreement,
     /**
      * The upgrade request, or the text of its head when nothing outside the handshake saw the parsed
@@ -153,19 +149,19 @@ export class WebSocketStream
     }
   }
 
-  /** @internal */
+  /** The peer pinged (see `ControlFrameObserver`). */
   peerPing(payload: Uint8Array): void {
     this.pings?.peerPing(payload);
   }
 
-  /** @internal */
+  /** The peer ponged (see `ControlFrameObserver`). */
   peerPong(payload: Uint8Array): void {
     this.pings?.peerPong(payload);
   }
 
-  /** @internal Pending pings fail once the connection is gone. */
-  override onTransportClose(error?: unknown): void {
-    super.onTransportClose(error);
+  /** Pending pings fail once the connection is gone. */
+  override transportClosed(error?: unknown): void {
+    super.transportClosed(error);
     // A failure's close frame still owed (the reader never came back before closeTimeout) can no longer go out.
     (this.session as WebSocketSession).abandonOutput();
     this.pings?.closed(new FramedError("CLOSED", "the WebSocket closed before the peer answered the ping"));

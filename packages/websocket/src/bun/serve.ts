@@ -4,6 +4,7 @@
  * frames these itself (uWebSockets); `listen` uses framed's own protocol core instead.
  */
 import {
+  Connection,
   DEFAULT_MAX_MESSAGE_SIZE,
   type HostAddress,
   hostOf,
@@ -13,7 +14,6 @@ import {
   type StreamHandler,
   type StreamOptions,
   StreamRegistry,
-  TransportStream,
 } from "@framed/core";
 import { type BunServer, type BunServerWebSocket, type BunWebSocketHandler, bunRuntime } from "./bun-api.ts";
 import { BunSendTurn } from "./send-turn.ts";
@@ -66,7 +66,7 @@ export function websocketHandlers(
       ws.data ??= {};
       const transport = new BunServerWebSocketTransport(ws, highWaterMark, maxQueuedBytes, turn);
       ws.data.transport = transport;
-      onStream(new TransportStream(transport, "websocket", options), ws);
+      onStream(new Connection({ transport, framing: transport, role: "server", options }), ws);
     },
     message: (ws, message) => ws.data.transport?.onMessage(message),
     drain: (ws) => ws.data.transport?.onDrain(),

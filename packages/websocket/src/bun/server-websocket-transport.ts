@@ -1,13 +1,21 @@
 /**
- * A MessageTransport over one of Bun's own server WebSockets (`Bun.serve({ websocket })`). Bun frames, so this
- * maps its calls onto the core stream, adding what Bun lacks: `send` that waits under backpressure, and a
+ * One of Bun's own server WebSockets (`Bun.serve({ websocket })`) under a core `Connection`. Bun frames, so this
+ * one object is the connection's transport, framing and session at once; it maps Bun's calls onto the
+ * connection, adding what Bun lacks: `send` that waits under backpressure, and a
  * byte-bounded queue for a slow reader, since Bun cannot stop reading a socket.
  *
  * When that queue would pass `maxQueuedBytes`, the connection is closed with 1008 (policy violation): the
  * messages already queued are still delivered, then the reader gets POLICY_VIOLATION. Nothing is dropped
  * silently.
  */
-import { FramedError, type MessageTransport, type MessageTransportEvents } from "@framed/core";
+import {
+  type ByteTransport,
+  FramedError,
+  type Framing,
+  type FramingSession,
+  type SessionSink,
+  type TransportEvents,
+} from "@framed/core";
 import type { BunServerWebSocket } from "./bun-api.ts";
 import type { BunSendTurn } from "./send-turn.ts";
 
@@ -24,9 +32,22 @@ function byteSize(message: string | Uint8Array): number {
   return typeof message === "string" ? message.length * 3 : message.byteLength;
 }
 
-export class BunServerWebSocketTransport implements MessageTransport<string | Uint8Array> {
+type WebSocketMessage = string | Uint8Array;
+
+/**
+ * @example
+ * ```ts
+ * const bun = new BunServerWebSocketTransport(ws, highWaterMark, maxQueuedBytes, turn);
+ * const stream = new Connection({ transport: bun, framing: bun, role: "server", options });
+ * ```
+ */
+export class BunServerWebSocketTransport
+  implements ByteTransport, Framing<WebSocketMessage>, FramingSession<WebSocketMessage>
+{
+  readonly name = "websocket";
   readonly writable = true;
-  private events: MessageTransportEvents<string | Uint8Array> | undefined;
+  private events: TransportEvents | undefined;
+  private sink!: SessionSink<WebSocketMessage>;
   private outbox: Array<string | Uint8Array> = [];
   private outboxBytes = 0;
   private flushScheduled = false;
@@ -50,7 +71,22 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     private readonly turn: BunSendTurn<BunServerWebSocketTransport>,
   ) {}
 
-  start(events: MessageTransportEvents<string | Uint8Array>): void {
+  open(sink: SessionSink<WebSocketMessage>): FramingSession<WebSocketMessage> {
+    this.sink = sink;
+    return this;
+  }
+
+  /** Bun decodes: no bytes come through the connection. */
+  receive(): void {}
+
+  receiveEnd(): void {}
+
+  /** Bytes as one binary message (the connection itself only ever sends messages). */
+  write(bytes: Uint8Array): boolean {
+    return this.send(bytes);
+  }
+
+  start(events: TransportEvents): void {
     this.events = events;
     this.flushHeld();
     if (this.earlyClose) this.onClose(this.earlyClose.code, this.earlyClose.reason);
@@ -134,7 +170,7 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     this.bunBuffered = this.ws.getBufferedAmount();
     if (this.bunBuffered >= this.highWaterMark) return;
     this.waitingForDrain = false;
-    this.events?.drain();
+    this.events?.drained();
   }
 
   close(code = 1000, reason = ""): boolean {
@@ -185,9 +221,8 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     // this one go out here, in that cork, and the turn's flush only sends what is left.
     if (this.outbox.length > 0 && this.ws.readyState === 1) this.sendOutbox();
     if (this.overflow) return;
-    this.events?.activity();
     if (this.events && !this.paused && this.held.length === 0) {
-      this.events.message(message);
+      this.sink.message(message);
       return;
     }
     const size = byteSize(message);
@@ -220,25 +255,24 @@ export class BunServerWebSocketTransport implements MessageTransport<string | Ui
     this.flushHeld();
     if (!this.ended) {
       this.ended = true;
-      if (this.overflow) this.events.end({ error: this.overflow, code: 1008 });
+      if (this.overflow) this.sink.end({ error: this.overflow, code: 1008 });
       else if (code === 1006) {
         const error = new FramedError("CONNECTION_RESET", "the Bun WebSocket closed abnormally (1006)", {
           closeCode: 1006,
         });
-        this.events.end({ error, code });
-      } else this.events.end({ code, reason });
+        this.sink.end({ error, code });
+      } else this.sink.end({ code, reason });
     }
     this.closed = true;
-    this.events.close();
+    this.events.transportClosed();
   }
 
   private flushHeld(): void {
-    const events = this.events;
-    if (!events) return;
+    if (!this.events) return;
     while (this.held.length > 0 && !this.paused) {
       const message = this.held.shift() as string | Uint8Array;
       this.heldBytes -= byteSize(message);
-      events.message(message);
+      this.sink.message(message);
     }
   }
 }

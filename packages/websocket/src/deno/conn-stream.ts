@@ -2,7 +2,7 @@
  * A WebSocket stream over a `Deno.Conn`: what core's Deno `wrap` does (the connection as the byte
  * transport), building the WebSocket stream itself so that one object per connection serves as both.
  */
-import type { FramedStreamSetup } from "@framed/core";
+import type { ConnectionSetup } from "@framed/core";
 import { type DenoConn, denoConnTransport } from "@framed/core/deno";
 import { type Agreement, type WebSocketMessage, WebSocketStream } from "../adapter/websocket-stream.ts";
 import type { UpgradeRequest } from "../handshake/server-handshake.ts";
@@ -15,7 +15,7 @@ import type { UpgradeRequest } from "../handshake/server-handshake.ts";
  */
 export function connStream(
   conn: DenoConn,
-  setup: Omit<FramedStreamSetup<WebSocketMessage>, "transport">,
+  setup: Omit<ConnectionSetup<WebSocketMessage>, "transport">,
   agreement: Agreement,
   request?: UpgradeRequest | string,
 ): WebSocketStream {

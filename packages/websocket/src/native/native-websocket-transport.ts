@@ -1,17 +1,38 @@
 /**
- * A MessageTransport over a runtime's own `WebSocket` (browsers, Deno): the runtime already frames, so this
- * only maps its events onto the core stream, with backpressure from `bufferedAmount`.
+ * A runtime's own `WebSocket` (browsers, Deno) under a core `Connection`: the runtime already frames, so this
+ * one object is the connection's transport, framing and session at once. It only maps the socket's events
+ * onto the connection, with backpressure from `bufferedAmount`.
  *
  * A native WebSocket cannot stop its peer: `pause` holds arriving messages here until `resume`.
  */
-import { FramedError, type MessageTransport, type MessageTransportEvents } from "@framed/core";
+import {
+  type ByteTransport,
+  FramedError,
+  type Framing,
+  type FramingSession,
+  type SessionSink,
+  type TransportEvents,
+} from "@framed/core";
+
+type WebSocketMessage = string | Uint8Array;
 
 /** How often `bufferedAmount` is polled while a sender waits (the WebSocket API has no drain event). */
 const DRAIN_POLL_MS = 10;
 
-export class NativeWebSocketTransport implements MessageTransport<string | Uint8Array> {
+/**
+ * @example
+ * ```ts
+ * const native = new NativeWebSocketTransport(socket, 1024 * 1024);
+ * const stream = new Connection({ transport: native, framing: native, role: "client" });
+ * ```
+ */
+export class NativeWebSocketTransport
+  implements ByteTransport, Framing<WebSocketMessage>, FramingSession<WebSocketMessage>
+{
+  readonly name = "websocket";
   readonly writable = true;
-  private events!: MessageTransportEvents<string | Uint8Array>;
+  private events!: TransportEvents;
+  private sink!: SessionSink<WebSocketMessage>;
   private held: Array<string | Uint8Array> = [];
   private paused = false;
   private ended = false;
@@ -25,17 +46,32 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
     socket.binaryType = "arraybuffer";
   }
 
-  start(events: MessageTransportEvents<string | Uint8Array>): void {
+  open(sink: SessionSink<WebSocketMessage>): FramingSession<WebSocketMessage> {
+    this.sink = sink;
+    return this;
+  }
+
+  start(events: TransportEvents): void {
     this.events = events;
+    const sink = this.sink;
     this.socket.addEventListener("message", (event) => {
-      events.activity();
       const data = event.data;
       const message = typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
       if (this.paused || this.held.length > 0) this.held.push(message);
-      else events.message(message);
+      else sink.message(message);
     });
     this.socket.addEventListener("close", (event) => this.onClose(event));
     if (this.socket.readyState === 3) this.onClose({ code: 1006, reason: "", wasClean: false } as CloseEvent);
+  }
+
+  /** The runtime decodes: no bytes come through the connection. */
+  receive(): void {}
+
+  receiveEnd(): void {}
+
+  /** Bytes as one binary message (the connection itself only ever sends messages). */
+  write(bytes: Uint8Array): boolean {
+    return this.send(bytes);
   }
 
   get bufferedAmount(): number {
@@ -80,7 +116,7 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
 
   resume(): void {
     this.paused = false;
-    while (this.held.length > 0 && !this.paused) this.events.message(this.held.shift() as string | Uint8Array);
+    while (this.held.length > 0 && !this.paused) this.sink.message(this.held.shift() as string | Uint8Array);
   }
 
   private pollForDrain(): void {
@@ -88,7 +124,7 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
     const check = () => {
       this.drainTimer = undefined;
       if (this.closed) return;
-      if (this.socket.bufferedAmount < this.highWaterMark) this.events.drain();
+      if (this.socket.bufferedAmount < this.highWaterMark) this.events.drained();
       else this.drainTimer = setTimeout(check, DRAIN_POLL_MS);
     };
     this.drainTimer = setTimeout(check, DRAIN_POLL_MS);
@@ -109,13 +145,13 @@ export class NativeWebSocketTransport implements MessageTransport<string | Uint8
             closeCode: event.code,
           },
         );
-        this.events.end({ error, code: event.code });
+        this.sink.end({ error, code: event.code });
       } else {
-        this.events.end({ code: event.code, reason: event.reason });
+        this.sink.end({ code: event.code, reason: event.reason });
       }
     }
     this.closed = true;
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
-    this.events.close();
+    this.events.transportClosed();
   }
 }

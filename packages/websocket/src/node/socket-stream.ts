@@ -3,7 +3,7 @@
  * building the WebSocket stream itself so that one object per connection serves as both.
  */
 import type { Duplex } from "node:stream";
-import type { FramedStreamSetup } from "@framed/core";
+import type { ConnectionSetup } from "@framed/core";
 import { nodeStreamTransport } from "@framed/core/node";
 import { type Agreement, type WebSocketMessage, WebSocketStream } from "../adapter/websocket-stream.ts";
 import type { UpgradeRequest } from "../handshake/server-handshake.ts";
@@ -16,7 +16,7 @@ import type { UpgradeRequest } from "../handshake/server-handshake.ts";
  */
 export function socketStream(
   socket: Duplex,
-  setup: Omit<FramedStreamSetup<WebSocketMessage>, "transport">,
+  setup: Omit<ConnectionSetup<WebSocketMessage>, "transport">,
   agreement: Agreement,
   request?: UpgradeRequest | string,
 ): WebSocketStream {
