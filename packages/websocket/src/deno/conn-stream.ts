@@ -1,24 +1,25 @@
 /**
- * A WebSocket stream over a `Deno.Conn`: what core's Deno `wrap` does (the connection as the byte
- * transport), building the WebSocket stream itself so that one object per connection serves as both.
+ * A WebSocket stream over a `Deno.Conn`: the connection as core's byte transport (seen through `WatchedConn`
+ * when keep-alive is on), the stream itself opened by the one runtime-neutral `openWebSocketStream`.
  */
-import type { FramedStreamSetup } from "@framed/core";
-import { type DenoConn, denoConnTransport } from "@framed/core/deno";
-import { type Agreement, type WebSocketMessage, WebSocketStream } from "../adapter/websocket-stream.ts";
-import type { UpgradeRequest } from "../handshake/server-handshake.ts";
+import { denoConnTransport } from "@framed/core/deno";
+import { openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
+import type { WebSocketStream } from "../adapter/websocket-stream.ts";
+import type { DenoConn } from "./deno-api.ts";
+import { WatchedConn } from "./keep-alive.ts";
 
 /**
  * @example
  * ```ts
- * const stream = connStream(conn, { framing, role: "client", options, head }, agreement);
+ * const stream = connStream(conn, accepted.opening);
  * ```
  */
-export function connStream(
-  conn: DenoConn,
-  setup: Omit<FramedStreamSetup<WebSocketMessage>, "transport">,
-  agreement: Agreement,
-  request?: UpgradeRequest | string,
-): WebSocketStream {
-  const transport = denoConnTransport(conn, setup.options);
-  return new WebSocketStream({ ...setup, transport }, agreement, request);
+export function connStream(conn: DenoConn, opening: StreamOpening): WebSocketStream {
+  const watched = opening.keepAlive ? new WatchedConn(conn) : undefined;
+  const transport = denoConnTransport(watched ?? conn, opening.options);
+  return openWebSocketStream(
+    transport,
+    opening,
+    watched && ((heartbeat, settings) => watched.keepAlive(heartbeat, settings)),
+  );
 }

@@ -1,18 +1,17 @@
 /**
- * One connection of the Node `listen` server between accept and its 101 (or refusal): reads the request
- * head off the socket, enforces the handshake deadline, ends a connection whose peer leaves before its
- * request is complete, and hands the stream to the registry.
+ * One connection of the Node `listen` server between accept and its 101 (or refusal): the thin loop around
+ * `ServerAccept` — socket bytes in, its answer out, one timer for its deadline — that ends a connection whose
+ * peer leaves before its request is complete and hands the stream to the registry.
  *
  * A class with module-level socket listeners rather than closures: a server accepting thousands of
  * connections a second should leave as little garbage per handshake as it can.
  */
 import type * as net from "node:net";
 import { FramedError, type StreamHandler, type StreamRegistry } from "@framed/core";
-import { pathMatches, type UpgradeSettings } from "../adapter/server-handshake-driver.ts";
+import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import type { UpgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
-import { HttpHeadReader, parseRequestHead, type RawHead } from "../handshake/http-head.ts";
-import { type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
-import { completeUpgrade, refuseHandshake } from "./upgrade.ts";
+import { nodeSha1, settleUpgrade, wentAway } from "./upgrade.ts";
 
 /** What every connection of one server shares. */
 export interface UpgradeServer {
@@ -32,77 +31,54 @@ export function beginUpgrade(socket: net.Socket, server: UpgradeServer): void {
 }
 
 class PendingUpgrade {
-  private readonly reader: HttpHeadReader;
-  private readonly deadline: number;
+  private readonly accept: ServerAccept;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private headRead = false;
 
   constructor(
     private readonly socket: PendingSocket,
     private readonly server: UpgradeServer,
   ) {
-    const { settings, handshaking } = server;
-    handshaking.add(socket);
-    this.reader = new HttpHeadReader("request", settings.options.maxHeaderSize);
-    this.deadline = settings.handshakeTimeout > 0 ? Date.now() + settings.handshakeTimeout : 0;
+    server.handshaking.add(socket);
+    this.accept = new ServerAccept(server.settings, nodeSha1);
     socket[kPending] = this;
     socket.on("error", ignoreError);
     socket.on("data", onHandshakeData);
     socket.once("close", onHandshakeClose);
     socket.once("end", onHandshakeEnd);
-    if (this.deadline > 0) this.timer = setTimeout(onHandshakeTimeout, settings.handshakeTimeout, this);
+    const wait = this.accept.timeUntilDeadline();
+    if (wait !== undefined) this.timer = setTimeout(onHandshakeTimeout, wait, this);
   }
 
   /** @internal */
   onData(chunk: Buffer): void {
     const { socket } = this;
-    let head: RawHead | undefined;
-    let request: UpgradeRequest;
+    let outcome: ReturnType<ServerAccept["receive"]>;
     try {
-      head = this.reader.push(chunk);
-      if (!head) return;
-      this.headRead = true;
-      // From here completeUpgrade owns the deadline (verify may be slow), and an EOF is the stream's to see.
-      // Off before the stream adds its own listener: three 'end' listeners at once grow the socket's listener
-      // array for good (about 140 bytes per connection).
-      this.clearTimer();
-      socket.off("data", onHandshakeData);
-      socket.off("end", onHandshakeEnd);
-      const requestHead = parseRequestHead(head.text);
-      if (!pathMatches(requestHead.target, this.server.settings.options.path)) {
-        throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
-      }
-      request = validateUpgradeRequest(requestHead);
-    } catch (error) {
-      this.fail(error instanceof FramedError ? refuseHandshake(socket, error) : error);
-      if (!(error instanceof FramedError)) socket.destroy();
-      return;
-    }
-    let upgraded: ServerWebSocketStream | Promise<ServerWebSocketStream>;
-    try {
-      upgraded = completeUpgrade(socket, request, head.rest, this.server.settings, this.deadline, head.text);
+      outcome = this.accept.receive(chunk);
     } catch (error) {
       this.fail(error);
+      socket.destroy();
       return;
     }
-    if (upgraded instanceof Promise)
-      upgraded.then(
-        (stream) => this.accepted(stream),
+    if (outcome === undefined) return;
+    // The head is read: an EOF is now the stream's to see. Off before the stream adds its own listener: three
+    // 'end' listeners at once grow the socket's listener array for good (about 140 bytes per connection).
+    socket.off("data", onHandshakeData);
+    socket.off("end", onHandshakeEnd);
+    if (outcome instanceof Promise) {
+      // Nothing may be read while verify runs: frames sent eagerly wait in the socket until the stream exists.
+      socket.pause();
+      outcome.then(
+        (settled) => this.settle(settled),
         (error) => this.fail(error),
       );
-    else this.accepted(upgraded);
+    } else this.settle(outcome);
   }
 
-  /** @internal The handshake is over, one way or another: stop listening for it. */
-  done(): void {
-    const { socket } = this;
-    this.server.handshaking.delete(socket);
-    this.clearTimer();
-    socket[kPending] = undefined;
-    socket.off("data", onHandshakeData);
-    socket.off("close", onHandshakeClose);
-    socket.off("end", onHandshakeEnd);
-    socket.off("error", ignoreError);
+  /** @internal The socket closed: a running verify is abandoned; before that there is nothing to report. */
+  closed(): void {
+    if (this.accept.phase === "verifying") this.accept.abandon(wentAway());
+    else this.done();
   }
 
   /**
@@ -111,19 +87,28 @@ class PendingUpgrade {
    * the socket would otherwise stay). Once the head is read, the upgrade goes on and the stream sees the end.
    */
   ended(): void {
-    if (this.headRead) return;
+    if (this.accept.phase !== "head") return;
     this.fail(new FramedError("HANDSHAKE_FAILED", "the connection ended before the upgrade request was complete"));
     this.socket.destroy();
   }
 
-  /** @internal */
+  /** @internal The one timer: a running verify is abandoned (and fails through its promise), else fail now. */
   timedOut(): void {
     this.timer = undefined;
-    this.fail(new FramedError("TIMEOUT", `no WebSocket handshake within ${this.server.settings.handshakeTimeout} ms`));
+    const verifying = this.accept.phase === "verifying";
+    const error = this.accept.expire();
+    if (!verifying) this.fail(error);
     this.socket.destroy();
   }
 
-  private accepted(stream: ServerWebSocketStream): void {
+  private settle(outcome: AcceptOutcome): void {
+    let stream: ServerWebSocketStream;
+    try {
+      stream = settleUpgrade(this.socket, outcome);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
     this.done();
     this.server.registry.accept(stream, this.server.onStream, this.socket);
   }
@@ -133,9 +118,17 @@ class PendingUpgrade {
     this.server.settings.options.onHandshakeError?.(error);
   }
 
-  private clearTimer(): void {
+  /** The handshake is over, one way or another: stop listening for it. */
+  private done(): void {
+    const { socket } = this;
+    this.server.handshaking.delete(socket);
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    socket[kPending] = undefined;
+    socket.off("data", onHandshakeData);
+    socket.off("close", onHandshakeClose);
+    socket.off("end", onHandshakeEnd);
+    socket.off("error", ignoreError);
   }
 }
 
@@ -144,7 +137,7 @@ function onHandshakeData(this: PendingSocket, chunk: Buffer): void {
 }
 
 function onHandshakeClose(this: PendingSocket): void {
-  this[kPending]?.done();
+  this[kPending]?.closed();
 }
 
 function onHandshakeEnd(this: PendingSocket): void {

@@ -1,25 +1,23 @@
 /**
- * A WebSocket stream over a Node socket: what core's `wrap` does (the socket as the byte transport),
- * building the WebSocket stream itself so that one object per connection serves as both.
+ * A WebSocket stream over a Node socket or HTTP/2 stream: the socket as core's byte transport, keep-alive
+ * fed by its `data` events, and the stream itself opened by the one runtime-neutral `openWebSocketStream`.
  */
 import type { Duplex } from "node:stream";
-import type { FramedStreamSetup } from "@framed/core";
 import { nodeStreamTransport } from "@framed/core/node";
-import { type Agreement, type WebSocketMessage, WebSocketStream } from "../adapter/websocket-stream.ts";
-import type { UpgradeRequest } from "../handshake/server-handshake.ts";
+import { openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
+import type { WebSocketStream } from "../adapter/websocket-stream.ts";
+import { startKeepAlive } from "./keep-alive.ts";
 
 /**
  * @example
  * ```ts
- * const stream = socketStream(socket, { framing, role: "server", options, head }, agreement, headText);
+ * const stream = socketStream(socket, accepted.opening);
  * ```
  */
-export function socketStream(
-  socket: Duplex,
-  setup: Omit<FramedStreamSetup<WebSocketMessage>, "transport">,
-  agreement: Agreement,
-  request?: UpgradeRequest | string,
-): WebSocketStream {
-  const transport = nodeStreamTransport(socket, socket, setup.options);
-  return new WebSocketStream({ ...setup, transport }, agreement, request);
+export function socketStream(socket: Duplex, opening: StreamOpening): WebSocketStream {
+  const transport = nodeStreamTransport(socket, socket, opening.options);
+  return openWebSocketStream(transport, opening, (heartbeat, settings) => {
+    startKeepAlive(socket, heartbeat, settings);
+    return undefined; // stops by itself when the socket closes
+  });
 }

@@ -36,9 +36,11 @@ export interface WebSocketWrapOptions extends Omit<WebSocketOptions, "slab">, St
 export function wrap(socket: Duplex, options: WebSocketWrapOptions = {}): WebSocketMessageStream {
   const deflate = options.deflate ?? null;
   const framing = websocket({ ...framingOptions(options), deflate });
-  return socketStream(
-    socket,
-    { framing, role: options.role ?? "client", options: streamOptions(options), head: options.head },
-    { protocol: options.protocol ?? "", extensions: options.extensions ?? "", deflate },
-  );
+  return socketStream(socket, {
+    framing,
+    role: options.role ?? "client",
+    options: streamOptions(options),
+    head: options.head,
+    agreement: { protocol: options.protocol ?? "", extensions: options.extensions ?? "", deflate },
+  });
 }
