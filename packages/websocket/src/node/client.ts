@@ -11,8 +11,7 @@ import { parseTarget, type Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { connectHttp2 } from "./http2-client.ts";
 import type { ConnectOptions } from "./options.ts";
-import { socketStream } from "./socket-stream.ts";
-import { nodeSha1 } from "./upgrade.ts";
+import { nodeSha1, socketStream } from "./upgrade.ts";
 
 /**
  * Open a WebSocket connection. Resolves once the server's 101 is checked; a refusal rejects with

@@ -13,7 +13,7 @@ import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
 import { Http2SessionPool, type PooledSession, trackStream } from "./http2-session-pool.ts";
 import type { ConnectOptions } from "./options.ts";
-import { socketStream } from "./socket-stream.ts";
+import { socketStream } from "./upgrade.ts";
 
 /**
  * Open `target` as a stream of an HTTP/2 session from `options.http2` (a pool, or a session of its own

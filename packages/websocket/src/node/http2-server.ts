@@ -10,8 +10,7 @@ import { ServerAccept } from "../adapter/server-accept.ts";
 import { pathMatches, type UpgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
-import { socketStream } from "./socket-stream.ts";
-import { nodeSha1, wentAway, whileVerifying } from "./upgrade.ts";
+import { nodeSha1, socketStream, wentAway, whileVerifying } from "./upgrade.ts";
 
 /** A Node HTTP/2 server, cleartext (h2c) or TLS (with or without `allowHTTP1`). */
 export type Http2WebSocketServer = http2.Http2Server | http2.Http2SecureServer;

@@ -1,15 +1,18 @@
 /**
- * The Node side of a server handshake's answer, shared by `listen` (net/tls), `attach`/`handleUpgrade`
- * (http servers) and HTTP/2: SHA-1 through node:crypto, the one timer while `verify` runs behind an HTTP
- * server, and carrying out what `ServerAccept` decided — a refusal written and closed, or the 101 and the stream.
+ * The Node side of a handshake's answer, shared by `listen` (net/tls), `attach`/`handleUpgrade` (http servers),
+ * HTTP/2 and the clients: SHA-1 through node:crypto, the one timer while `verify` runs behind an HTTP server,
+ * carrying out what `ServerAccept` decided (a refusal written and closed, or the 101), and the stream over a
+ * socket: core's transport on it, keep-alive fed by its `data` events, opened by `openWebSocketStream`.
  */
 import * as crypto from "node:crypto";
 import type { Duplex } from "node:stream";
 import { FramedError } from "@framed/core";
+import { nodeStreamTransport } from "@framed/core/node";
+import { openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
 import type { AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import type { WebSocketStream } from "../adapter/websocket-stream.ts";
 import { refusal } from "../handshake/http-response.ts";
-import { socketStream } from "./socket-stream.ts";
+import { startKeepAlive } from "./keep-alive.ts";
 
 export { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
 
@@ -85,4 +88,20 @@ export function whileVerifying(
   };
   verifying.then(cleanup, cleanup);
   return verifying;
+}
+
+/**
+ * A WebSocket stream over a Node socket or HTTP/2 stream, after its handshake.
+ *
+ * @example
+ * ```ts
+ * const stream = socketStream(socket, accepted.opening);
+ * ```
+ */
+export function socketStream(socket: Duplex, opening: StreamOpening): WebSocketStream {
+  const transport = nodeStreamTransport(socket, socket, opening.options);
+  return openWebSocketStream(transport, opening, (heartbeat, settings) => {
+    startKeepAlive(socket, heartbeat, settings);
+    return undefined; // stops by itself when the socket closes
+  });
 }

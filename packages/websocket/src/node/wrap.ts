@@ -8,7 +8,7 @@ import { framingOptions, streamOptions } from "../adapter/options.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
 import { websocket } from "../index.ts";
 import type { WebSocketOptions } from "../protocol/options.ts";
-import { socketStream } from "./socket-stream.ts";
+import { socketStream } from "./upgrade.ts";
 
 /** Options of {@link wrap}: the framing's and the stream's, plus what the finished handshake agreed. */
 export interface WebSocketWrapOptions extends Omit<WebSocketOptions, "slab">, StreamOptions {
