@@ -20,7 +20,7 @@ export interface AcceptedUpgrade {
   /** The `101 Switching Protocols` bytes; empty over HTTP/2. */
   response: Uint8Array;
   /** The HTTP/2 200's fields (lower-case, no pseudo fields); empty over HTTP/1.1. */
-  fields: Array<[string, string]>;
+  fields: ReadonlyArray<readonly [string, string]>;
   agreement: UpgradeAgreement;
   /** Everything `openWebSocketStream` needs, frames read past the head included. */
   opening: StreamOpening;
@@ -193,7 +193,7 @@ export class ServerAccept {
     return {
       accepted: {
         response: handshake.response,
-        fields: [],
+        fields: NO_FIELDS,
         agreement: handshake,
         opening: this.opening(handshake, rest, requestToKeep(settings, request, headText)),
       },
@@ -257,6 +257,8 @@ export class ServerAccept {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Shared by every HTTP/1.1 acceptance (frozen: nobody may add to it). */
+const NO_FIELDS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
 
 /** The refusal error for a verify result other than `true`. */
 function verifyRefusal(result: Exclude<VerifyResult, true>): FramedError {
