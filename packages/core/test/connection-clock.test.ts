@@ -179,6 +179,20 @@ describe("connection clock", () => {
     expect(owner.pings).toBe(0);
   });
 
+  it("keep-alive counts time paused for a slow reader as heard from the peer: no ping, no death", () => {
+    const { owner, timers, clock } = start({ keepAlive: { interval: 1000, timeout: 200 } });
+    timers.advance(1000);
+    expect(owner.pings).toBe(1);
+    owner.readingPaused = true; // the pong cannot arrive while we do not read
+    timers.advance(10_000);
+    expect(owner.failures).toHaveLength(0);
+    expect(owner.pings).toBe(1);
+    owner.readingPaused = false;
+    clock.resumed();
+    timers.advance(1000);
+    expect(owner.pings).toBe(2);
+  });
+
   it("a ping refused because the connection is closing stops keep-alive instead of spinning", () => {
     const { owner, timers } = start({ keepAlive: { interval: 1000, timeout: 200 } });
     owner.pingThrows = true;

@@ -9,7 +9,11 @@
  * - `connectNative` / `wrap` (`fromWebSocket`, deprecated): Bun's own client `WebSocket`, as in the browser entry.
  */
 
-export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./adapter/websocket-stream.ts";
+export type {
+  ServerWebSocketStream,
+  WebSocketMessage,
+  WebSocketMessageStream,
+} from "./adapter/websocket-connection.ts";
 export {
   type BrowserWebSocketOptions,
   connect as connectNative,

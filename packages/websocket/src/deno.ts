@@ -7,7 +7,11 @@
  */
 
 export type { KeepAliveOptions, ServerOptions, VerifyRefusal, VerifyResult } from "./adapter/options.ts";
-export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./adapter/websocket-stream.ts";
+export type {
+  ServerWebSocketStream,
+  WebSocketMessage,
+  WebSocketMessageStream,
+} from "./adapter/websocket-connection.ts";
 export {
   type BrowserWebSocketOptions,
   connect as connectNative,

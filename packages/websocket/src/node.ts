@@ -3,7 +3,11 @@
  * clients for Node, over core's Node transport and the sans-I/O WebSocket framing and handshake.
  */
 
-export type { ServerWebSocketStream, WebSocketMessage, WebSocketMessageStream } from "./adapter/websocket-stream.ts";
+export type {
+  ServerWebSocketStream,
+  WebSocketMessage,
+  WebSocketMessageStream,
+} from "./adapter/websocket-connection.ts";
 export * from "./handshake/index.ts";
 export * from "./index.ts";
 export { connect } from "./node/client.ts";

@@ -4,7 +4,7 @@
  */
 
 import * as zlib from "node:zlib";
-import type { ListenOptions, StreamOptions } from "@framed/core";
+import type { ConnectionOptions, ListenOptions, StreamOptions } from "@framed/core";
 import type { DeflateOptions } from "../deflate/params.ts";
 import { createZlibCompressor } from "../deflate/zlib-compressor.ts";
 import type { HeaderInit } from "../handshake/http-response.ts";
@@ -100,14 +100,16 @@ export function framingOptions(options: FramingOptions): FramingOptions {
   return picked;
 }
 
-/** The stream layer's options, picked out of a larger options object. */
-export function streamOptions(options: StreamOptions): StreamOptions {
-  const picked: StreamOptions = {};
+/** The connection's options (limits, timeouts, keep-alive), picked out of a larger options object once. */
+export function streamOptions(options: StreamOptions & Pick<ServerOptions, "keepAlive">): ConnectionOptions {
+  const picked: ConnectionOptions = {};
   if (options.readableHighWaterMark !== undefined) picked.readableHighWaterMark = options.readableHighWaterMark;
   if (options.writableHighWaterMark !== undefined) picked.writableHighWaterMark = options.writableHighWaterMark;
   if (options.closeTimeout !== undefined) picked.closeTimeout = options.closeTimeout;
   if (options.idleTimeout !== undefined) picked.idleTimeout = options.idleTimeout;
   if (options.messageTimeout !== undefined) picked.messageTimeout = options.messageTimeout;
+  const keepAlive = keepAliveSettings(options.keepAlive);
+  if (keepAlive) picked.keepAlive = keepAlive;
   return picked;
 }
 

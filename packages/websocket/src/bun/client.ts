@@ -4,23 +4,15 @@
  * transport under a WebSocket stream. The same flow, options and errors as the Node and Deno `connect`.
  */
 import { type ConnectTlsOptions, FramedError } from "@framed/core";
-import { type BunSocket, type BunSocketData, BunSocketTransport } from "@framed/core/bun";
-import { startKeepAliveClock } from "../adapter/keep-alive.ts";
-import {
-  type ClientOptions,
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  framingOptions,
-  keepAliveSettings,
-  streamOptions,
-  timeoutOption,
-} from "../adapter/options.ts";
-import { parseTarget, requestHeaders } from "../adapter/target.ts";
-import { type WebSocketMessageStream, WebSocketStream } from "../adapter/websocket-stream.ts";
-import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
-import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
-import { websocket } from "../index.ts";
+import type { BunSocket } from "@framed/core/bun";
+import { ClientConnect } from "../adapter/client-connect.ts";
+import type { StreamOpening } from "../adapter/open-stream.ts";
+import type { ClientOptions } from "../adapter/options.ts";
+import { parseTarget } from "../adapter/target.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { nodeSha1 } from "../node/upgrade.ts";
 import { bunRuntime } from "./bun-api.ts";
+import { bunSocketStream, type StreamSocketData } from "./socket-stream.ts";
 
 /** Options of the Bun `connect`. */
 export interface BunConnectOptions extends ClientOptions {
@@ -33,10 +25,6 @@ export interface BunConnectOptions extends ClientOptions {
    * away in the next minor version.
    */
   ca?: string | string[];
-}
-
-interface ClientSocketData extends BunSocketData {
-  lastSeen?: number;
 }
 
 /**
@@ -53,24 +41,12 @@ interface ClientSocketData extends BunSocketData {
  */
 export async function connect(url: string | URL, options: BunConnectOptions = {}): Promise<WebSocketMessageStream> {
   const target = parseTarget(url);
-  const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
-  const keepAlive = keepAliveSettings(options.keepAlive);
-  const framing = framingOptions(options);
-  websocket(framing); // bad framing options fail before connecting
-  const handshake = createClientHandshake({
-    host: target.host,
-    path: target.path,
-    protocols: options.protocols,
-    deflate: options.deflate,
-    headers: requestHeaders(options.headers, target.authorization),
-    sha1: nodeSha1,
-  });
-  const where = `${target.secure ? "wss" : "ws"}://${target.host}`;
-  const reader = new HttpHeadReader("response", options.maxHeaderSize);
+  const handshake = new ClientConnect(target, options, nodeSha1);
+  const { where } = handshake;
 
   return new Promise<WebSocketMessageStream>((resolve, reject) => {
     let settled = false;
-    let socket: BunSocket<ClientSocketData> | undefined;
+    let socket: BunSocket<StreamSocketData> | undefined;
     const fail = (error: FramedError) => {
       if (settled) return;
       settled = true;
@@ -78,62 +54,29 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
       socket?.terminate();
       reject(error);
     };
-    const timer =
-      timeout > 0
-        ? setTimeout(
-            () =>
-              fail(new FramedError("TIMEOUT", `no WebSocket handshake response from ${where} within ${timeout} ms`)),
-            timeout,
-          )
-        : undefined;
-    const sendRequest = (opened: BunSocket<ClientSocketData>) => {
+    const wait = handshake.timeUntilDeadline();
+    const timer = wait === undefined ? undefined : setTimeout(() => fail(handshake.expire()), wait);
+    const sendRequest = (opened: BunSocket<StreamSocketData>) => {
       if (opened.write(handshake.request) !== handshake.request.length) {
         fail(new FramedError("CONNECTION_RESET", `${where} did not take the WebSocket upgrade request`));
       }
     };
-    const onHead = (opened: BunSocket<ClientSocketData>, bytes: Uint8Array) => {
-      let head: ReturnType<HttpHeadReader["push"]>;
-      let result: ReturnType<typeof validateUpgradeResponse>;
+    const onHead = (opened: BunSocket<StreamSocketData>, bytes: Uint8Array) => {
+      let opening: StreamOpening | undefined;
       try {
-        head = reader.push(bytes);
-        if (!head) return;
-        result = validateUpgradeResponse(parseResponseHead(head.text), handshake, head.rest);
+        opening = handshake.receive(bytes);
       } catch (error) {
-        fail(
-          error instanceof FramedError
-            ? error
-            : new FramedError("HANDSHAKE_FAILED", `bad handshake response from ${where}: ${(error as Error).message}`),
-        );
+        fail(error as FramedError);
         return;
       }
+      if (!opening) return;
       settled = true;
       clearTimeout(timer);
-      const transport = new BunSocketTransport(opened, streamOptions(options));
-      opened.data.transport = transport;
-      const stream = new WebSocketStream(
-        {
-          transport,
-          framing: websocket({ ...framing, deflate: result.deflate }),
-          role: "client",
-          options: streamOptions(options),
-          head: head.rest,
-        },
-        result,
-      );
-      if (keepAlive) {
-        opened.data.lastSeen = Date.now();
-        const stop = startKeepAliveClock(
-          { lastSeen: () => opened.data.lastSeen ?? 0, paused: () => transport.paused, gone: () => false },
-          () => stream.ping(),
-          (error) => transport.destroy(error),
-          keepAlive,
-        );
-        stream.closed.then(stop, stop);
-      }
-      resolve(stream);
+      resolve(bunSocketStream(opened, opening));
     };
+    const closedEarly = () => fail(handshake.closedEarly());
     bunRuntime()
-      .connect<ClientSocketData>({
+      .connect<StreamSocketData>({
         hostname: target.hostname,
         port: target.port,
         allowHalfOpen: true,
@@ -155,24 +98,12 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
           drain: (opened) => opened.data.transport?.onDrain(),
           end(opened) {
             if (opened.data.transport) opened.data.transport.onEnd();
-            else
-              fail(
-                new FramedError(
-                  "HANDSHAKE_FAILED",
-                  `${where} closed the connection before completing the WebSocket handshake`,
-                ),
-              );
+            else closedEarly();
           },
           error: (opened, error) => opened.data.transport?.onError(error),
           close(opened, error) {
             if (opened.data.transport) opened.data.transport.onClose(error);
-            else
-              fail(
-                new FramedError(
-                  "HANDSHAKE_FAILED",
-                  `${where} closed the connection before completing the WebSocket handshake`,
-                ),
-              );
+            else closedEarly();
           },
         },
       })

@@ -12,31 +12,21 @@ import {
   type StreamHandler,
   StreamRegistry,
 } from "@framed/core";
-import { type BunSocket, type BunSocketData, type BunSocketListener, BunSocketTransport } from "@framed/core/bun";
-import { startKeepAliveClock } from "../adapter/keep-alive.ts";
+import type { BunSocket, BunSocketListener } from "@framed/core/bun";
 import type { ServerOptions } from "../adapter/options.ts";
-import {
-  decideUpgrade,
-  framingFor,
-  pathMatches,
-  requestToKeep,
-  type UpgradeSettings,
-  upgradeSettings,
-} from "../adapter/server-handshake-driver.ts";
-import { type ServerWebSocketStream, WebSocketStream } from "../adapter/websocket-stream.ts";
-import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
-import { refusal } from "../handshake/http-response.ts";
-import { type ServerHandshake, type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
+import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { nodeSha1 } from "../node/upgrade.ts";
 import { bunRuntime } from "./bun-api.ts";
+import { bunSocketStream, type StreamSocketData } from "./socket-stream.ts";
 
 /** How long a refused client gets to read the answer and hang up before the connection is cut. */
 const REFUSAL_LINGER_MS = 1000;
 
 /** What each socket carries: its handshake until the 101, its transport after; `lastSeen` for keep-alive. */
-interface UpgradeSocketData extends BunSocketData {
+interface UpgradeSocketData extends StreamSocketData {
   handshake?: BunHandshake;
-  lastSeen?: number;
   /** The client ended its side during the handshake (half-open: the 101 and the stream still follow). */
   peerEnded?: boolean;
 }
@@ -139,64 +129,51 @@ export async function listen(
   };
 }
 
-/** One connection between accept and its 101 (or refusal). */
+/** One connection between accept and its 101 (or refusal): the thin loop around `ServerAccept`. */
 class BunHandshake {
-  private readonly reader: HttpHeadReader;
+  private readonly accept: ServerAccept;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private over = false;
   private refused = false;
-  /** Rejects a pending `verify` when the client leaves or the deadline passes. */
-  private abandon: ((error: FramedError) => void) | undefined;
 
   constructor(
     private readonly socket: UpgradeSocket,
     private readonly settings: UpgradeSettings,
     private readonly handshaking: Set<BunHandshake>,
-    private readonly accept: (stream: ServerWebSocketStream, socket: UpgradeSocket) => void,
+    private readonly onAccepted: (stream: ServerWebSocketStream, socket: UpgradeSocket) => void,
   ) {
-    this.reader = new HttpHeadReader("request", settings.options.maxHeaderSize);
+    this.accept = new ServerAccept(settings, nodeSha1);
     handshaking.add(this);
-    if (settings.handshakeTimeout > 0) {
+    const wait = this.accept.timeUntilDeadline();
+    if (wait !== undefined) {
       this.timer = setTimeout(() => {
-        const error = new FramedError("TIMEOUT", `no WebSocket handshake within ${settings.handshakeTimeout} ms`);
-        this.abandon?.(error);
-        this.fail(error);
+        this.fail(this.accept.expire());
         socket.terminate();
-      }, settings.handshakeTimeout);
+      }, wait);
     }
   }
 
   onData(bytes: Uint8Array): void {
     if (this.over) return; // a refused client's last words
-    let head: ReturnType<HttpHeadReader["push"]>;
+    let outcome: ReturnType<ServerAccept["receive"]>;
     try {
-      head = this.reader.push(bytes);
-      if (!head) return;
-      // Anything the client sends while we decide waits in the socket.
-      this.socket.pause?.();
-      const requestHead = parseRequestHead(head.text);
-      if (!pathMatches(requestHead.target, this.settings.options.path)) {
-        throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
-      }
-      const request = validateUpgradeRequest(requestHead);
-      const { text, rest } = head;
-      const guard = <V>(verifying: Promise<V>) =>
-        Promise.race([verifying, new Promise<never>((_, reject) => (this.abandon = reject))]);
-      decideUpgrade(request, this.settings, nodeSha1, guard).then(
-        (decision) => {
-          if (this.over) return;
-          if ("refusal" in decision) return this.refuse(decision.refusal);
-          this.upgrade(decision.handshake, requestToKeep(this.settings, request, text), rest);
-        },
-        (error) => this.fail(error),
-      );
+      outcome = this.accept.receive(bytes);
     } catch (error) {
-      if (error instanceof FramedError && error.status !== undefined) this.refuse(error);
-      else {
-        this.fail(error);
-        this.socket.terminate();
-      }
+      this.fail(error);
+      this.socket.terminate();
+      return;
     }
+    if (outcome === undefined) return;
+    if (!(outcome instanceof Promise)) {
+      this.settle(outcome);
+      return;
+    }
+    // Anything the client sends while verify decides waits in the socket.
+    this.socket.pause?.();
+    outcome.then(
+      (settled) => this.settle(settled),
+      (error) => this.fail(error),
+    );
   }
 
   /** The client ended its side: once refused, both sides are done, so the socket closes now, not at the linger. */
@@ -208,7 +185,7 @@ class BunHandshake {
   gone(): void {
     if (this.over) return;
     const error = new FramedError("CONNECTION_RESET", "the client left during the WebSocket handshake");
-    this.abandon?.(error);
+    this.accept.abandon(error);
     this.fail(error);
   }
 
@@ -217,10 +194,16 @@ class BunHandshake {
     this.socket.terminate();
   }
 
-  private upgrade(handshake: ServerHandshake, request: UpgradeRequest | string, rest: Uint8Array): void {
+  private settle(outcome: AcceptOutcome): void {
+    if (this.over) return;
+    if ("refusal" in outcome) {
+      this.refuse(outcome.refusal, outcome.response);
+      return;
+    }
     this.finish();
     const { socket, settings } = this;
-    if (socket.write(handshake.response) !== handshake.response.length) {
+    const { response, opening } = outcome.accepted;
+    if (socket.write(response) !== response.length) {
       // A 101 of a few hundred bytes that the kernel does not take means the client is gone.
       socket.terminate();
       settings.options.onHandshakeError?.(
@@ -228,36 +211,20 @@ class BunHandshake {
       );
       return;
     }
-    const transport = new BunSocketTransport(socket, settings.streamOptions);
-    socket.data.transport = transport;
-    socket.data.handshake = undefined;
-    if (socket.data.peerEnded) transport.onEnd();
-    const framing = framingFor(settings, handshake.deflate);
-    const stream = new WebSocketStream(
-      { transport, framing, role: "server", options: settings.streamOptions, head: rest },
-      handshake,
-      request,
-    );
+    const stream = bunSocketStream(socket, opening, (transport) => {
+      socket.data.handshake = undefined;
+      if (socket.data.peerEnded) transport.onEnd();
+    });
     socket.resume?.();
-    if (settings.keepAlive) {
-      socket.data.lastSeen = Date.now();
-      const stop = startKeepAliveClock(
-        { lastSeen: () => socket.data.lastSeen ?? 0, paused: () => transport.paused, gone: () => false },
-        () => stream.ping(),
-        (error) => transport.destroy(error),
-        settings.keepAlive,
-      );
-      stream.closed.then(stop, stop);
-    }
-    this.accept(stream, socket);
+    this.onAccepted(stream, socket);
   }
 
-  /** Answer with the refusal's status, shut our side, and cut the connection if the client lingers. */
-  private refuse(error: FramedError): void {
+  /** Answer with the refusal, shut our side, and cut the connection if the client lingers. */
+  private refuse(error: FramedError, response: Uint8Array): void {
     this.fail(error);
     this.refused = true;
     const { socket } = this;
-    socket.write(refusal(error.status ?? 400, error.message));
+    socket.write(response);
     socket.shutdown(true);
     socket.resume?.();
     if (socket.data.peerEnded) socket.end();

@@ -4,23 +4,14 @@
  * handshake, and wraps the connection as a WebSocket stream. The same flow as the Node `connect`.
  */
 import { FramedError, trustedCertificates } from "@framed/core";
-import {
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  framingOptions,
-  keepAliveSettings,
-  streamOptions,
-  timeoutOption,
-} from "../adapter/options.ts";
-import { parseTarget, requestHeaders, type Target } from "../adapter/target.ts";
-import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
-import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
-import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
+import { ClientConnect } from "../adapter/client-connect.ts";
+import type { StreamOpening } from "../adapter/open-stream.ts";
+import { parseTarget, type Target } from "../adapter/target.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { sha1 } from "../handshake/sha1.ts";
-import { websocket } from "../index.ts";
-import { closeQuietly, readHead, writeAll } from "./conn-io.ts";
+import { closeQuietly, readUntil, writeAll } from "./conn-io.ts";
 import { connStream } from "./conn-stream.ts";
 import { type DenoConn, denoRuntime } from "./deno-api.ts";
-import { WatchedConn } from "./keep-alive.ts";
 import type { ConnectOptions } from "./options.ts";
 
 /**
@@ -38,33 +29,23 @@ import type { ConnectOptions } from "./options.ts";
  */
 export async function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocketMessageStream> {
   const target = parseTarget(url);
-  const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
-  const keepAlive = keepAliveSettings(options.keepAlive);
-  const framing = framingOptions(options);
-  websocket(framing); // bad framing options fail before connecting
-  const handshake = createClientHandshake({
-    host: target.host,
-    path: target.path,
-    protocols: options.protocols,
-    deflate: options.deflate,
-    headers: requestHeaders(options.headers, target.authorization),
-    sha1,
-  });
-  const where = `${target.secure ? "wss" : "ws"}://${target.host}`;
+  const handshake = new ClientConnect(target, options, sha1);
+  const { where } = handshake;
 
   let conn: DenoConn | undefined;
   let timedOut: FramedError | undefined;
   let expire!: (error: FramedError) => void;
   const expired = new Promise<never>((_, reject) => (expire = reject));
   expired.catch(() => {});
+  const wait = handshake.timeUntilDeadline();
   const timer =
-    timeout > 0
-      ? setTimeout(() => {
-          timedOut = new FramedError("TIMEOUT", `no WebSocket handshake response from ${where} within ${timeout} ms`);
+    wait === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = handshake.expire();
           expire(timedOut);
           if (conn) closeQuietly(conn);
-        }, timeout)
-      : undefined;
+        }, wait);
   try {
     const opening = open(target, options);
     conn = await Promise.race([opening, expired]).catch((error) => {
@@ -72,19 +53,11 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
       opening.then(closeQuietly, () => {});
       throw error;
     });
-    let rest: Uint8Array;
-    let result: ReturnType<typeof validateUpgradeResponse>;
+    let accepted: StreamOpening | null;
     try {
       await writeAll(conn, handshake.request);
-      const head = await readHead(conn, new HttpHeadReader("response", options.maxHeaderSize));
-      if (!head) {
-        throw new FramedError(
-          "HANDSHAKE_FAILED",
-          `${where} closed the connection before completing the WebSocket handshake`,
-        );
-      }
-      rest = head.rest;
-      result = validateUpgradeResponse(parseResponseHead(head.text), handshake, rest);
+      accepted = await readUntil(conn, (bytes) => handshake.receive(bytes));
+      if (!accepted) throw handshake.closedEarly();
     } catch (error) {
       closeQuietly(conn);
       if (timedOut) throw timedOut;
@@ -99,19 +72,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
     }
     if (timedOut) throw timedOut;
     clearTimeout(timer);
-    const watched = keepAlive ? new WatchedConn(conn) : undefined;
-    const setup = {
-      framing: websocket({ ...framing, deflate: result.deflate }),
-      role: "client",
-      options: streamOptions(options),
-      head: rest,
-    } as const;
-    const stream = connStream(watched ?? conn, setup, { ...result, upgradeResponse: result.response });
-    if (watched && keepAlive) {
-      const stop = watched.keepAlive(() => stream.heartbeat(), keepAlive);
-      stream.closed.then(stop, stop);
-    }
-    return stream;
+    return connStream(conn, accepted);
   } finally {
     clearTimeout(timer);
   }

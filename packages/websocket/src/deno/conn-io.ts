@@ -1,9 +1,7 @@
 /**
  * The few raw `Deno.Conn` operations the opening handshake needs before the framed stream takes the
- * connection over: read an HTTP head, write all bytes, refuse politely, close without throwing.
+ * connection over: read until a handshake head is complete, write all bytes, refuse politely, close without throwing.
  */
-import type { HttpHeadReader, RawHead } from "../handshake/http-head.ts";
-import { refusal } from "../handshake/http-response.ts";
 import type { DenoConn } from "./deno-api.ts";
 
 /** Big enough for any sane upgrade head in one read; what follows the head is handed on as `rest`. */
@@ -13,23 +11,22 @@ const HEAD_READ_SIZE = 16 * 1024;
 const REFUSAL_LINGER_MS = 1000;
 
 /**
- * Read from `conn` until `reader` has a whole head. Resolves null when the peer closed first. Bytes after
- * the head (frames sent eagerly in the same packet) are in the head's `rest`.
+ * Read from `conn`, handing each read to `feed` until it returns something: a handshake object's answer
+ * once the head it waits for is complete. Resolves null when the peer closed first.
  *
  * @example
  * ```ts
- * const head = await readHead(conn, new HttpHeadReader("request"));
- * if (head) validateUpgradeRequest(parseRequestHead(head.text));
+ * const outcome = await readUntil(conn, (bytes) => accept.receive(bytes));
  * ```
  */
-export async function readHead(conn: DenoConn, reader: HttpHeadReader): Promise<RawHead | null> {
+export async function readUntil<T>(conn: DenoConn, feed: (bytes: Uint8Array) => T | undefined): Promise<T | null> {
   const buffer = new Uint8Array(HEAD_READ_SIZE);
   for (;;) {
     const count = await conn.read(buffer);
     if (count === null) return null;
-    // A copy: the reader keeps the chunk, and `buffer` is reused by the next read.
-    const head = reader.push(buffer.slice(0, count));
-    if (head) return head;
+    // A copy: the head reader keeps the chunk, and `buffer` is reused by the next read.
+    const result = feed(buffer.slice(0, count));
+    if (result !== undefined) return result;
   }
 }
 
@@ -49,13 +46,13 @@ export function closeQuietly(conn: DenoConn): void {
 }
 
 /**
- * Answer a refused handshake with `status` and close. The write side is shut first and what the client
+ * Answer a refused handshake with `response` (the refusal's bytes) and close. The write side is shut first and what the client
  * still sends is read and dropped for a moment, so the answer is not lost to a reset.
  */
-export async function refuseConn(conn: DenoConn, status: number, message: string): Promise<void> {
+export async function refuseConn(conn: DenoConn, response: Uint8Array): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await writeAll(conn, refusal(status, message));
+    await writeAll(conn, response);
     await conn.closeWrite();
     timer = setTimeout(() => closeQuietly(conn), REFUSAL_LINGER_MS);
     const sink = new Uint8Array(HEAD_READ_SIZE);

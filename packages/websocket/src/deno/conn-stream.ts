@@ -1,24 +1,18 @@
 /**
- * A WebSocket stream over a `Deno.Conn`: what core's Deno `wrap` does (the connection as the byte
- * transport), building the WebSocket stream itself so that one object per connection serves as both.
+ * A WebSocket stream over a `Deno.Conn`: the connection as core's byte transport, the stream itself opened by
+ * the one runtime-neutral `openWebSocketStream`.
  */
-import type { ConnectionSetup } from "@framed/core";
-import { type DenoConn, denoConnTransport } from "@framed/core/deno";
-import { type Agreement, type WebSocketMessage, WebSocketStream } from "../adapter/websocket-stream.ts";
-import type { UpgradeRequest } from "../handshake/server-handshake.ts";
+import { denoConnTransport } from "@framed/core/deno";
+import { openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
+import type { WebSocketConnection } from "../adapter/websocket-connection.ts";
+import type { DenoConn } from "./deno-api.ts";
 
 /**
  * @example
  * ```ts
- * const stream = connStream(conn, { framing, role: "client", options, head }, agreement);
+ * const stream = connStream(conn, accepted.opening);
  * ```
  */
-export function connStream(
-  conn: DenoConn,
-  setup: Omit<ConnectionSetup<WebSocketMessage>, "transport">,
-  agreement: Agreement,
-  request?: UpgradeRequest | string,
-): WebSocketStream {
-  const transport = denoConnTransport(conn, setup.options);
-  return new WebSocketStream({ ...setup, transport }, agreement, request);
+export function connStream(conn: DenoConn, opening: StreamOpening): WebSocketConnection {
+  return openWebSocketStream(denoConnTransport(conn, opening.options), opening);
 }

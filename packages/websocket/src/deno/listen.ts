@@ -4,22 +4,13 @@
  * flow as the Node `listen`, with a `Deno.Conn` instead of a `net.Socket`.
  */
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import {
-  decideUpgrade,
-  framingFor,
-  pathMatches,
-  requestToKeep,
-  type UpgradeSettings,
-  upgradeSettings,
-} from "../adapter/server-handshake-driver.ts";
-import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
-import { HttpHeadReader, parseRequestHead } from "../handshake/http-head.ts";
-import { type ServerHandshake, type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
+import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { sha1 } from "../handshake/sha1.ts";
-import { closeQuietly, readHead, refuseConn, writeAll } from "./conn-io.ts";
+import { closeQuietly, readUntil, refuseConn, writeAll } from "./conn-io.ts";
 import { connStream } from "./conn-stream.ts";
 import { type DenoConn, type DenoListener, denoRuntime } from "./deno-api.ts";
-import { WatchedConn } from "./keep-alive.ts";
 import type { ListenServerOptions } from "./options.ts";
 
 /**
@@ -137,8 +128,9 @@ export async function listen(
 }
 
 /**
- * Take one connection through the opening handshake: read and check the request, verify, answer, and
- * wrap. Refusals are answered on the connection and rejected with as `HANDSHAKE_FAILED` with the status.
+ * Take one connection through the opening handshake: the thin loop around `ServerAccept` (reads in, its
+ * answer out, one timer for its deadline). Refusals are answered on the connection and rejected with as
+ * `HANDSHAKE_FAILED` with the status.
  */
 async function upgradeConn(
   conn: DenoConn,
@@ -146,47 +138,34 @@ async function upgradeConn(
   handshaking: Set<Handshaking>,
 ): Promise<ServerWebSocketStream> {
   const { options } = settings;
+  const accept = new ServerAccept(settings, sha1);
   let cancelledWith: FramedError | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let cancelled!: (error: FramedError) => void;
-  const whenCancelled = new Promise<never>((_, reject) => (cancelled = reject));
-  whenCancelled.catch(() => {});
+  let refused: Uint8Array | undefined;
   const self: Handshaking = {
     cancel: (error) => {
       cancelledWith ??= error;
-      cancelled(error);
+      accept.abandon(error);
       closeQuietly(conn);
     },
   };
   handshaking.add(self);
-  if (settings.handshakeTimeout > 0) {
-    timer = setTimeout(
-      () => self.cancel(new FramedError("TIMEOUT", `no WebSocket handshake within ${settings.handshakeTimeout} ms`)),
-      settings.handshakeTimeout,
-    );
-  }
+  const wait = accept.timeUntilDeadline();
+  const timer = wait === undefined ? undefined : setTimeout(() => self.cancel(accept.expire()), wait);
   try {
-    let request: UpgradeRequest;
-    let rest: Uint8Array;
-    let headText: string;
-    let answer: Awaited<ReturnType<typeof decideUpgrade>>;
+    let outcome: AcceptOutcome;
     try {
-      const head = await readHead(conn, new HttpHeadReader("request", options.maxHeaderSize));
-      if (!head) throw new FramedError("CONNECTION_RESET", "the client left before finishing its upgrade request");
-      headText = head.text;
-      const requestHead = parseRequestHead(headText);
-      if (!pathMatches(requestHead.target, options.path)) {
-        throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
-      }
-      request = validateUpgradeRequest(requestHead);
-      rest = head.rest;
-      answer = await decideUpgrade(request, settings, sha1, (verifying) => Promise.race([verifying, whenCancelled]));
+      const received = await readUntil(conn, (bytes) => accept.receive(bytes));
+      if (!received) throw new FramedError("CONNECTION_RESET", "the client left before finishing its upgrade request");
+      outcome = await received;
     } catch (error) {
       throw cancelledWith ?? error;
     }
-    if ("refusal" in answer) throw answer.refusal;
+    if ("refusal" in outcome) {
+      refused = outcome.response;
+      throw outcome.refusal;
+    }
     try {
-      await writeAll(conn, answer.handshake.response);
+      await writeAll(conn, outcome.accepted.response);
     } catch (error) {
       throw (
         cancelledWith ??
@@ -196,39 +175,15 @@ async function upgradeConn(
     if (cancelledWith) throw cancelledWith;
     handshaking.delete(self);
     clearTimeout(timer);
-    return wrapServerConn(conn, answer.handshake, requestToKeep(settings, request, headText), rest, settings);
+    return connStream(conn, outcome.accepted.opening);
   } catch (error) {
     // Reported at once, like on Node; the refusal is then written while the connection is still tracked.
     options.onHandshakeError?.(error);
-    if (error instanceof FramedError && error.status !== undefined && !cancelledWith) {
-      await refuseConn(conn, error.status, error.message);
-    } else {
-      closeQuietly(conn);
-    }
+    if (refused && !cancelledWith) await refuseConn(conn, refused);
+    else closeQuietly(conn);
     throw error;
   } finally {
     handshaking.delete(self);
     clearTimeout(timer);
   }
-}
-
-/** The accepted connection as a WebSocket stream, with keep-alive when asked for. */
-function wrapServerConn(
-  conn: DenoConn,
-  handshake: ServerHandshake,
-  /** The request, or its head's text when no callback saw it (see `requestToKeep`). */
-  request: UpgradeRequest | string,
-  rest: Uint8Array,
-  settings: UpgradeSettings,
-): ServerWebSocketStream {
-  const { keepAlive } = settings;
-  const framing = framingFor(settings, handshake.deflate);
-  const watched = keepAlive ? new WatchedConn(conn) : undefined;
-  const setup = { framing, role: "server", options: settings.streamOptions, head: rest } as const;
-  const stream = connStream(watched ?? conn, setup, handshake, request);
-  if (watched && keepAlive) {
-    const stop = watched.keepAlive(() => stream.heartbeat(), keepAlive);
-    stream.closed.then(stop, stop);
-  }
-  return stream;
 }

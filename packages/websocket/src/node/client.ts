@@ -5,23 +5,13 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { FramedError } from "@framed/core";
-import { parseTarget, requestHeaders, type Target } from "../adapter/target.ts";
-import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
-import { createClientHandshake, validateUpgradeResponse } from "../handshake/client-handshake.ts";
-import { HttpHeadReader, parseResponseHead } from "../handshake/http-head.ts";
-import { websocket } from "../index.ts";
+import { ClientConnect } from "../adapter/client-connect.ts";
+import type { StreamOpening } from "../adapter/open-stream.ts";
+import { parseTarget, type Target } from "../adapter/target.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { connectHttp2 } from "./http2-client.ts";
-import { startKeepAlive } from "./keep-alive.ts";
-import {
-  type ConnectOptions,
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  framingOptions,
-  keepAliveSettings,
-  streamOptions,
-  timeoutOption,
-} from "./options.ts";
-import { socketStream } from "./socket-stream.ts";
-import { nodeSha1 } from "./upgrade.ts";
+import type { ConnectOptions } from "./options.ts";
+import { nodeSha1, socketStream } from "./upgrade.ts";
 
 /**
  * Open a WebSocket connection. Resolves once the server's 101 is checked; a refusal rejects with
@@ -40,39 +30,24 @@ import { nodeSha1 } from "./upgrade.ts";
  * ```
  */
 export function connect(url: string | URL, options: ConnectOptions = {}): Promise<WebSocketMessageStream> {
-  if (options.http2) {
-    let target: Target;
-    try {
-      target = parseTarget(url);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const headers = requestHeaders(options.headers, target.authorization);
-    return connectHttp2(target, { ...options, headers }, (tls) => connect(url, { ...options, tls, http2: false }));
-  }
   let target: Target;
-  let handshake: ReturnType<typeof createClientHandshake>;
-  let timeout: number;
-  let keepAlive: ReturnType<typeof keepAliveSettings>;
   try {
     target = parseTarget(url);
-    timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
-    keepAlive = keepAliveSettings(options.keepAlive);
-    websocket(framingOptions(options)); // bad framing options fail before connecting
-    handshake = createClientHandshake({
-      host: target.host,
-      path: target.path,
-      protocols: options.protocols,
-      deflate: options.deflate,
-      headers: requestHeaders(options.headers, target.authorization),
-      sha1: nodeSha1,
-    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (options.http2) {
+    return connectHttp2(target, options, (tls) => connect(url, { ...options, tls, http2: false }));
+  }
+  let handshake: ClientConnect;
+  try {
+    handshake = new ClientConnect(target, options, nodeSha1);
   } catch (error) {
     return Promise.reject(error);
   }
 
   return new Promise((resolve, reject) => {
-    const where = `${target.secure ? "wss" : "ws"}://${target.host}`;
+    const { where } = handshake;
     const socket = target.secure
       ? tls.connect({
           servername: net.isIP(target.hostname) ? undefined : target.hostname,
@@ -82,7 +57,6 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
           port: target.port,
         })
       : net.connect({ host: target.hostname, port: target.port, allowHalfOpen: true });
-    const reader = new HttpHeadReader("response", options.maxHeaderSize);
     let connected = false;
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -113,42 +87,20 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     };
     // On 'end' too: the socket is half-open, so a server that hangs up (a plain TCP or length-prefix server)
     // sends an EOF that would otherwise leave us waiting for the whole handshake timeout.
-    const onClose = () => {
-      const received = reader.buffered;
-      fail(
-        new FramedError(
-          "HANDSHAKE_FAILED",
-          received === 0
-            ? `${where} closed the connection without answering the WebSocket upgrade request (is it a WebSocket server?)`
-            : `${where} closed the connection after ${received} bytes that are not a complete HTTP response to the WebSocket upgrade request (is it a WebSocket server?)`,
-        ),
-      );
-    };
+    const onClose = () => fail(handshake.closedEarly());
     const onData = (chunk: Buffer) => {
       if (settled) return;
-      let result: ReturnType<typeof validateUpgradeResponse>;
-      let rest: Uint8Array;
+      let opening: StreamOpening | undefined;
       try {
-        const head = reader.push(chunk);
-        if (!head) return;
-        rest = head.rest;
-        result = validateUpgradeResponse(parseResponseHead(head.text), handshake, rest);
+        opening = handshake.receive(chunk);
       } catch (error) {
-        fail(
-          error instanceof FramedError ? error : new FramedError("HANDSHAKE_FAILED", String(error), { cause: error }),
-        );
+        fail(error as FramedError);
         return;
       }
+      if (!opening) return;
       cleanup();
       // Still inside this 'data' event: the stream adds its listener before the socket emits anything else.
-      const framing = websocket({ ...framingOptions(options), deflate: result.deflate });
-      const stream = socketStream(
-        socket,
-        { framing, role: "client", options: streamOptions(options), head: rest },
-        { ...result, upgradeResponse: result.response },
-      );
-      if (keepAlive) startKeepAlive(socket, () => stream.heartbeat(), keepAlive);
-      resolve(stream);
+      resolve(socketStream(socket, opening));
     };
 
     socket.on(target.secure ? "secureConnect" : "connect", onConnect);
@@ -156,11 +108,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     socket.on("error", onError);
     socket.on("close", onClose);
     socket.on("end", onClose);
-    if (timeout > 0) {
-      timer = setTimeout(
-        () => fail(new FramedError("TIMEOUT", `no WebSocket handshake response from ${where} within ${timeout} ms`)),
-        timeout,
-      );
-    }
+    const wait = handshake.timeUntilDeadline();
+    if (wait !== undefined) timer = setTimeout(() => fail(handshake.expire()), wait);
   });
 }

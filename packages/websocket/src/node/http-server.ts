@@ -6,13 +6,20 @@
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
 import { FramedError, type StreamHandler, StreamRegistry } from "@framed/core";
-import { pathMatches } from "../adapter/server-handshake-driver.ts";
-import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
+import { ServerAccept } from "../adapter/server-accept.ts";
+import { pathMatches } from "../adapter/server-upgrade.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
-import { validateUpgradeRequest } from "../handshake/server-handshake.ts";
 import { acceptConnectStreams, type Http2WebSocketServer, isHttp2Server } from "./http2-server.ts";
 import type { ServerOptions } from "./options.ts";
-import { completeUpgrade, refuseHandshake, type UpgradeSettings, upgradeSettings } from "./upgrade.ts";
+import {
+  nodeSha1,
+  refuseHandshake,
+  settleUpgrade,
+  type UpgradeSettings,
+  upgradeSettings,
+  whileVerifying,
+} from "./upgrade.ts";
 
 /** Swallows socket errors while no stream owns the socket yet (an unhandled one would crash the process). */
 const ignoreError = () => {};
@@ -55,19 +62,21 @@ async function upgradeRequest(
 ): Promise<ServerWebSocketStream> {
   socket.on("error", ignoreError);
   try {
-    let request: ReturnType<typeof validateUpgradeRequest>;
-    try {
-      request = validateUpgradeRequest({
-        method: req.method ?? "",
-        target: req.url ?? "/",
-        version: req.httpVersion,
-        headers: HttpHeaders.fromPairs(req.rawHeaders),
-      });
-    } catch (error) {
-      throw error instanceof FramedError ? refuseHandshake(socket, error) : error;
+    // The http server parsed the request: the flow is entered after parsing (and after routing, done by attach).
+    const accept = new ServerAccept(settings, nodeSha1);
+    const requestHead = {
+      method: req.method ?? "",
+      target: req.url ?? "/",
+      version: req.httpVersion,
+      headers: HttpHeaders.fromPairs(req.rawHeaders),
+    };
+    let outcome = accept.enter(requestHead, head);
+    if (outcome instanceof Promise) {
+      // Nothing may be read while verify runs: frames sent eagerly wait in the socket until the stream exists.
+      socket.pause();
+      outcome = await whileVerifying(accept, socket, outcome);
     }
-    const deadline = settings.handshakeTimeout > 0 ? Date.now() + settings.handshakeTimeout : 0;
-    return await completeUpgrade(socket, request, head, settings, deadline);
+    return settleUpgrade(socket, outcome);
   } catch (error) {
     settings.options.onHandshakeError?.(error);
     throw error;

@@ -6,23 +6,14 @@
 import type * as http2 from "node:http2";
 import type * as tls from "node:tls";
 import { FramedError } from "@framed/core";
+import { ClientConnectHttp2 } from "../adapter/client-connect.ts";
+import type { StreamOpening } from "../adapter/open-stream.ts";
 import type { Target } from "../adapter/target.ts";
-import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
-import { createConnectRequest, validateConnectResponse } from "../handshake/extended-connect.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
-import type { HeaderInit } from "../handshake/http-response.ts";
-import { websocket } from "../index.ts";
 import { Http2SessionPool, type PooledSession, trackStream } from "./http2-session-pool.ts";
-import { startKeepAlive } from "./keep-alive.ts";
-import {
-  type ConnectOptions,
-  DEFAULT_HANDSHAKE_TIMEOUT,
-  framingOptions,
-  keepAliveSettings,
-  streamOptions,
-  timeoutOption,
-} from "./options.ts";
-import { socketStream } from "./socket-stream.ts";
+import type { ConnectOptions } from "./options.ts";
+import { socketStream } from "./upgrade.ts";
 
 /**
  * Open `target` as a stream of an HTTP/2 session from `options.http2` (a pool, or a session of its own
@@ -30,31 +21,20 @@ import { socketStream } from "./socket-stream.ts";
  */
 export async function connectHttp2(
   target: Target,
-  options: ConnectOptions & { headers: HeaderInit },
+  options: ConnectOptions,
   http1: (tlsOptions: tls.ConnectionOptions | undefined) => Promise<WebSocketMessageStream>,
 ): Promise<WebSocketMessageStream> {
-  const timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
-  const keepAlive = keepAliveSettings(options.keepAlive);
   if (options.http2Fallback !== undefined && options.http2Fallback !== "http1" && options.http2Fallback !== "fail") {
     throw new TypeError(`http2Fallback must be "http1" or "fail", got ${String(options.http2Fallback)}`);
   }
-  websocket(framingOptions(options)); // bad framing options fail before connecting
-  const request = createConnectRequest({
-    authority: target.host,
-    path: target.path,
-    scheme: target.secure ? "https" : "http",
-    protocols: options.protocols,
-    deflate: options.deflate,
-    headers: options.headers,
-  });
+  const handshake = new ClientConnectHttp2(target, options);
+  const { where } = handshake;
   const shared = options.http2 instanceof Http2SessionPool ? options.http2 : undefined;
   const pool = shared ?? new Http2SessionPool();
-  const where = `${target.secure ? "wss" : "ws"}://${target.host}`;
-  const started = Date.now();
 
   let pooled: PooledSession;
   try {
-    pooled = await pool.acquire(target, options.tls, timeout);
+    pooled = await pool.acquire(target, options.tls, handshake.timeout);
   } catch (error) {
     if (options.http2Fallback === "fail") throw error;
     return http1(pool.tlsFor(options.tls));
@@ -68,14 +48,13 @@ export async function connectHttp2(
     );
   }
 
-  const left = timeout > 0 ? Math.max(1, timeout - (Date.now() - started)) : 0;
   let stream: http2.ClientHttp2Stream;
-  let result: Awaited<ReturnType<typeof openStream>>;
+  let opening: StreamOpening;
   try {
-    stream = pooled.session.request(request.headers, { endStream: false });
+    stream = pooled.session.request(handshake.fields, { endStream: false });
     trackStream(pooled, 1);
     stream.once("close", () => trackStream(pooled, -1));
-    result = await openStream(stream, request, where, left);
+    opening = await openStream(stream, handshake);
   } catch (error) {
     if (!shared) await pool.close();
     throw error instanceof FramedError
@@ -84,20 +63,17 @@ export async function connectHttp2(
           cause: error,
         });
   }
-  const framing = websocket({ ...framingOptions(options), deflate: result.deflate });
-  const ws = socketStream(stream, { framing, role: "client", options: streamOptions(options) }, result);
-  if (keepAlive) startKeepAlive(stream, () => ws.ping(), keepAlive);
+  const ws = socketStream(stream, opening);
   if (!shared) ws.closed.then(() => pool.close());
   return ws;
 }
 
-/** Wait for the answer to one extended CONNECT and check it; the stream is reset on any failure. */
-function openStream(
-  stream: http2.ClientHttp2Stream,
-  request: ReturnType<typeof createConnectRequest>,
-  where: string,
-  timeout: number,
-): Promise<ReturnType<typeof validateConnectResponse>> {
+/**
+ * Wait for the answer to one extended CONNECT and check it, with one timer for what is left of the
+ * handshake's deadline (at least 1 ms); the stream is reset on any failure.
+ */
+function openStream(stream: http2.ClientHttp2Stream, handshake: ClientConnectHttp2): Promise<StreamOpening> {
+  const { where } = handshake;
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const cleanup = () => {
@@ -119,9 +95,9 @@ function openStream(
         for (const one of Array.isArray(value) ? value : [value]) pairs.push(name, String(one));
       }
       try {
-        const result = validateConnectResponse(fields[":status"] ?? 0, HttpHeaders.fromPairs(pairs), request);
+        const opening = handshake.respond(fields[":status"] ?? 0, HttpHeaders.fromPairs(pairs));
         cleanup();
-        resolve(result);
+        resolve(opening);
       } catch (error) {
         fail(error as FramedError);
       }
@@ -137,11 +113,7 @@ function openStream(
     stream.on("response", onResponse);
     stream.on("error", onError);
     stream.on("close", onClose);
-    if (timeout > 0) {
-      timer = setTimeout(
-        () => fail(new FramedError("TIMEOUT", `no answer to the WebSocket CONNECT from ${where} within ${timeout} ms`)),
-        timeout,
-      );
-    }
+    const wait = handshake.timeUntilDeadline();
+    if (wait !== undefined) timer = setTimeout(() => fail(handshake.expire()), Math.max(1, wait));
   });
 }

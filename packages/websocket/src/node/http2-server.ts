@@ -6,14 +6,11 @@
 import * as http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import { FramedError, type StreamHandler, type StreamRegistry } from "@framed/core";
-import { framingFor, pathMatches, type UpgradeSettings, verifyUpgrade } from "../adapter/server-handshake-driver.ts";
-import type { ServerWebSocketStream } from "../adapter/websocket-stream.ts";
-import { acceptConnect, type ConnectAnswer, validateConnectRequest } from "../handshake/extended-connect.ts";
+import { ServerAccept } from "../adapter/server-accept.ts";
+import { pathMatches, type UpgradeSettings } from "../adapter/server-upgrade.ts";
+import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
-import type { UpgradeRequest } from "../handshake/server-handshake.ts";
-import { startKeepAlive } from "./keep-alive.ts";
-import { socketStream } from "./socket-stream.ts";
-import { withDeadline } from "./upgrade.ts";
+import { nodeSha1, socketStream, wentAway, whileVerifying } from "./upgrade.ts";
 
 /** A Node HTTP/2 server, cleartext (h2c) or TLS (with or without `allowHTTP1`). */
 export type Http2WebSocketServer = http2.Http2Server | http2.Http2SecureServer;
@@ -102,65 +99,31 @@ async function connectStream(
 ): Promise<ServerWebSocketStream> {
   stream.on("error", ignoreError);
   try {
-    let request: UpgradeRequest;
-    try {
-      request = validateConnectRequest({
-        method: fields[":method"] ?? "",
-        protocol: fields[":protocol"] as string | undefined,
-        path: fields[":path"],
-        authority: fields[":authority"],
-        headers: HttpHeaders.fromPairs(rawHeaders ?? fieldPairs(fields)),
-      });
-    } catch (error) {
-      throw error instanceof FramedError ? refuseStream(stream, error) : error;
-    }
-    const { verify } = settings.options;
-    if (verify) {
+    const accept = new ServerAccept(settings, nodeSha1);
+    let outcome = accept.enterConnect({
+      method: fields[":method"] ?? "",
+      protocol: fields[":protocol"] as string | undefined,
+      path: fields[":path"],
+      authority: fields[":authority"],
+      headers: HttpHeaders.fromPairs(rawHeaders ?? fieldPairs(fields)),
+    });
+    if (outcome instanceof Promise) {
       // Nothing is read while verify runs: frames sent eagerly wait in the stream's flow-control window.
       stream.pause();
-      const deadline = settings.handshakeTimeout > 0 ? Date.now() + settings.handshakeTimeout : 0;
-      const refusal = await verifyUpgrade(request, verify, (verifying) => withDeadline(verifying, deadline, stream));
-      if (refusal) throw refuseStream(stream, refusal);
+      outcome = await whileVerifying(accept, stream, outcome);
     }
-    return acceptStream(stream, request, settings);
+    if ("refusal" in outcome) throw refuseStream(stream, outcome.refusal);
+    if (stream.destroyed || stream.closed) throw wentAway();
+    stream.respond(responseFields(200, outcome.accepted.fields));
+    // Paused for verify: resume() takes effect on the next tick, after the transport has added its listener.
+    stream.resume();
+    return socketStream(stream, outcome.accepted.opening);
   } catch (error) {
     settings.options.onHandshakeError?.(error);
     throw error;
   } finally {
     stream.off("error", ignoreError);
   }
-}
-
-function acceptStream(
-  stream: http2.ServerHttp2Stream,
-  request: UpgradeRequest,
-  settings: UpgradeSettings,
-): ServerWebSocketStream {
-  const { options } = settings;
-  let answer: ConnectAnswer;
-  try {
-    answer = acceptConnect(request, {
-      protocols: options.protocols,
-      deflate: options.deflate,
-      headers: options.headers,
-    });
-  } catch (error) {
-    const failure = new FramedError("HANDSHAKE_FAILED", "the server could not answer the handshake", {
-      status: 500,
-      cause: error,
-    });
-    throw refuseStream(stream, failure);
-  }
-  if (stream.destroyed || stream.closed) {
-    throw new FramedError("CONNECTION_RESET", "the client went away during the WebSocket handshake");
-  }
-  stream.respond(responseFields(200, answer.headers));
-  // Paused for verify: resume() takes effect on the next tick, after the transport has added its listener.
-  stream.resume();
-  const framing = framingFor(settings, answer.deflate);
-  const accepted = socketStream(stream, { framing, role: "server", options: settings.streamOptions }, answer, request);
-  if (settings.keepAlive) startKeepAlive(stream, () => accepted.ping(), settings.keepAlive);
-  return accepted;
 }
 
 /** The request's fields as flat pairs, for runtimes whose 'stream' event has no `rawHeaders`. */

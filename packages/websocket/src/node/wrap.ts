@@ -5,10 +5,10 @@
 import type { Duplex } from "node:stream";
 import type { Role, StreamOptions } from "@framed/core";
 import { framingOptions, streamOptions } from "../adapter/options.ts";
-import type { WebSocketMessageStream } from "../adapter/websocket-stream.ts";
+import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { websocket } from "../index.ts";
 import type { WebSocketOptions } from "../protocol/options.ts";
-import { socketStream } from "./socket-stream.ts";
+import { socketStream } from "./upgrade.ts";
 
 /** Options of {@link wrap}: the framing's and the stream's, plus what the finished handshake agreed. */
 export interface WebSocketWrapOptions extends Omit<WebSocketOptions, "slab">, StreamOptions {
@@ -36,9 +36,11 @@ export interface WebSocketWrapOptions extends Omit<WebSocketOptions, "slab">, St
 export function wrap(socket: Duplex, options: WebSocketWrapOptions = {}): WebSocketMessageStream {
   const deflate = options.deflate ?? null;
   const framing = websocket({ ...framingOptions(options), deflate });
-  return socketStream(
-    socket,
-    { framing, role: options.role ?? "client", options: streamOptions(options), head: options.head },
-    { protocol: options.protocol ?? "", extensions: options.extensions ?? "", deflate },
-  );
+  return socketStream(socket, {
+    framing,
+    role: options.role ?? "client",
+    options: streamOptions(options),
+    head: options.head,
+    agreement: { protocol: options.protocol ?? "", extensions: options.extensions ?? "", deflate },
+  });
 }

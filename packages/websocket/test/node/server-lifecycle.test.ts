@@ -153,6 +153,32 @@ describe("handshake timing", () => {
     raw.write(`GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`);
     await within(once(raw, "close"), 5000, "the server to drop the connection");
   });
+
+  it("reports TIMEOUT for a verify outlasting the deadline, and CONNECTION_RESET for a client leaving during verify", async () => {
+    const failures: unknown[] = [];
+    const listener = await server({
+      handshakeTimeout: 300,
+      verify: () => new Promise<true>(() => {}),
+      onHandshakeError: (error) => failures.push(error),
+    });
+    const request = `GET / HTTP/1.1\r\n${GOOD_FIELDS}Sec-WebSocket-Version: 13\r\n\r\n`;
+    const leaving = net.connect({ host: "127.0.0.1", port: listener.address.port });
+    leaving.on("error", () => {});
+    leaving.write(request, () => setTimeout(() => leaving.resetAndDestroy(), 50)); // a reset: a FIN waits in the paused socket
+    const staying = net.connect({ host: "127.0.0.1", port: listener.address.port });
+    cleanups.push(() => staying.destroy());
+    staying.on("error", () => {});
+    staying.write(request);
+    await within(once(staying, "close"), 5000, "the server to drop the connection at its deadline");
+    await within(
+      untilCount(() => failures.length, 2),
+      5000,
+      "both failures to be reported",
+    );
+    const codes = failures.map((error) => (error as FramedError).code).sort();
+    expect(codes).toEqual(["CONNECTION_RESET", "TIMEOUT"]);
+    expect(listener.streams.size).toBe(0);
+  });
 });
 
 describe("keep-alive", () => {

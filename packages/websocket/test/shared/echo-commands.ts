@@ -2,7 +2,7 @@
 // the server options), so the Node fixture and the Deno fixture script serve exactly the same thing.
 import type { CloseInfo } from "@framed/core";
 import type { ServerOptions } from "../../src/adapter/options.ts";
-import type { ServerWebSocketStream } from "../../src/adapter/websocket-stream.ts";
+import type { ServerWebSocketStream } from "../../src/adapter/websocket-connection.ts";
 
 /** What the server remembers across connections, for the `close-of:` and `refusal-of:` commands. */
 export interface EchoRecords {

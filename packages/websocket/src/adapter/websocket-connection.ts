@@ -1,7 +1,7 @@
 /**
- * The MessageStream a WebSocket connection over our own protocol core is (Node and Deno sockets alike):
- * core's framed stream plus what the handshake agreed (`protocol`, `extensions`, `request`, `response`),
- * pings with their round-trip time, and per-message compression.
+ * A WebSocket connection over framed's own protocol core (Node, Deno and Bun sockets, HTTP/2 streams alike):
+ * core's `Connection` plus what the handshake agreed (`protocol`, `extensions`, `request`, `response`), pings
+ * with their round-trip time, and per-message compression. Keep-alive is an option of the connection's clock.
  */
 import { Connection, type ConnectionSetup, FramedError, type FramedStream } from "@framed/core";
 import type { DeflateParams } from "../deflate/params.ts";
@@ -63,7 +63,7 @@ export interface ServerWebSocketStream extends WebSocketMessageStream {
   readonly request: UpgradeRequest;
 }
 
-/** What the handshake agreed, for {@link WebSocketStream}. */
+/** What the handshake agreed, for {@link WebSocketConnection}. */
 export interface Agreement {
   protocol: string;
   extensions: string;
@@ -73,16 +73,16 @@ export interface Agreement {
 }
 
 /**
- * Core's framed stream over a socket or `Deno.Conn`, plus the handshake's results and `ping()`. A
- * subclass rather than a wrapper: one object per connection, and nothing to forward.
+ * Core's `Connection` plus the handshake's results and `ping()`. A subclass rather than a wrapper: one object
+ * per connection, and nothing to forward.
  *
  * @example
  * ```ts
  * const setup = { transport: nodeStreamTransport(socket, socket), framing, role: "server", head } as const;
- * const stream = new WebSocketStream(setup, agreement, request);
+ * const stream = new WebSocketConnection(setup, agreement, request);
  * ```
  */
-export class WebSocketStream
+export class WebSocketConnection
   extends Connection<WebSocketMessage>
   implements ServerWebSocketStream, ControlFrameObserver
 {
@@ -122,11 +122,6 @@ export class WebSocketStream
   ping(payload?: Uint8Array | string): Promise<number> {
     const pings = (this.pings ??= new PingTracker());
     return pings.track(payload, (bytes) => (this.session as WebSocketSession).ping(bytes));
-  }
-
-  /** @internal A ping that nobody awaits (keep-alive); throws `CLOSED` once the stream is closing. */
-  heartbeat(): void {
-    (this.session as WebSocketSession).ping();
   }
 
   onPing(listener: (payload: Uint8Array) => void): () => void {

@@ -1,9 +1,9 @@
 /**
- * The server side of an upgrade after the request head is read, runtime-neutral: check the server
- * options once, match the path, run `verify`, and decide between a 101 and a refusal with its status.
- * The runtime adapters (Node `net`/`http`, Deno `Deno.listen`) only write the answer and wrap the socket.
+ * A WebSocket server's settings, checked once per server, and the runtime-neutral pieces of its answer:
+ * the path match, the 101 (or a 500 when it cannot be built), the framing for what was agreed, and which
+ * form of the request a stream keeps. `ServerAccept` runs them in order for each connection.
  */
-import { FramedError, isFramedError, type StreamOptions, WriteSlab } from "@framed/core";
+import { type ConnectionOptions, FramedError, WriteSlab } from "@framed/core";
 import { checkDeflateOptions, type DeflateParams } from "../deflate/params.ts";
 import { acceptUpgrade, type ServerHandshake, type UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { Sha1 } from "../handshake/sha1.ts";
@@ -11,22 +11,19 @@ import { type WebSocketFraming, websocket } from "../index.ts";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
   framingOptions,
-  keepAliveSettings,
   type ServerOptions,
   streamOptions,
   timeoutOption,
-  type VerifyResult,
 } from "./options.ts";
 
 /** Settings checked once per server, reused for each upgrade. */
 export interface UpgradeSettings {
   options: ServerOptions;
   handshakeTimeout: number;
-  keepAlive: ReturnType<typeof keepAliveSettings>;
   /** The framing of every connection that agreed no permessage-deflate: options are checked once, not per connection. */
   framing: WebSocketFraming;
-  /** The stream options picked out of the server's options, once. */
-  streamOptions: StreamOptions;
+  /** The connection options (limits, timeouts, keep-alive) picked out of the server's options, once. */
+  streamOptions: ConnectionOptions;
 }
 
 /** Check the server options once; throws RangeError/TypeError naming a bad one. */
@@ -40,7 +37,6 @@ export function upgradeSettings(options: ServerOptions = {}): UpgradeSettings {
     framing,
     streamOptions: streamOptions(options),
     handshakeTimeout: timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT),
-    keepAlive: keepAliveSettings(options.keepAlive),
   };
 }
 
@@ -56,14 +52,6 @@ export function pathMatches(url: string | undefined, path: string | undefined): 
   const target = url ?? "/";
   const query = target.indexOf("?");
   return (query === -1 ? target : target.slice(0, query)) === path;
-}
-
-/** The refusal error for a verify result other than `true`. */
-function verifyRefusal(result: Exclude<VerifyResult, true>): FramedError {
-  if (result === false)
-    return new FramedError("HANDSHAKE_FAILED", "the server refused the connection", { status: 403 });
-  const status = Number.isInteger(result.status) && result.status >= 400 && result.status <= 599 ? result.status : 500;
-  return new FramedError("HANDSHAKE_FAILED", result.reason ?? "the server refused the connection", { status });
 }
 
 /** What to do with a valid upgrade request: write `handshake.response` (101), or refuse with `error.status`. */
@@ -99,48 +87,6 @@ export function answerUpgrade(request: UpgradeRequest, settings: UpgradeSettings
       }),
     };
   }
-}
-
-/**
- * Run the server's `verify` (through `guard`, which races it against the adapter's deadline and the
- * client leaving, and throws `TIMEOUT` or `CONNECTION_RESET` itself). Resolves with the refusal, or
- * undefined when the request may proceed. A verify that throws is a 500 refusal.
- */
-export async function verifyUpgrade(
-  request: UpgradeRequest,
-  verify: NonNullable<ServerOptions["verify"]>,
-  guard: (verifying: Promise<VerifyResult>) => Promise<VerifyResult>,
-): Promise<FramedError | undefined> {
-  let result: VerifyResult;
-  try {
-    result = await guard(Promise.resolve(verify(request)));
-  } catch (error) {
-    if (isFramedError(error, "TIMEOUT") || isFramedError(error, "CONNECTION_RESET")) throw error;
-    return new FramedError("HANDSHAKE_FAILED", "the server failed while verifying the request", {
-      status: 500,
-      cause: error,
-    });
-  }
-  return result === true ? undefined : verifyRefusal(result);
-}
-
-/**
- * `verify` when the server has one, then the 101 or the refusal.
- *
- * @example
- * ```ts
- * const decision = await decideUpgrade(request, settings, sha1, (verifying) => verifying);
- * ```
- */
-export async function decideUpgrade(
-  request: UpgradeRequest,
-  settings: UpgradeSettings,
-  sha1: Sha1,
-  guard: (verifying: Promise<VerifyResult>) => Promise<VerifyResult>,
-): Promise<UpgradeDecision> {
-  const { verify } = settings.options;
-  const refusal = verify ? await verifyUpgrade(request, verify, guard) : undefined;
-  return refusal ? { refusal } : answerUpgrade(request, settings, sha1);
 }
 
 /**
