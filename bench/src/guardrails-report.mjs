@@ -45,6 +45,8 @@ const num = (n, digits) =>
 export const withSpread = (s, digits = 0) =>
   s ? `${num(s.median, digits)} [${num(s.min, digits)}–${num(s.max, digits)}]` : "–";
 const kib = (bytes) => (Number.isFinite(bytes) ? num(bytes / 1024, 1) : "–");
+/** "RSS (heap+external)" per connection in KiB: RSS is the guardrail, the heap figure the steadier one. */
+const idle = (row) => (row ? `${kib(row.rssBytesPerConnection)} (${kib(row.heapBytesPerConnection)})` : "–");
 const mark = (ok) => (ok === undefined ? "–" : ok ? "✓" : "✗");
 
 function verdictCell(row, v) {
@@ -95,9 +97,9 @@ export function guardrailsTable(rows) {
         withSpread(row.large?.base.cpuMicrosPerMessage, 2),
         withSpread(row.large?.head.cpuMicrosPerMessage, 2),
         peer,
-        kib(row.memory?.base?.rssBytesPerConnection),
-        kib(row.memory?.head?.rssBytesPerConnection),
-        kib(row.memory?.ws?.rssBytesPerConnection),
+        idle(row.memory?.base),
+        idle(row.memory?.head),
+        idle(row.memory?.ws),
         verdictCell(row, v),
       ].join(" | ")} |`,
     );
@@ -105,12 +107,22 @@ export function guardrailsTable(rows) {
   return lines.join("\n");
 }
 
+/** Whether other work held more runnable threads than there are cores, before or after the run. */
+export const busyMachine = ({ loadBefore, loadAfter, cpus }) => Math.max(loadBefore[0], loadAfter[0]) > cpus;
+const BUSY_NOTE =
+  ": more runnable work than cores, so msg/s measured how much CPU each server was given as much as how fast " +
+  "it is, and its ratios spread widely; CPU µs per message does not depend on that share (judge by it, and " +
+  "rerun the msg/s guardrail on a quiet machine).";
+
+const CLIENT_NOTE = " (near 1: it may have limited msg/s; CPU per message is still the server's own)";
+
 /** The markdown file: a heading naming both checkouts, the table, and how it was measured. */
 export function guardrailsMarkdown(report) {
   const { base, head, plan, rows, memory, seconds, machine, clientBusyMax } = report;
   const memoryNote = memory
     ? `${memory.count.toLocaleString("en-US")} idle connections opened on a server already holding ` +
-      `${memory.warm.toLocaleString("en-US")}, RSS growth per connection after GC (heap+external in the JSON)`
+      `${memory.warm.toLocaleString("en-US")}: RSS growth per connection after GC, heap+external growth in ` +
+      "parentheses (steadier; RSS of the same code has moved by 1 KiB between servers in one run)"
     : "not measured";
   return [
     `Guardrails (issue 19): before = ${base.commit} (${base.root}), after = ${head.commit} (${head.root}); ` +
@@ -119,12 +131,14 @@ export function guardrailsMarkdown(report) {
     guardrailsTable(rows),
     "",
     `Median [min–max] over ${plan.rounds} rotated rounds at one connection (each round: one client process, each ` +
-      `server alone on the CPU for ${plan.warmupMs} ms warm-up + ${plan.durationMs} ms counted); ratios are taken ` +
-      "round by round. CPU µs/msg = the server process's utime + stime (/proc, 10 ms ticks) over the counted " +
-      `window ÷ replies. ↑k/n: rounds where after spent more CPU per message. Idle memory: ${memoryNote}. ` +
+      `server alone on the CPU for ${plan.warmupMs} ms warm-up + ${plan.durationMs} ms counted in ` +
+      `${plan.slices ?? 1} windows taken in turns); ratios are taken round by round. CPU µs/msg = the server ` +
+      "process's utime + stime (/proc, 10 ms ticks) over the counted windows ÷ replies. " +
+      `↑k/n: rounds where after spent more CPU per message. Idle memory: ${memoryNote}. ` +
       `The load client was at most ${num(clientBusyMax, 2)} of a core busy in any window` +
-      `${clientBusyMax >= 0.9 ? " (near 1: it may have limited msg/s; CPU per message is still the server's own)" : ""}. ` +
-      `Load average ${machine.loadBefore.join(" ")} before, ${machine.loadAfter.join(" ")} after.`,
+      `${clientBusyMax >= 0.9 ? CLIENT_NOTE : ""}. ` +
+      `Load average ${machine.loadBefore.join(" ")} before, ${machine.loadAfter.join(" ")} after` +
+      `${busyMachine(machine) ? BUSY_NOTE : "."}`,
     "",
   ].join("\n");
 }

@@ -5,9 +5,12 @@
 // idle memory per connection at 5,000 connections, before, after and ws's.
 //
 //   node bench/src/guardrails.mjs --against /path/to/other/checkout [--rounds 7] [--out bench/results/guardrails]
-//        [--framings websocket,length-prefix,newline] [--duration 3000] [--warmup 1000] [--skip-memory]
+//        [--framings websocket,length-prefix,newline] [--duration 3000] [--warmup 1000] [--slices 3]
+//        [--skip-memory]
 //
-// Both checkouts must be installed and built. Linux only (/proc). About 11 minutes with the defaults.
+// Each round gives every server `--duration` ms counted, cut into `--slices` windows taken in turns with the
+// others' (see paired-rounds.mjs). Both checkouts must be installed and built. Linux only (/proc). About 10
+// minutes with the defaults on 2 cores.
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     framings: { type: "string", default: "websocket,length-prefix,newline" },
     duration: { type: "string", default: "3000" },
     warmup: { type: "string", default: "1000" },
+    slices: { type: "string", default: "3" },
     "skip-memory": { type: "boolean", default: false },
   },
 });
@@ -53,6 +57,7 @@ const plan = {
   rounds: Number(values.rounds),
   durationMs: Number(values.duration),
   warmupMs: Number(values.warmup),
+  slices: Number(values.slices),
 };
 const sides = stageCheckouts(values.against, ["ws.mjs", ...plan.framings.map((f) => pairedFramings[f].file)]);
 const [base, head] = sides;

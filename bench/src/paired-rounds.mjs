@@ -106,36 +106,53 @@ export function spread(xs) {
 
 export const loadAverage = () => os.loadavg().map((n) => +n.toFixed(2));
 
+/** Warm-up before each slice after a participant's first (its connection is new, its code already hot). */
+const SLICE_WARMUP_MS = 250;
+
 /**
  * One client process, one sample per participant in `order` (each `{ name, running }`, alone on the CPU while
- * measured, the others stopped). Resolves with `{ [name]: { rate, cpu, messages, clientBusy } }`.
+ * measured, the others stopped). With `slices` > 1 the `durationMs` is cut into that many windows taken in
+ * turns (a, b, a, b, …), so the two sides of a pair are measured closer together in time; a participant's
+ * sample is then the sum over its windows. Resolves with `{ [name]: { rate, cpu, messages, clientBusy } }`.
  */
-export async function sampleOnce(order, framing, size, { durationMs, warmupMs }) {
+export async function sampleOnce(order, framing, size, { durationMs, warmupMs, slices = 1 }) {
   const { wire, handshake } = pairedFramings[framing];
   const pids = order.map((p) => p.running.pid).join(",");
+  const slice = Math.round(durationMs / slices);
+  const later = Math.min(warmupMs, SLICE_WARMUP_MS);
   const result = await runJsonProcess(
     clientScript,
     [
       "--targets",
       order.map((p) => `${p.running.port}${handshake ? ":ws" : ""}`).join(","),
       ...["--kind", wire, "--size", String(size), "--conns", "1", "--inflight", String(inflightFor(size, 1))],
-      ...["--rounds", "1", "--duration", String(durationMs), "--warmup", String(warmupMs)],
+      ...["--rounds", String(slices), "--duration", String(slice)],
+      ...["--first-warmup", String(warmupMs), "--warmup", String(later)],
       ...["--pause", pids, "--cpu-pids", pids],
     ],
-    { timeoutMs: order.length * (durationMs + warmupMs + 5000) + 10_000 },
+    { timeoutMs: order.length * (durationMs + warmupMs + slices * (later + 5000)) + 10_000 },
   );
   const samples = {};
   order.forEach((participant, i) => {
     const target = result.targets[i];
     if (target.error) throw new Error(`${participant.label ?? participant.name} ${framing}@${size}: ${target.error}`);
-    samples[participant.name] = {
-      rate: target.samples[0],
-      cpu: target.cpuMicrosPerMessage[0],
-      messages: target.messages[0],
-      clientBusy: target.clientBusy?.[0],
-    };
+    samples[participant.name] = sumOfWindows(target);
   });
   return samples;
+}
+
+/** One participant's windows (the client's per-window arrays) as one sample. */
+export function sumOfWindows({ samples, messages, cpuMicrosPerMessage, clientBusy = [] }) {
+  const total = messages.reduce((a, b) => a + b, 0);
+  // Each window's length is its replies ÷ its rate (the client reports both, not the length).
+  const seconds = messages.reduce((sum, m, i) => sum + (samples[i] > 0 ? m / samples[i] : 0), 0);
+  const cpu = messages.reduce((sum, m, i) => sum + m * (cpuMicrosPerMessage[i] ?? 0), 0);
+  return {
+    rate: seconds > 0 ? Math.round(total / seconds) : 0,
+    cpu: total > 0 ? cpu / total : null,
+    messages: total,
+    clientBusy: clientBusy.length > 0 ? Math.max(...clientBusy) : undefined,
+  };
 }
 
 /**
@@ -148,7 +165,7 @@ export async function measureRounds(participants, framing, size, plan, onRound =
     for (const p of participants) p.running.resume();
   };
   try {
-    await sampleOnce(participants, framing, size, { durationMs: 1000, warmupMs: 500 });
+    await sampleOnce(participants, framing, size, { durationMs: 1000, warmupMs: 500, slices: 1 });
   } finally {
     resumeAll();
   }
