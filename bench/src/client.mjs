@@ -13,7 +13,9 @@
 //
 // `--cpu-pids` lists each target's server process (same order): its CPU time (utime + stime from
 // /proc/<pid>/stat, every thread of the process) is read at the start and end of each measured window, and each
-// target also gets `cpuMicrosPerMessage` per sample and `messages` (the replies counted in each window).
+// target also gets `cpuMicrosPerMessage` per sample, `messages` (the replies counted in each window) and
+// `clientBusy`: this client's own CPU time over the window ÷ the window, where near 1 the client (one thread)
+// may be what limits messages per second rather than the server.
 //
 // A target is a port, with `:ws` when it needs a WebSocket upgrade first (not the plain TCP echo). Each reply
 // counted is answered with one more request, so exactly N messages per connection stay in flight.
@@ -130,16 +132,19 @@ async function measure(port, handshake, warmupMs, pid) {
     for (const socket of sockets) socket.write(burst);
     await sleep(warmupMs);
     const cpuBefore = cpuMicros(pid);
+    const ownBefore = process.cpuUsage();
     run.measuring = true;
     const started = performance.now();
     await sleep(Number(values.duration));
     run.measuring = false;
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuMicros(pid) - cpuBefore;
+    const own = process.cpuUsage(ownBefore);
+    const clientBusy = (own.user + own.system) / 1e6 / seconds;
     if (run.failure) throw run.failure;
     if (run.lost > 0) throw new Error(`${run.lost} of ${conns} connections closed by the server`);
     // Zero is a result (a server too slow to answer within the sample), not an error.
-    return { rate: Math.round(run.total / seconds), messages: run.total, cpu };
+    return { rate: Math.round(run.total / seconds), messages: run.total, cpu, clientBusy };
   } finally {
     run.stopping = true;
     for (const socket of sockets) socket.destroy();
@@ -148,7 +153,8 @@ async function measure(port, handshake, warmupMs, pid) {
 
 const targets = values.targets.split(",").map((text) => {
   const [port, mode] = text.split(":");
-  return { port: Number(port), handshake: mode === "ws", samples: [], messages: [], cpuMicrosPerMessage: [] };
+  const perSample = { samples: [], messages: [], cpuMicrosPerMessage: [], clientBusy: [] };
+  return { port: Number(port), handshake: mode === "ws", ...perSample };
 });
 const groups = values.pause ? values.pause.split(",").map(Number) : [];
 /** Let only `running`'s process group run (the others stopped), or every group when `running` is -1. */
@@ -173,6 +179,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
       target.samples.push(sample.rate);
       target.messages.push(sample.messages);
       if (cpuPids) target.cpuMicrosPerMessage.push(sample.messages > 0 ? sample.cpu / sample.messages : null);
+      target.clientBusy.push(+sample.clientBusy.toFixed(3));
     } catch (error) {
       target.error = error.message;
     }
@@ -183,10 +190,10 @@ for (let round = 0; round < Number(values.rounds); round++) {
 runOnly(-1);
 console.log(
   JSON.stringify({
-    targets: targets.map(({ error, samples, messages, cpuMicrosPerMessage }) => ({
+    targets: targets.map(({ error, samples, messages, cpuMicrosPerMessage, clientBusy }) => ({
       ...(error ? { error } : {}),
       samples,
-      ...(cpuPids ? { messages, cpuMicrosPerMessage } : {}),
+      ...(cpuPids ? { messages, cpuMicrosPerMessage, clientBusy } : {}),
     })),
   }),
 );

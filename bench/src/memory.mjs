@@ -53,6 +53,18 @@ export function fileLimitFor(wanted) {
   return limit === "unlimited" ? Number.POSITIVE_INFINITY : Number(limit);
 }
 
+/**
+ * The connection counts a run can open here: `connections` and `warmup`, both scaled down in proportion when
+ * the hard open-file limit is too low (`limit` says which it was), and the file limit to ask for.
+ */
+export function idlePlan(connections = IDLE_CONNECTIONS, warmup = WARMUP_CONNECTIONS) {
+  const limit = fileLimitFor(connections + warmup + 256);
+  const scale = Math.min(1, (limit - 256) / (connections + warmup));
+  const count = Math.floor(connections * scale);
+  const warm = Math.floor(warmup * scale);
+  return { count, warm, limit, fileLimit: count + warm + 256 };
+}
+
 /** Collect garbage in the server (SIGUSR2, see servers/serve.mjs), then read its memory. */
 async function settledMemory(server) {
   const reply = server.nextJsonLine(5000);
@@ -107,11 +119,8 @@ export async function runMemoryBench({
   connections = IDLE_CONNECTIONS,
   warmup = WARMUP_CONNECTIONS,
 } = {}) {
-  const limit = fileLimitFor(connections + warmup + 256);
   // A low hard limit shrinks both counts in proportion.
-  const scale = Math.min(1, (limit - 256) / (connections + warmup));
-  const count = Math.floor(connections * scale);
-  const warm = Math.floor(warmup * scale);
+  const { count, warm, limit, fileLimit } = idlePlan(connections, warmup);
   const rows = [];
   const ids = [...new Set(memoryPairs.flatMap((pair) => [pair.ours, pair.against]))];
   for (const id of ids) {
@@ -122,7 +131,7 @@ export async function runMemoryBench({
       continue;
     }
     try {
-      rows.push({ ...(await measureIdle(server, count, warm, count + warm + 256)), status: "ok" });
+      rows.push({ ...(await measureIdle(server, count, warm, fileLimit)), status: "ok" });
     } catch (error) {
       rows.push({ server: id, name: server.name, status: "error", detail: error.message });
     }

@@ -1,5 +1,6 @@
 // The load client's `--cpu-pids` (what bench/src/paired.mjs reads CPU per message from): each sample also
-// carries the replies counted and the server's CPU µs per message over the same window, read from /proc.
+// carries the replies counted and the server's CPU µs per message over the same window, read from /proc, and
+// how busy the client itself was (its CPU time over the window ÷ the window).
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain .mjs module without types
@@ -10,9 +11,10 @@ import { liveChildren, runJsonProcess, startServer } from "../src/processes.mjs"
 const client = fileURLToPath(new URL("../src/client.mjs", import.meta.url));
 
 describe("load client CPU per message", () => {
-  it("reports, per sample, the replies counted and the server's CPU µs per message in the counted window", async () => {
+  it("reports, per sample, the replies counted, the server's CPU µs per message and the client's busy share in the counted window", async () => {
     const server = await startServer(ceiling.command, ceiling.args);
-    let result: { targets: { samples: number[]; messages: number[]; cpuMicrosPerMessage: number[] }[] };
+    type Target = { samples: number[]; messages: number[]; cpuMicrosPerMessage: number[]; clientBusy: number[] };
+    let result: { targets: Target[] };
     try {
       const args = ["--targets", String(server.port), "--kind", "lp-varint", "--size", "64", "--inflight", "64"];
       const timing = ["--rounds", "2", "--duration", "300", "--warmup", "100", "--cpu-pids", String(server.pid)];
@@ -31,6 +33,13 @@ describe("load client CPU per message", () => {
       expect(perMessage).toBeLessThan(1000);
     }
     expect(target.cpuMicrosPerMessage.some((perMessage) => perMessage > 0)).toBe(true);
+    // One thread counting thousands of replies: busy for part of the window, never more than all of it (plus
+    // the libuv threads' share, hence the margin).
+    expect(target.clientBusy).toHaveLength(2);
+    for (const busy of target.clientBusy) {
+      expect(busy).toBeGreaterThan(0);
+      expect(busy).toBeLessThan(2);
+    }
     expect(liveChildren()).toBe(0);
   });
 });
