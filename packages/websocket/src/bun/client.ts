@@ -92,7 +92,6 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
           data(opened, bytes) {
             const transport = opened.data.transport;
             if (!transport) return onHead(opened, bytes);
-            if (opened.data.lastSeen !== undefined) opened.data.lastSeen = Date.now();
             transport.onData(bytes);
           },
           drain: (opened) => opened.data.transport?.onDrain(),

@@ -24,7 +24,7 @@ import { bunSocketStream, type StreamSocketData } from "./socket-stream.ts";
 /** How long a refused client gets to read the answer and hang up before the connection is cut. */
 const REFUSAL_LINGER_MS = 1000;
 
-/** What each socket carries: its handshake until the 101, its transport after; `lastSeen` for keep-alive. */
+/** What each socket carries: its handshake until the 101, its transport after. */
 interface UpgradeSocketData extends StreamSocketData {
   handshake?: BunHandshake;
   /** The client ended its side during the handshake (half-open: the 101 and the stream still follow). */
@@ -85,10 +85,8 @@ export async function listen(
         // A TLS client can fail its handshake before `open`: every handler copes with a socket without data.
         data(socket, bytes) {
           const data = socket.data;
-          if (data?.transport) {
-            if (data.lastSeen !== undefined) data.lastSeen = Date.now();
-            data.transport.onData(bytes);
-          } else data?.handshake?.onData(bytes);
+          if (data?.transport) data.transport.onData(bytes);
+          else data?.handshake?.onData(bytes);
         },
         drain: (socket) => socket.data?.transport?.onDrain(),
         end(socket) {

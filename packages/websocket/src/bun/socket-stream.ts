@@ -6,10 +6,8 @@ import { type BunSocket, type BunSocketData, BunSocketTransport } from "@framed/
 import { openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
 import type { WebSocketConnection } from "../adapter/websocket-connection.ts";
 
-/** What a socket carries once it is a stream: its transport, and when a byte last arrived (keep-alive only). */
-export interface StreamSocketData extends BunSocketData {
-  lastSeen?: number;
-}
+/** What a socket carries once it is a stream: its transport. */
+export type StreamSocketData = BunSocketData;
 
 /**
  * Put core's Bun transport on `socket` (its handlers then feed it) and open the stream. `ready` runs once the
