@@ -49,8 +49,8 @@ export class ConnectionClock {
   #timerAt = 0;
   /** When the last byte arrived (or reading resumed: silence while paused does not count). */
   #heardAt: number;
-  /** When the message now arriving began (0: none is); `#messagesAtStart` tells a later message from it. */
-  #messageStartedAt = 0;
+  /** When the message now arriving began (-1: none is); `#messagesAtStart` tells a later message from it. */
+  #messageStartedAt = -1;
   #messagesAtStart = 0;
   #messagesDelivered = 0;
   #closeBy = 0;
@@ -82,7 +82,7 @@ export class ConnectionClock {
   /** Reading resumed after a pause: the peer could not send meanwhile, so its clocks restart. */
   resumed(): void {
     this.#heardAt = this.#timers.now();
-    if (this.#messageStartedAt !== 0) this.#messageStartedAt = this.#heardAt;
+    if (this.#messageStartedAt >= 0) this.#messageStartedAt = this.#heardAt;
   }
 
   /** A graceful close began: the peer has `closeTimeout` ms to finish it. */
@@ -101,11 +101,11 @@ export class ConnectionClock {
   /** Start, restart or stop timing the message now arriving. */
   #watchMessage(): void {
     if (!this.#owner.midMessage) {
-      this.#messageStartedAt = 0;
+      this.#messageStartedAt = -1;
       return;
     }
     // A message that began in this chunk (the previous one finished) gets its own clock.
-    if (this.#messageStartedAt === 0 || this.#messagesDelivered !== this.#messagesAtStart) {
+    if (this.#messageStartedAt < 0 || this.#messagesDelivered !== this.#messagesAtStart) {
       this.#messageStartedAt = this.#heardAt;
       this.#messagesAtStart = this.#messagesDelivered;
       this.#arm();
@@ -121,7 +121,7 @@ export class ConnectionClock {
     };
     if (!this.#owner.inputEnded) {
       if (idleTimeout) consider(this.#heardAt + idleTimeout);
-      if (messageTimeout && this.#messageStartedAt !== 0) consider(this.#messageStartedAt + messageTimeout);
+      if (messageTimeout && this.#messageStartedAt >= 0) consider(this.#messageStartedAt + messageTimeout);
       if (keepAlive && !this.#pingRefused)
         consider(this.#pingSentAt !== 0 ? this.#pingSentAt + keepAlive.timeout : this.#heardAt + keepAlive.interval);
     }
@@ -167,7 +167,7 @@ export class ConnectionClock {
     const framing = this.#owner.framing;
     if (idleTimeout && now - this.#heardAt >= idleTimeout)
       return new FramedError("TIMEOUT", `${framing} stream idle for ${idleTimeout} ms`);
-    if (messageTimeout && this.#messageStartedAt !== 0 && now - this.#messageStartedAt >= messageTimeout) {
+    if (messageTimeout && this.#messageStartedAt >= 0 && now - this.#messageStartedAt >= messageTimeout) {
       return new FramedError(
         "TIMEOUT",
         `${framing} message still incomplete after ${messageTimeout} ms (messageTimeout): the peer sends too slowly`,

@@ -6,6 +6,7 @@ export { allocateUninitialized, ByteQueue } from "./byte-queue.ts";
 export { Connection } from "./connection.ts";
 export { type ClockOwner, type ClockSettings, ConnectionClock, type KeepAlive } from "./connection-clock.ts";
 export { type ConnectionOptions, type ConnectionSetup, DEFAULT_READABLE_HIGH_WATER_MARK } from "./connection-setup.ts";
+export { FramedStream } from "./deprecated.ts";
 export {
   FramedError,
   type FramedErrorCode,
@@ -39,7 +40,6 @@ export { asJson, asText, type MessageCodec, mapMessages } from "./map-messages.t
 export type {
   CloseInfo,
   CloseOptions,
-  FramedStream,
   MessageStream,
   ReadyState,
   StreamOptions,
