@@ -34,29 +34,38 @@ export type LineWriter = Pick<SessionSink<unknown>, "write" | "writeSlab">;
  * holding the delimiter, a value JSON cannot write) or `MESSAGE_TOO_LARGE`.
  */
 export function encodeLine(message: unknown, settings: LineSettings, out: LineWriter): void {
-  if (settings.format === "text") {
-    if (typeof message !== "string") {
-      throw new FramedError("INVALID_MESSAGE", `newline sends strings, got ${describeType(message)}`);
-    }
-    encodeTextLine(message, settings, out);
-  } else if (settings.format === "bytes") {
-    if (!(message instanceof Uint8Array)) {
-      throw new FramedError("INVALID_MESSAGE", `newline-bytes sends Uint8Array records, got ${describeType(message)}`);
-    }
-    encodeBytesLine(message, settings, out);
-  } else {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(message);
-    } catch (cause) {
-      throw new FramedError("INVALID_MESSAGE", `cannot send as JSON: ${(cause as Error).message}`, { cause });
-    }
-    if (text === undefined) {
-      throw new FramedError("INVALID_MESSAGE", `cannot send ${typeof message} as JSON: JSON.stringify gave nothing`);
-    }
-    // JSON text never holds a raw control character, so a delimiter made of them needs no search.
-    encodeTextLine(text, settings, out, settings.jsonMayHoldDelimiter);
+  // Only a dispatch, small enough to be inlined into `send`: each format's work is its own function.
+  if (settings.format === "text") encodeTextMessage(message, settings, out);
+  else if (settings.format === "bytes") encodeBytesMessage(message, settings, out);
+  else encodeJsonMessage(message, settings, out);
+}
+
+function encodeTextMessage(message: unknown, settings: LineSettings, out: LineWriter): void {
+  if (typeof message !== "string") {
+    throw new FramedError("INVALID_MESSAGE", `newline sends strings, got ${describeType(message)}`);
   }
+  encodeTextLine(message, settings, out);
+}
+
+function encodeBytesMessage(message: unknown, settings: LineSettings, out: LineWriter): void {
+  if (!(message instanceof Uint8Array)) {
+    throw new FramedError("INVALID_MESSAGE", `newline-bytes sends Uint8Array records, got ${describeType(message)}`);
+  }
+  encodeBytesLine(message, settings, out);
+}
+
+function encodeJsonMessage(message: unknown, settings: LineSettings, out: LineWriter): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(message);
+  } catch (cause) {
+    throw new FramedError("INVALID_MESSAGE", `cannot send as JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (text === undefined) {
+    throw new FramedError("INVALID_MESSAGE", `cannot send ${typeof message} as JSON: JSON.stringify gave nothing`);
+  }
+  // JSON text never holds a raw control character, so a delimiter made of them needs no search.
+  encodeTextLine(text, settings, out, settings.jsonMayHoldDelimiter);
 }
 
 /**
