@@ -4,9 +4,7 @@
  */
 import type { MessageStream } from "@framed/core";
 import { type BrowserStreamOptions, type ByteStreamPair, bind } from "@framed/core/browser";
-import { ndjson as ndjsonFraming } from "./ndjson.ts";
-import { newline } from "./newline.ts";
-import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import { ndjson as ndjsonFraming, newline, newlineBytes as newlineBytesFraming } from "./index.ts";
 import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**

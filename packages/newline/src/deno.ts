@@ -11,9 +11,7 @@ import {
   type DenoTcpListener,
   type DenoWrapOptions,
 } from "@framed/core/deno";
-import { ndjson as ndjsonFraming } from "./ndjson.ts";
-import { newline } from "./newline.ts";
-import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import { ndjson as ndjsonFraming, newline, newlineBytes as newlineBytesFraming } from "./index.ts";
 import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**

@@ -14,9 +14,7 @@ import {
   type StdioOptions,
   type WrapOptions,
 } from "@framed/core/node";
-import { ndjson as ndjsonFraming } from "./ndjson.ts";
-import { newline } from "./newline.ts";
-import { newlineBytes as newlineBytesFraming } from "./newline-bytes.ts";
+import { ndjson as ndjsonFraming, newline, newlineBytes as newlineBytesFraming } from "./index.ts";
 import type { LineOptions, NdjsonOptions } from "./options.ts";
 
 /**

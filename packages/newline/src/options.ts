@@ -1,8 +1,7 @@
 /**
- * The options of the three newline framings, their defaults, and their validation.
+ * The options of the three newline framings, their defaults and validation, and the resolved delimiter.
  */
 import { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE, WriteSlab } from "@framed/core";
-import { type Delimiter, LF, resolveDelimiter } from "./delimiter.ts";
 
 /** Options every newline framing takes (`newline`, `newlineBytes`, `ndjson`). */
 export interface LineOptions {
@@ -67,8 +66,14 @@ export interface NdjsonOptions extends TextLineOptions {
   invalidJson?: "error" | "skip";
 }
 
-/** Options after defaults and validation, shared by the splitter and the encoders. */
+/** What a line becomes: `newline` text, `newlineBytes` records or `ndjson` values. */
+export type LineFormat = "text" | "bytes" | "json";
+
+/** Options after defaults and validation: everything the decoder and the encoder need to know. */
 export interface LineSettings {
+  /** The framing's name (`"newline"`, `"newline-bytes"`, `"ndjson"`), for logs, errors and encoding keys. */
+  name: string;
+  format: LineFormat;
   delimiter: Delimiter;
   stripCR: boolean;
   maxMessageSize: number;
@@ -77,9 +82,22 @@ export interface LineSettings {
   skipEmpty: boolean;
   stripBom: boolean;
   allowDelimiter: boolean;
+  /** Text and JSON: what a line that is not UTF-8 does. */
+  invalidUtf8: "error" | "replace" | "skip";
+  /** JSON: drop a line that is not JSON with a warning instead of ending the stream. */
+  skipInvalidJson: boolean;
+  /** JSON: false when `JSON.stringify` can never write the delimiter (control characters only, always escaped). */
+  jsonMayHoldDelimiter: boolean;
   /** Where short lines are encoded, shared by the framing's sessions. */
   slab: WriteSlab;
 }
+
+/** Each format's name and defaults. */
+const FORMATS = {
+  text: { name: "newline", skipEmpty: false, stripBom: true },
+  bytes: { name: "newline-bytes", skipEmpty: false, stripBom: false },
+  json: { name: "ndjson", skipEmpty: true, stripBom: true },
+} as const;
 
 function oneOf<V extends string>(name: string, value: V | undefined, allowed: readonly V[], fallback: V): V {
   if (value === undefined) return fallback;
@@ -96,34 +114,132 @@ function flag(name: string, value: boolean | undefined, fallback: boolean): bool
 }
 
 /**
- * Apply defaults and validate. Keys it does not know are ignored, because the runtime entries pass
- * the stream's options (`readableHighWaterMark`…) in the same object.
+ * Apply `format`'s defaults and validate. Keys it does not know are ignored, because the runtime entries
+ * pass the stream's options (`readableHighWaterMark`…) in the same object; so are `invalidUtf8` for bytes
+ * and `invalidJson` for text, which those framings do not take.
  */
-export function resolveLineSettings(
-  options: LineOptions,
-  defaults: { skipEmpty: boolean; stripBom: boolean },
-): LineSettings {
+export function resolveLineSettings(format: LineFormat, options: NdjsonOptions): LineSettings {
+  const defaults = FORMATS[format];
   const delimiter = resolveDelimiter(options.delimiter);
   const isLf = delimiter.bytes.length === 1 && delimiter.bytes[0] === LF;
+  const stripCR = flag("stripCR", options.stripCR, isLf);
+  const maxMessageSize = checkSizeOption("maxMessageSize", options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
+  const skipOversize = oneOf("oversize", options.oversize, ["error", "skip"], "error") === "skip";
+  const unterminated = oneOf("unterminatedLine", options.unterminatedLine, ["deliver", "error"], "deliver");
+  const skipEmpty = flag("skipEmpty", options.skipEmpty, defaults.skipEmpty);
+  const stripBom = flag("stripBom", options.stripBom, defaults.stripBom);
+  const allowDelimiter = flag("allowDelimiter", options.allowDelimiter, false);
+  const invalidUtf8 =
+    format === "bytes" ? "error" : oneOf("invalidUtf8", options.invalidUtf8, ["error", "replace", "skip"], "error");
+  const invalidJson =
+    format === "json" ? oneOf("invalidJson", options.invalidJson, ["error", "skip"], "error") : "error";
   return {
+    name: defaults.name,
+    format,
     delimiter,
-    stripCR: flag("stripCR", options.stripCR, isLf),
-    maxMessageSize: checkSizeOption("maxMessageSize", options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE),
-    skipOversize: oneOf("oversize", options.oversize, ["error", "skip"], "error") === "skip",
-    failUnterminated: oneOf("unterminatedLine", options.unterminatedLine, ["deliver", "error"], "deliver") === "error",
-    skipEmpty: flag("skipEmpty", options.skipEmpty, defaults.skipEmpty),
-    stripBom: flag("stripBom", options.stripBom, defaults.stripBom),
-    allowDelimiter: flag("allowDelimiter", options.allowDelimiter, false),
+    stripCR,
+    maxMessageSize,
+    skipOversize,
+    failUnterminated: unterminated === "error",
+    skipEmpty,
+    stripBom,
+    allowDelimiter,
+    invalidUtf8,
+    skipInvalidJson: invalidJson === "skip",
+    jsonMayHoldDelimiter: !controlCharactersOnly(delimiter.text),
     slab: new WriteSlab(),
   };
 }
 
-/** Resolve `invalidUtf8`. */
-export function resolveInvalidUtf8(options: TextLineOptions): "error" | "replace" | "skip" {
-  return oneOf("invalidUtf8", options.invalidUtf8, ["error", "replace", "skip"], "error");
+// ---- the delimiter ------------------------------------------------------------------------------
+
+const utf8Encoder = new TextEncoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** A resolved delimiter: its bytes, plus what the fast paths need to know about them. */
+export interface Delimiter {
+  /** The delimiter bytes (at least one). */
+  readonly bytes: Uint8Array;
+  /** The delimiter as text when its bytes are valid UTF-8 (a string delimiter always is), else undefined. */
+  readonly text: string | undefined;
+  /**
+   * True when no proper prefix of the delimiter equals a suffix of it ("\n", "\r\n", "\0"; not "--" or "aba").
+   * Only then can two occurrences never overlap, so the last occurrence in a chunk found by scanning
+   * backwards is also an occurrence of the left-to-right split, which the batch path relies on.
+   */
+  readonly borderless: boolean;
 }
 
-/** Resolve `invalidJson`. */
-export function resolveInvalidJson(options: NdjsonOptions): "error" | "skip" {
-  return oneOf("invalidJson", options.invalidJson, ["error", "skip"], "error");
+/** The default delimiter: LF. */
+export const LF = 0x0a;
+/** Carriage return, stripped before the delimiter when `stripCR` is on. */
+export const CR = 0x0d;
+
+/**
+ * Resolve the `delimiter` option. Throws a `TypeError` for an empty delimiter or a wrong type.
+ *
+ * @example
+ * ```ts
+ * resolveDelimiter("\r\n"); // { bytes: Uint8Array [13, 10], text: "\r\n", borderless: true }
+ * ```
+ */
+export function resolveDelimiter(option: string | Uint8Array | undefined): Delimiter {
+  const value = option ?? "\n";
+  let bytes: Uint8Array;
+  let text: string | undefined;
+  if (typeof value === "string") {
+    bytes = utf8Encoder.encode(value);
+    text = value;
+  } else if (value instanceof Uint8Array) {
+    bytes = value.slice();
+    text = decodeIfUtf8(bytes);
+  } else {
+    throw new TypeError(`delimiter must be a string or a Uint8Array, got ${typeof value}`);
+  }
+  if (bytes.length === 0) throw new TypeError("delimiter must not be empty");
+  return { bytes, text, borderless: hasNoBorder(bytes) };
+}
+
+/** True for text made of control characters only (below U+0020), which `JSON.stringify` always escapes. */
+function controlCharactersOnly(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x20) return false;
+  return true;
+}
+
+function decodeIfUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasNoBorder(bytes: Uint8Array): boolean {
+  for (let size = 1; size < bytes.length; size++) {
+    let same = true;
+    for (let i = 0; i < size && same; i++) same = bytes[i] === bytes[bytes.length - size + i];
+    if (same) return false;
+  }
+  return true;
+}
+
+/** Position of the first occurrence of `delimiter` in `bytes`, or -1 (used by the encoder, not the hot path). */
+export function indexOfBytes(bytes: Uint8Array, delimiter: Uint8Array): number {
+  const first = delimiter[0];
+  const size = delimiter.length;
+  let at = bytes.indexOf(first);
+  while (at !== -1 && at + size <= bytes.length) {
+    let same = true;
+    for (let i = 1; i < size && same; i++) same = bytes[at + i] === delimiter[i];
+    if (same) return at;
+    at = bytes.indexOf(first, at + 1);
+  }
+  return -1;
+}
+
+/** A short printable form of a delimiter for error messages: `"\n"`, `"\r\n"`, `0xff 0x00`. */
+export function describeDelimiter(delimiter: Delimiter): string {
+  if (delimiter.text !== undefined) return JSON.stringify(delimiter.text);
+  return Array.from(delimiter.bytes, (b) => `0x${b.toString(16).padStart(2, "0")}`).join(" ");
 }

@@ -1,17 +1,13 @@
 // UTF-8 decoding of text lines: split characters, invalid bytes, and the batch path agreeing with the per-line path.
 import { describe, expect, it } from "vitest";
+import { LineDecoder } from "../src/decoder.ts";
 import { newline } from "../src/index.ts";
-import { type LineSettings, resolveLineSettings } from "../src/options.ts";
-import { TextLineDecoder } from "../src/text-lines.ts";
+import { type LineOptions, resolveLineSettings } from "../src/options.ts";
 import { bytes, decode, everySplit, utf8 } from "./helpers.ts";
 
-/** The text decoder with a no-op output, to look at what it offers the splitter. */
-class TextLines extends TextLineDecoder<string> {
-  constructor(settings: LineSettings) {
-    super(settings, "error", { message() {}, warn() {}, fail() {}, ended: false });
-  }
-
-  protected deliver(): void {}
+/** A text decoder with a no-op sink, to look at which path it takes. */
+function textDecoder(options: LineOptions): LineDecoder<string> {
+  return new LineDecoder(resolveLineSettings("text", options), { message() {}, warn() {}, end() {} });
 }
 
 const MIXED = "héllo\nwörld ✓\n日本語\r\n😀 emoji\n\nend";
@@ -37,9 +33,8 @@ describe("UTF-8 text lines", () => {
       bytes("ee", 0xff),
     ]);
     expect(record.messages).toEqual(["one", "two", "three"]);
-    const defaults = { skipEmpty: false, stripBom: true };
-    expect(new TextLines(resolveLineSettings({ delimiter: Uint8Array.of(0xff) }, defaults)).lines).toBeUndefined();
-    expect(new TextLines(resolveLineSettings({}, defaults)).lines).toBeTypeOf("function");
+    expect(textDecoder({ delimiter: Uint8Array.of(0xff) }).batch).toBe(false);
+    expect(textDecoder({}).batch).toBe(true);
   });
 
   it("invalid UTF-8 ends the stream with INVALID_UTF8 naming the line, after the lines before it", () => {

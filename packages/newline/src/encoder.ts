@@ -1,9 +1,9 @@
 /**
- * Encoding one line: the message, then the delimiter, refusing what would not read back as one line.
+ * The write side of every newline framing: one message (a string, bytes or a JSON value), then the
+ * delimiter, refusing what would not read back as exactly that one line.
  */
 import { encodeUtf8, FramedError, type SessionSink } from "@framed/core";
-import { CR, describeDelimiter, indexOfBytes } from "./delimiter.ts";
-import type { LineSettings } from "./options.ts";
+import { CR, describeDelimiter, indexOfBytes, type LineSettings } from "./options.ts";
 
 function tooLarge(size: number, settings: LineSettings): FramedError {
   return new FramedError(
@@ -30,10 +30,49 @@ function endsWithCR(): FramedError {
 export type LineWriter = Pick<SessionSink<unknown>, "write" | "writeSlab">;
 
 /**
- * Write `text` as one UTF-8 line. `checkDelimiter: false` skips the delimiter search when the caller
- * knows the text cannot contain it (JSON text never contains a raw control character).
+ * Write `message` and the delimiter to `out`, or throw `INVALID_MESSAGE` (a message of the wrong type, one
+ * holding the delimiter, a value JSON cannot write) or `MESSAGE_TOO_LARGE`.
  */
-export function encodeTextLine(text: string, settings: LineSettings, out: LineWriter, checkDelimiter = true): void {
+export function encodeLine(message: unknown, settings: LineSettings, out: LineWriter): void {
+  // Only a dispatch, small enough to be inlined into `send`: each format's work is its own function.
+  if (settings.format === "text") encodeTextMessage(message, settings, out);
+  else if (settings.format === "bytes") encodeBytesMessage(message, settings, out);
+  else encodeJsonMessage(message, settings, out);
+}
+
+function encodeTextMessage(message: unknown, settings: LineSettings, out: LineWriter): void {
+  if (typeof message !== "string") {
+    throw new FramedError("INVALID_MESSAGE", `newline sends strings, got ${describeType(message)}`);
+  }
+  encodeTextLine(message, settings, out);
+}
+
+function encodeBytesMessage(message: unknown, settings: LineSettings, out: LineWriter): void {
+  if (!(message instanceof Uint8Array)) {
+    throw new FramedError("INVALID_MESSAGE", `newline-bytes sends Uint8Array records, got ${describeType(message)}`);
+  }
+  encodeBytesLine(message, settings, out);
+}
+
+function encodeJsonMessage(message: unknown, settings: LineSettings, out: LineWriter): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(message);
+  } catch (cause) {
+    throw new FramedError("INVALID_MESSAGE", `cannot send as JSON: ${(cause as Error).message}`, { cause });
+  }
+  if (text === undefined) {
+    throw new FramedError("INVALID_MESSAGE", `cannot send ${typeof message} as JSON: JSON.stringify gave nothing`);
+  }
+  // JSON text never holds a raw control character, so a delimiter made of them needs no search.
+  encodeTextLine(text, settings, out, settings.jsonMayHoldDelimiter);
+}
+
+/**
+ * Write `text` as one UTF-8 line. `checkDelimiter: false` skips the delimiter search when the caller
+ * knows the text cannot contain it.
+ */
+function encodeTextLine(text: string, settings: LineSettings, out: LineWriter, checkDelimiter = true): void {
   // Every UTF-16 unit encodes to at least one byte, so this refuses a huge string before encoding it.
   if (text.length > settings.maxMessageSize) throw tooLarge(text.length, settings);
   const delimiter = settings.delimiter;
@@ -70,7 +109,7 @@ function hidesDelimiter(text: string, delimiterText: string): boolean {
 }
 
 /** Write `bytes` as one line, then the delimiter. */
-export function encodeBytesLine(
+function encodeBytesLine(
   bytes: Uint8Array,
   settings: LineSettings,
   out: LineWriter,
@@ -99,7 +138,7 @@ function runsIntoDelimiter(bytes: Uint8Array, settings: LineSettings): boolean {
 }
 
 /** A short description of a value's type for error messages. */
-export function describeType(value: unknown): string {
+function describeType(value: unknown): string {
   if (value === null) return "null";
   if (value instanceof Uint8Array) return "a Uint8Array";
   return typeof value === "object" ? `an object (${value.constructor?.name ?? "Object"})` : `a ${typeof value}`;
