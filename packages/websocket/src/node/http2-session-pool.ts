@@ -56,18 +56,15 @@ export class Http2SessionPool {
     return this.sessions.size;
   }
 
-  /**
-   * The pool's TLS options under a call's own: what the session, and an HTTP/1.1 fallback, connect with.
-   * @internal
-   */
+  /** The pool's TLS options under a call's own: what the session, and an HTTP/1.1 fallback, connect with. */
   tlsFor(tlsOptions: tls.ConnectionOptions | undefined): tls.ConnectionOptions | undefined {
     return this.options.tls || tlsOptions ? { ...this.options.tls, ...tlsOptions } : undefined;
   }
 
   /**
    * The session for `target`'s origin, opened if needed; resolves once the server's first SETTINGS
-   * arrived. Rejects with `CONNECT_FAILED` (or `TIMEOUT` after `timeout` ms, 0 for none).
-   * @internal
+   * arrived. Rejects with `CONNECT_FAILED` (or `TIMEOUT` after `timeout` ms, 0 for none). What `connect`
+   * calls for each WebSocket given this pool.
    */
   acquire(target: Target, tlsOptions: tls.ConnectionOptions | undefined, timeout: number): Promise<PooledSession> {
     const key = `${target.secure ? "https" : "http"}://${target.hostname}:${target.port}`;
