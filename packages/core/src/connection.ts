@@ -71,9 +71,9 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     if (options.idleTimeout || options.messageTimeout || options.keepAlive)
       this.#clock = new ConnectionClock(this, options);
     this.session = setup.framing.open(this, { role: setup.role });
+    this.#inbound.direct = this.session.deliversOneByOne === true;
     this.transport.start(this);
-    const head = setup.head;
-    if (head && head.length > 0 && !this.#inputEnded) this.session.receive(head);
+    if (setup.head && setup.head.length > 0 && !this.#inputEnded) this.session.receive(setup.head);
   }
 
   // ---- up: from the transport --------------------------------------------------------------

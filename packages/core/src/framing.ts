@@ -107,6 +107,13 @@ export interface FramingSession<T> {
    */
   readonly midMessage?: boolean;
   /**
+   * True when `sink.message` is only ever called from the runtime's own per-message callback (Bun's `message`
+   * handler), never from a decode loop of ours: a `consume` handler may then run inside that call, with no
+   * queue or microtask in between, so its reply lands where the runtime's own echo would (uWebSockets' cork).
+   * A session that decodes bytes must leave it unset: its handlers run a microtask later, outside the loop.
+   */
+  readonly deliversOneByOne?: boolean;
+  /**
    * Optional, for fan-out (encode once, write to many): an encoder whose bytes this session writes as they
    * are, as `send` would have. Absent or undefined when this session's bytes depend on its own state (a
    * client's masks, permessage-deflate with context takeover); then every message goes through `send`.

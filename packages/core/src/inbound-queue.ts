@@ -47,6 +47,11 @@ export class InboundQueue<T> {
   #ended = false;
   #error: FramedError | undefined;
   #consumer: MessageConsumer<T> | undefined;
+  /**
+   * The session calls `push` from the runtime's per-message callback (`FramingSession.deliversOneByOne`):
+   * an idle consumer is then called at once, with nothing queued before it.
+   */
+  direct = false;
   /** Reading began: by iteration, `readable`, or `consume`. */
   started = false;
   /** Reading from the peer is paused because the queue reached the high-water mark. */
@@ -77,6 +82,8 @@ export class InboundQueue<T> {
       resolve({ done: false, value: message });
       return;
     }
+    const consumer = this.#consumer;
+    if (this.direct && consumer !== undefined && this.#empty && consumer.deliverNow(message)) return;
     const messages = (this.#messages ??= []);
     const bytes = size ?? messageBytes(message);
     messages.push(message);
@@ -87,7 +94,11 @@ export class InboundQueue<T> {
       this.paused = true;
       this.owner.pauseReading();
     }
-    this.#consumer?.schedule();
+    consumer?.schedule();
+  }
+
+  get #empty(): boolean {
+    return this.#messages === undefined || this.#head === this.#messages.length;
   }
 
   /** The oldest queued message (resuming reading once the queue is down to half the mark), or NOTHING. */

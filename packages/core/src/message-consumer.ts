@@ -31,6 +31,11 @@ export class MessageConsumer<T> {
   /** The handler returned a promise that has not settled: the next message waits for it. */
   private busy = false;
   private done = false;
+  /**
+   * Handing messages over now (a pump, or `deliverNow`): a message pushed meanwhile (by the handler, or by a
+   * transport resuming inside `take`) is queued behind, never handed over re-entrantly or out of order.
+   */
+  private running = false;
   /** The promise `consume` returned, and who takes its rejection (see `watchConsumed`). */
   private promise: Promise<void> | undefined;
   private failureWatcher: HandlerWatcher | undefined;
@@ -59,7 +64,7 @@ export class MessageConsumer<T> {
 
   /**
    * Messages (or the end) are waiting: hand them over in a microtask, in one batch per decoded chunk.
-   * Never synchronously, so a handler never runs inside the framing's decode loop.
+   * Never synchronously, so a handler never runs inside the framing's decode loop (see `deliverNow`).
    */
   schedule(): void {
     if (this.scheduled || this.busy || this.done) return;
@@ -70,14 +75,33 @@ export class MessageConsumer<T> {
     });
   }
 
+  /**
+   * Run the handler on `message` now, when nothing is ahead of it (no batch scheduled, no handler running or
+   * pending), for a session that delivers one message per runtime callback (`deliversOneByOne`). False when
+   * the caller must queue it instead.
+   */
+  deliverNow(message: T): boolean {
+    if (this.scheduled || this.busy || this.done || this.running) return false;
+    this.running = true;
+    this.call(message);
+    this.running = false;
+    return true;
+  }
+
   private pump(): void {
-    while (!this.busy && !this.done) {
-      const message = this.queue.take();
-      if (message === NOTHING) {
-        if (this.queue.readingOver) this.finish();
-        return;
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (!this.busy && !this.done) {
+        const message = this.queue.take();
+        if (message === NOTHING) {
+          if (this.queue.readingOver) this.finish();
+          return;
+        }
+        this.call(message);
       }
-      this.call(message);
+    } finally {
+      this.running = false;
     }
   }
 

@@ -34,6 +34,10 @@ function byteSize(message: string | Uint8Array): number {
 
 type WebSocketMessage = string | Uint8Array;
 
+function notOpen(): FramedError {
+  return new FramedError("CLOSED", "cannot send: the Bun WebSocket is not open");
+}
+
 /**
  * @example
  * ```ts
@@ -46,6 +50,12 @@ export class BunServerWebSocketTransport
 {
   readonly name = "websocket";
   readonly writable = true;
+  /**
+   * Messages reach the connection only from Bun's `message` callback (or, held for a paused reader, from
+   * `resume`), one per call: a `consume` handler runs inside that callback, as a bare Bun echo does, and its
+   * reply goes into the cork uWebSockets holds for the read.
+   */
+  readonly deliversOneByOne = true;
   private events: TransportEvents | undefined;
   private sink!: SessionSink<WebSocketMessage>;
   private outbox: Array<string | Uint8Array> = [];
@@ -96,11 +106,11 @@ export class BunServerWebSocketTransport
     if (typeof message !== "string" && !(message instanceof Uint8Array)) {
       throw new FramedError("INVALID_MESSAGE", "a WebSocket message is a string (text) or a Uint8Array (binary)");
     }
-    if (this.ws.readyState !== 1) throw new FramedError("CLOSED", "cannot send: the Bun WebSocket is not open");
     // While Bun handles this socket's read (see BunSendTurn), a send goes straight into uWebSockets' cork:
     // the read's replies leave in one write, as a bare Bun.serve echo's do. Only when nothing is held, so
     // messages keep their order.
     if (this.turn.reading === this && this.outbox.length === 0) return this.sendNow(message);
+    if (this.ws.readyState !== 1) throw notOpen();
     // Any other time, held for the end of the turn and sent corked then.
     this.outbox.push(message);
     this.outboxBytes += byteSize(message);
@@ -118,7 +128,10 @@ export class BunServerWebSocketTransport
     // Bun says -1 when it holds bytes for a slow peer. No native call per message to ask how many: the first
     // -1 asks, and later ones add their own size to it (only our sends fill Bun's buffer, so the sum is never
     // below Bun's figure), asking again before making the sender wait.
-    if (this.ws.send(message) !== -1) {
+    const sent = this.ws.send(message);
+    if (sent !== -1) {
+      // 0: dropped, or an empty message. Only then is the (native) readyState asked, not on every send.
+      if (sent === 0 && this.ws.readyState !== 1) throw notOpen();
       this.bunBuffered = 0;
       return true;
     }

@@ -1,0 +1,193 @@
+// The Bun.serve wrapper runs a `consume` handler inside Bun's `message` callback (its transport declares
+// `deliversOneByOne`), as a bare Bun echo does, so the reply goes into the cork uWebSockets holds for the read.
+// These check that and that nothing else changed: order, backpressure, the 1008 policy, handler errors.
+import { expect, test } from "bun:test";
+import { once } from "node:events";
+import { within } from "@framed/core/testing";
+import WebSocket from "ws";
+import { type BunServerWebSocket, type BunWebSocketData, serve, websocketHandlers } from "../src/bun.ts";
+
+const open = async (url: string) => {
+  const client = new WebSocket(url);
+  await within(once(client, "open"), 5000, "the ws client to open");
+  return client;
+};
+const closeOf = (client: WebSocket) =>
+  within(
+    new Promise<{ code: number }>((resolve) => client.once("close", (code) => resolve({ code }))),
+    5000,
+    "the ws client to close",
+  );
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+};
+
+/** A Bun.serve with `websocketHandlers`, whose `message` marks when Bun is inside that callback. */
+function ownServer(
+  onStream: Parameters<typeof websocketHandlers>[0],
+  options: Parameters<typeof websocketHandlers>[1],
+  inside: { now: boolean } = { now: false },
+) {
+  const handlers = websocketHandlers(onStream, options);
+  const message = handlers.message;
+  handlers.message = (ws, data) => {
+    inside.now = true;
+    try {
+      message(ws, data);
+    } finally {
+      inside.now = false;
+    }
+  };
+  return Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (request, server) =>
+      server.upgrade(request, { data: {} }) ? undefined : new Response("upgrade", { status: 426 }),
+    websocket: handlers as unknown as Bun.WebSocketHandler<BunWebSocketData>,
+  });
+}
+
+test("Bun.serve wrapper: a consume handler runs inside Bun's message callback, so its reply is sent inside the read", async () => {
+  const inside = { now: false };
+  const seen: boolean[] = [];
+  const server = ownServer(
+    (stream) => {
+      void stream.consume((message) => {
+        seen.push(inside.now);
+        return stream.send(message);
+      });
+    },
+    {},
+    inside,
+  );
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  const replies: string[] = [];
+  client.on("message", (data) => replies.push(String(data)));
+  for (let i = 0; i < 5; i++) client.send(`m${i}`);
+  await until(() => replies.length === 5);
+  expect(replies).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+  expect(seen).toEqual([true, true, true, true, true]);
+  client.terminate();
+  server.stop(true);
+});
+
+test("Bun.serve wrapper: replies keep the messages' order when some handler calls wait and others reply at once", async () => {
+  const server = ownServer((stream) => {
+    void stream.consume((message) => {
+      const n = Number(message);
+      if (n % 3 !== 0) return stream.send(`re ${n}`);
+      // Every third waits a timer before replying: the messages after it wait for it.
+      return new Promise<void>((resolve) => setTimeout(() => resolve(stream.send(`re ${n}`)), 1));
+    });
+  }, {});
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  const replies: string[] = [];
+  client.on("message", (data) => replies.push(String(data)));
+  const count = 30;
+  for (let i = 0; i < count; i++) client.send(String(i));
+  await until(() => replies.length === count);
+  expect(replies).toEqual(Array.from({ length: count }, (_, i) => `re ${i}`));
+  client.terminate();
+  server.stop(true);
+});
+
+test("Bun.serve wrapper: a handler returning send still waits under backpressure, so Bun's buffer stays near writableHighWaterMark", async () => {
+  const highWaterMark = 256 * 1024;
+  const message = new Uint8Array(64 * 1024).fill(7);
+  const count = 200;
+  let maxBuffered = 0;
+  let handled = 0;
+  const server = ownServer(
+    (stream, ws: BunServerWebSocket<BunWebSocketData>) => {
+      void stream.consume((received) => {
+        handled++;
+        const sent = stream.send(received);
+        maxBuffered = Math.max(maxBuffered, ws.getBufferedAmount());
+        return sent;
+      });
+    },
+    { writableHighWaterMark: highWaterMark, maxQueuedBytes: 32 * 1024 * 1024 },
+  );
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  client.pause();
+  for (let i = 0; i < count; i++) client.send(message);
+  let last = -1;
+  for (let i = 0; i < 200 && handled !== last; i++) {
+    last = handled;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(handled).toBeLessThan(count);
+  expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
+  let received = 0;
+  const all = within(
+    new Promise<void>((resolve) => client.on("message", () => ++received === count && resolve())),
+    10_000,
+    "every echo",
+  );
+  client.resume();
+  await all;
+  expect(handled).toBe(count);
+  client.terminate();
+  server.stop(true);
+});
+
+test("Bun.serve wrapper: a consume handler that stalls gets the messages before the overflow, then POLICY_VIOLATION; the peer sees 1008", async () => {
+  let consumed: Promise<unknown> | undefined;
+  let handled = 0;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = ownServer(
+    (stream) => {
+      consumed = stream.consume(() => {
+        // The first call stalls until the test lets it go; Bun keeps reading meanwhile.
+        if (++handled === 1) return released;
+      });
+    },
+    { maxQueuedBytes: 100 * 1024, readableHighWaterMark: 1 },
+  );
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  const closed = closeOf(client);
+  const chunk = new Uint8Array(10 * 1024);
+  for (let i = 0; i < 40; i++) client.send(chunk);
+  expect((await closed).code).toBe(1008);
+  expect(handled).toBe(1);
+  release();
+  const error = await within(
+    consumed!.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    ),
+    5000,
+    "consume to settle",
+  );
+  expect((error as { code?: string }).code).toBe("POLICY_VIOLATION");
+  // The stalled one, the one in the stream's queue and the ten held (100 KiB) all reach the handler.
+  expect(handled).toBeGreaterThanOrEqual(10);
+  expect(handled).toBeLessThan(40);
+  server.stop(true);
+});
+
+test("Bun.serve wrapper: a handler that throws inside Bun's callback is reported to onHandlerError; earlier replies still went out", async () => {
+  const reported: unknown[] = [];
+  const server = await serve(
+    { port: 0 },
+    (stream) =>
+      stream.consume((message) => {
+        if (message === "boom") throw new Error("handler bug");
+        return stream.send(`re ${message}`);
+      }),
+    { onHandlerError: (error) => reported.push((error as Error).message) },
+  );
+  const client = await open(server.url);
+  const replies: string[] = [];
+  client.on("message", (data) => replies.push(String(data)));
+  const closed = closeOf(client);
+  client.send("a");
+  client.send("b");
+  client.send("boom");
+  await closed;
+  await until(() => reported.length > 0);
+  expect(replies).toEqual(["re a", "re b"]);
+  expect(reported).toEqual(["handler bug"]);
+  await server.close();
+});
