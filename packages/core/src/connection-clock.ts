@@ -1,6 +1,6 @@
 /**
- * Every deadline of one connection on one timer: idle, a message arriving too slowly, the close handshake,
- * and keep-alive (ping when quiet, give up when the ping goes unanswered). A connection makes its clock only
+ * Every deadline of one connection on one timer: the opening handshake, idle, a message arriving too slowly,
+ * the close handshake, and keep-alive (ping when quiet, give up when the ping goes unanswered). A connection makes its clock only
  * when one of them is set or when it starts closing, so an idle connection without timeouts carries none of
  * this. Time comes from {@link Timers}, so tests can drive it.
  */
@@ -54,6 +54,9 @@ export class ConnectionClock {
   #messagesAtStart = 0;
   #messagesDelivered = 0;
   #closeBy = 0;
+  /** The opening handshake must be over by then (0: none; see `forOpening`). */
+  #openBy = 0;
+  #onOpeningExpired: (() => void) | undefined;
   #pingSentAt = 0;
   /** Keep-alive gave up pinging: the connection is closing and its close deadline governs. */
   #pingRefused = false;
@@ -65,6 +68,26 @@ export class ConnectionClock {
     this.#timers = settings.timers ?? systemTimers;
     this.#heardAt = this.#timers.now();
     this.#arm();
+  }
+
+  /**
+   * The clock of a connection still in its opening handshake (before there is a `Connection`): `onExpired`
+   * runs once when `timeout` ms pass before `stop()`. The runtime loops of a WebSocket accept or connect use
+   * it, so the opening deadline is kept the way every later deadline is.
+   *
+   * @example
+   * ```ts
+   * const clock = ConnectionClock.forOpening(10_000, () => socket.destroy());
+   * // … the handshake finished (or failed):
+   * clock.stop();
+   * ```
+   */
+  static forOpening(timeout: number, onExpired: () => void, timers?: Timers): ConnectionClock {
+    const clock = new ConnectionClock(OPENING, { timers });
+    clock.#onOpeningExpired = onExpired;
+    clock.#openBy = clock.#timers.now() + Math.max(1, timeout);
+    clock.#arm();
+    return clock;
   }
 
   /** Bytes arrived and were decoded (after decoding, so a message that finished in them is not timed). */
@@ -119,6 +142,7 @@ export class ConnectionClock {
     const consider = (at: number) => {
       if (next === 0 || at < next) next = at;
     };
+    if (this.#openBy !== 0) consider(this.#openBy);
     if (!this.#owner.inputEnded) {
       if (idleTimeout) consider(this.#heardAt + idleTimeout);
       if (messageTimeout && this.#messageStartedAt >= 0) consider(this.#messageStartedAt + messageTimeout);
@@ -142,6 +166,11 @@ export class ConnectionClock {
     if (this.#stopped) return;
     const owner = this.#owner;
     const now = this.#timers.now();
+    if (this.#openBy !== 0 && now >= this.#openBy) {
+      this.stop();
+      this.#onOpeningExpired?.();
+      return;
+    }
     if (this.#closeBy !== 0 && now >= this.#closeBy) {
       this.stop();
       const timeout = this.#settings.closeTimeout ?? 5000;
@@ -194,3 +223,14 @@ export class ConnectionClock {
     return undefined;
   }
 }
+
+/** The owner of an opening-only clock: nothing arrives, nothing is timed but the opening deadline. */
+const OPENING: ClockOwner = {
+  framing: "opening handshake",
+  readingPaused: false,
+  inputEnded: true,
+  midMessage: false,
+  timedOut() {},
+  closeTimedOut() {},
+  keepAlivePing() {},
+};

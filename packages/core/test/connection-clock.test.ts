@@ -179,6 +179,24 @@ describe("connection clock", () => {
     expect(owner.closeFailures).toHaveLength(1);
   });
 
+  it("an opening-handshake clock expires once after its timeout, and never once stopped", () => {
+    const timers = new ManualClock();
+    let expired = 0;
+    ConnectionClock.forOpening(500, () => expired++, timers);
+    timers.advance(499);
+    expect(expired).toBe(0);
+    timers.advance(1);
+    expect(expired).toBe(1);
+    timers.advance(10_000);
+    expect(expired).toBe(1);
+    expect(timers.pending).toBe(0);
+    const stopped = ConnectionClock.forOpening(500, () => expired++, timers);
+    timers.advance(200);
+    stopped.stop();
+    timers.advance(10_000);
+    expect(expired).toBe(1);
+  });
+
   it("stop clears the one timer", () => {
     const { timers, clock } = start({ idleTimeout: 100, messageTimeout: 50, keepAlive: { interval: 30, timeout: 30 } });
     expect(timers.pending).toBe(1);

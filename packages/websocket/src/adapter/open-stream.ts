@@ -3,7 +3,7 @@
  * HTTP/2 streams, `Deno.Conn`s and Bun sockets, client and server. A runtime brings its byte transport;
  * everything else (keep-alive included: an option of the connection's clock) is decided here.
  */
-import type { ByteTransport, ConnectionOptions, Role } from "@framed/core";
+import { type ByteTransport, ConnectionClock, type ConnectionOptions, type Role } from "@framed/core";
 import type { UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { WebSocketFraming } from "../index.ts";
 import { type Agreement, WebSocketConnection } from "./websocket-connection.ts";
@@ -34,4 +34,24 @@ export interface StreamOpening {
 export function openWebSocketStream(transport: ByteTransport, opening: StreamOpening): WebSocketConnection {
   const { role, framing, options, head, agreement, request } = opening;
   return new WebSocketConnection({ transport, framing, role, options, head }, agreement, request);
+}
+
+/**
+ * The opening handshake's deadline on a connection clock, the way every later deadline of the connection is
+ * kept: `onExpired` runs once when what is left of `handshake`'s deadline passes before `stop()`. Undefined
+ * when the handshake has no deadline (`handshakeTimeout: 0`).
+ *
+ * @example
+ * ```ts
+ * const clock = openingClock(accept, () => giveUp(accept.expire()));
+ * // … once the handshake is over, one way or another:
+ * clock?.stop();
+ * ```
+ */
+export function openingClock(
+  handshake: { timeUntilDeadline(): number | undefined },
+  onExpired: () => void,
+): ConnectionClock | undefined {
+  const wait = handshake.timeUntilDeadline();
+  return wait === undefined ? undefined : ConnectionClock.forOpening(wait, onExpired);
 }

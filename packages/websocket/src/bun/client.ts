@@ -7,6 +7,7 @@ import { type ConnectTlsOptions, FramedError } from "@framed/core";
 import type { BunSocket } from "@framed/core/bun";
 import { ClientConnect } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
+import { openingClock } from "../adapter/open-stream.ts";
 import type { ClientOptions } from "../adapter/options.ts";
 import { parseTarget } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
@@ -50,12 +51,11 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
     const fail = (error: FramedError) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clock?.stop();
       socket?.terminate();
       reject(error);
     };
-    const wait = handshake.timeUntilDeadline();
-    const timer = wait === undefined ? undefined : setTimeout(() => fail(handshake.expire()), wait);
+    const clock = openingClock(handshake, () => fail(handshake.expire()));
     const sendRequest = (opened: BunSocket<StreamSocketData>) => {
       if (opened.write(handshake.request) !== handshake.request.length) {
         fail(new FramedError("CONNECTION_RESET", `${where} did not take the WebSocket upgrade request`));
@@ -71,7 +71,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
       }
       if (!opening) return;
       settled = true;
-      clearTimeout(timer);
+      clock?.stop();
       resolve(bunSocketStream(opened, opening));
     };
     const closedEarly = () => fail(handshake.closedEarly());

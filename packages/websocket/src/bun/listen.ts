@@ -3,6 +3,8 @@
  * with the sans-I/O head reader and answered (101 or a refusal), then the socket becomes core's Bun transport
  * under a WebSocket stream. The same flow, options and close codes as the Node and Deno `listen`.
  */
+
+import type { ConnectionClock } from "@framed/core";
 import {
   FramedError,
   type HostAddress,
@@ -13,6 +15,7 @@ import {
   StreamRegistry,
 } from "@framed/core";
 import type { BunSocket, BunSocketListener } from "@framed/core/bun";
+import { openingClock } from "../adapter/open-stream.ts";
 import type { ServerOptions } from "../adapter/options.ts";
 import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
@@ -130,7 +133,7 @@ export async function listen(
 /** One connection between accept and its 101 (or refusal): the thin loop around `ServerAccept`. */
 class BunHandshake {
   private readonly accept: ServerAccept;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly clock: ConnectionClock | undefined;
   private over = false;
   private refused = false;
 
@@ -142,13 +145,10 @@ class BunHandshake {
   ) {
     this.accept = new ServerAccept(settings, nodeSha1);
     handshaking.add(this);
-    const wait = this.accept.timeUntilDeadline();
-    if (wait !== undefined) {
-      this.timer = setTimeout(() => {
-        this.fail(this.accept.expire());
-        socket.terminate();
-      }, wait);
-    }
+    this.clock = openingClock(this.accept, () => {
+      this.fail(this.accept.expire());
+      socket.terminate();
+    });
   }
 
   onData(bytes: Uint8Array): void {
@@ -238,6 +238,6 @@ class BunHandshake {
   private finish(): void {
     this.over = true;
     this.handshaking.delete(this);
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.clock?.stop();
   }
 }

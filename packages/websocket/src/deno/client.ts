@@ -6,6 +6,7 @@
 import { FramedError, trustedCertificates } from "@framed/core";
 import { ClientConnect } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
+import { openingClock } from "../adapter/open-stream.ts";
 import { parseTarget, type Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { sha1 } from "../handshake/sha1.ts";
@@ -37,15 +38,11 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
   let expire!: (error: FramedError) => void;
   const expired = new Promise<never>((_, reject) => (expire = reject));
   expired.catch(() => {});
-  const wait = handshake.timeUntilDeadline();
-  const timer =
-    wait === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = handshake.expire();
-          expire(timedOut);
-          if (conn) closeQuietly(conn);
-        }, wait);
+  const clock = openingClock(handshake, () => {
+    timedOut = handshake.expire();
+    expire(timedOut);
+    if (conn) closeQuietly(conn);
+  });
   try {
     const opening = open(target, options);
     conn = await Promise.race([opening, expired]).catch((error) => {
@@ -71,10 +68,10 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
       );
     }
     if (timedOut) throw timedOut;
-    clearTimeout(timer);
+    clock?.stop();
     return connStream(conn, accepted);
   } finally {
-    clearTimeout(timer);
+    clock?.stop();
   }
 }
 

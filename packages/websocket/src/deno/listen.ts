@@ -4,6 +4,7 @@
  * flow as the Node `listen`, with a `Deno.Conn` instead of a `net.Socket`.
  */
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
+import { openingClock } from "../adapter/open-stream.ts";
 import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
@@ -149,8 +150,7 @@ async function upgradeConn(
     },
   };
   handshaking.add(self);
-  const wait = accept.timeUntilDeadline();
-  const timer = wait === undefined ? undefined : setTimeout(() => self.cancel(accept.expire()), wait);
+  const clock = openingClock(accept, () => self.cancel(accept.expire()));
   try {
     let outcome: AcceptOutcome;
     try {
@@ -174,7 +174,7 @@ async function upgradeConn(
     }
     if (cancelledWith) throw cancelledWith;
     handshaking.delete(self);
-    clearTimeout(timer);
+    clock?.stop();
     return connStream(conn, outcome.accepted.opening);
   } catch (error) {
     // Reported at once, like on Node; the refusal is then written while the connection is still tracked.
@@ -184,6 +184,6 @@ async function upgradeConn(
     throw error;
   } finally {
     handshaking.delete(self);
-    clearTimeout(timer);
+    clock?.stop();
   }
 }

@@ -4,9 +4,11 @@
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
+import type { ConnectionClock } from "@framed/core";
 import { FramedError } from "@framed/core";
 import { ClientConnect } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
+import { openingClock } from "../adapter/open-stream.ts";
 import { parseTarget, type Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { connectHttp2 } from "./http2-client.ts";
@@ -59,11 +61,11 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       : net.connect({ host: target.hostname, port: target.port, allowHalfOpen: true });
     let connected = false;
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let clock: ConnectionClock | undefined;
 
     const cleanup = () => {
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      clock?.stop();
       socket.off("data", onData);
       socket.off("error", onError);
       socket.off("close", onClose);
@@ -108,7 +110,6 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     socket.on("error", onError);
     socket.on("close", onClose);
     socket.on("end", onClose);
-    const wait = handshake.timeUntilDeadline();
-    if (wait !== undefined) timer = setTimeout(() => fail(handshake.expire()), wait);
+    clock = openingClock(handshake, () => fail(handshake.expire()));
   });
 }

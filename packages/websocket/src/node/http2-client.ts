@@ -5,9 +5,11 @@
  */
 import type * as http2 from "node:http2";
 import type * as tls from "node:tls";
+import type { ConnectionClock } from "@framed/core";
 import { FramedError } from "@framed/core";
 import { ClientConnectHttp2 } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
+import { openingClock } from "../adapter/open-stream.ts";
 import type { Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
@@ -69,15 +71,15 @@ export async function connectHttp2(
 }
 
 /**
- * Wait for the answer to one extended CONNECT and check it, with one timer for what is left of the
- * handshake's deadline (at least 1 ms); the stream is reset on any failure.
+ * Wait for the answer to one extended CONNECT and check it, with the opening clock keeping what is left of
+ * the handshake's deadline (at least 1 ms); the stream is reset on any failure.
  */
 function openStream(stream: http2.ClientHttp2Stream, handshake: ClientConnectHttp2): Promise<StreamOpening> {
   const { where } = handshake;
   return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let clock: ConnectionClock | undefined;
     const cleanup = () => {
-      if (timer !== undefined) clearTimeout(timer);
+      clock?.stop();
       stream.off("response", onResponse);
       stream.off("error", onError);
       stream.off("close", onClose);
@@ -113,7 +115,6 @@ function openStream(stream: http2.ClientHttp2Stream, handshake: ClientConnectHtt
     stream.on("response", onResponse);
     stream.on("error", onError);
     stream.on("close", onClose);
-    const wait = handshake.timeUntilDeadline();
-    if (wait !== undefined) timer = setTimeout(() => fail(handshake.expire()), Math.max(1, wait));
+    clock = openingClock(handshake, () => fail(handshake.expire()));
   });
 }

@@ -5,7 +5,9 @@
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
+import type { ConnectionClock } from "@framed/core";
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
+import { openingClock } from "../adapter/open-stream.ts";
 import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import type { UpgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
@@ -144,7 +146,7 @@ function beginUpgrade(socket: net.Socket, server: UpgradeServer): void {
  */
 class PendingUpgrade {
   private readonly accept: ServerAccept;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private clock: ConnectionClock | undefined;
 
   constructor(
     private readonly socket: PendingSocket,
@@ -157,8 +159,7 @@ class PendingUpgrade {
     socket.on("data", onHandshakeData);
     socket.once("close", onHandshakeClose);
     socket.once("end", onHandshakeEnd);
-    const wait = this.accept.timeUntilDeadline();
-    if (wait !== undefined) this.timer = setTimeout(onHandshakeTimeout, wait, this);
+    this.clock = openingClock(this.accept, () => this.timedOut());
   }
 
   /** @internal */
@@ -206,7 +207,7 @@ class PendingUpgrade {
 
   /** @internal The one timer: a running verify is abandoned (and fails through its promise), else fail now. */
   timedOut(): void {
-    this.timer = undefined;
+    this.clock = undefined;
     const verifying = this.accept.phase === "verifying";
     const error = this.accept.expire();
     if (!verifying) this.fail(error);
@@ -234,8 +235,8 @@ class PendingUpgrade {
   private done(): void {
     const { socket } = this;
     this.server.handshaking.delete(socket);
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clock?.stop();
+    this.clock = undefined;
     socket[kPending] = undefined;
     socket.off("data", onHandshakeData);
     socket.off("close", onHandshakeClose);
@@ -254,10 +255,6 @@ function onHandshakeClose(this: PendingSocket): void {
 
 function onHandshakeEnd(this: PendingSocket): void {
   this[kPending]?.ended();
-}
-
-function onHandshakeTimeout(pending: PendingUpgrade): void {
-  pending.timedOut();
 }
 
 function ignoreError(): void {}

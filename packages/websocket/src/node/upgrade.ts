@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import type { Duplex } from "node:stream";
 import { FramedError } from "@framed/core";
 import { nodeStreamTransport } from "@framed/core/node";
-import { openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
+import { openingClock, openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
 import type { AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import type { WebSocketConnection } from "../adapter/websocket-connection.ts";
 import { refusal } from "../handshake/http-response.ts";
@@ -71,18 +71,14 @@ export function whileVerifying(
   verifying: Promise<AcceptOutcome>,
 ): Promise<AcceptOutcome> {
   const onClose = () => accept.abandon(wentAway());
-  const wait = accept.timeUntilDeadline();
-  const timer =
-    wait === undefined
-      ? undefined
-      : setTimeout(() => {
-          socket.off("close", onClose);
-          accept.expire();
-          socket.destroy();
-        }, wait);
+  const clock = openingClock(accept, () => {
+    socket.off("close", onClose);
+    accept.expire();
+    socket.destroy();
+  });
   socket.once("close", onClose);
   const cleanup = () => {
-    if (timer !== undefined) clearTimeout(timer);
+    clock?.stop();
     socket.off("close", onClose);
   };
   verifying.then(cleanup, cleanup);
