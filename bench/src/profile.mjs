@@ -34,7 +34,7 @@ export function parseCase(text) {
     group = groups.find((g) => g.framing === (framing ?? "length-prefix"));
   }
   if (!server || !group) throw new Error(`unknown server "${id}"; servers: ${allServerIds().join(", ")}`);
-  if (server.runtime !== "node") throw new Error(`${id} runs on ${server.runtime}; --profile takes a Node server`);
+  if (server.runtime === "deno") throw new Error(`${id} runs on Deno; --profile takes a Node or Bun server`);
   return { server, group, size: parseSize(size), conns: Number(conns) };
 }
 
