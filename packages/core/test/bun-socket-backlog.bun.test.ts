@@ -15,16 +15,23 @@ class ScriptedSocket implements BunSocket<BunSocketData> {
   /** The bytes the kernel took, in order. */
   readonly taken: number[] = [];
   shutdowns = 0;
+  /** `write <length>` and `nodelay <on>` in the order they came. */
+  readonly log: string[] = [];
 
   constructor(public room: number) {}
 
   write(bytes: Uint8Array | string): number {
     const array = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
     this.calls.push(array);
+    this.log.push(`write ${array.length}`);
     const took = Math.min(this.room, array.length);
     this.room -= took;
     for (let i = 0; i < took; i++) this.taken.push(array[i]);
     return took;
+  }
+  setNoDelay(noDelay = true): boolean {
+    this.log.push(`nodelay ${noDelay}`);
+    return true;
   }
   shutdown(): void {
     this.shutdowns++;
@@ -124,4 +131,32 @@ test("Bun transport: bytes stay whole and in order when the kernel takes odd pie
   expect(Uint8Array.from(socket.taken)).toEqual(Uint8Array.from(expected));
   expect(drains()).toBeGreaterThan(0);
   expect(socket.shutdowns).toBe(1);
+});
+
+test("Bun transport: a header and its large payload leave with Nagle on between them and off after (cork)", async () => {
+  const socket = new ScriptedSocket(Number.MAX_SAFE_INTEGER);
+  const { transport } = started(socket);
+  socket.log.length = 0; // the constructor's own setNoDelay(true)
+  transport.write(pattern(10, 11));
+  transport.write(pattern(65_536, 12));
+  await tick();
+  // Two writes (no copy to join them), and no segment pushed for the 10-byte header alone.
+  expect(socket.log).toEqual(["nodelay false", "write 10", "write 65536", "nodelay true"]);
+  socket.log.length = 0;
+  transport.write(pattern(100, 13));
+  await tick();
+  expect(socket.log).toEqual(["write 100"]); // one piece: nothing to cork
+});
+
+test("Bun transport: writing a waiting backlog of several pieces on drain is corked the same way", async () => {
+  const socket = new ScriptedSocket(0);
+  const { transport } = started(socket);
+  transport.write(pattern(10, 14));
+  transport.write(pattern(65_536, 15));
+  await tick();
+  socket.log.length = 0;
+  socket.room = Number.MAX_SAFE_INTEGER;
+  transport.onDrain();
+  expect(socket.log).toEqual(["nodelay false", "write 10", "write 65536", "nodelay true"]);
+  expect(Uint8Array.from(socket.taken)).toEqual(Uint8Array.from([...pattern(10, 14), ...pattern(65_536, 15)]));
 });
