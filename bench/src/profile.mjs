@@ -1,4 +1,4 @@
-// `--profile <case>`: one echo case with the server under `node --cpu-prof`, then the profile's top
+// `--profile <case>`: one echo case with the server under `node --cpu-prof` (or `bun --cpu-prof`), then the profile's top
 // self-time functions, mapped back to our TypeScript sources through the dist source maps.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
