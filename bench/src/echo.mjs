@@ -22,7 +22,8 @@ export async function launch(server, nodeArgs = []) {
     const status = available.reason.startsWith("not built yet") ? "not built yet" : "unavailable";
     return { status, detail: available.reason };
   }
-  const args = server.runtime === "node" ? [...nodeArgs, ...server.args] : server.args;
+  // Bun takes the same --cpu-prof flags as Node, before the script.
+  const args = server.runtime === "deno" ? server.args : [...nodeArgs, ...server.args];
   try {
     const timeoutMs = server.runtime === "deno" ? 30_000 : 10_000;
     return { running: await startServer(server.command, args, { timeoutMs }) };

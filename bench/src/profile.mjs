@@ -1,4 +1,4 @@
-// `--profile <case>`: one echo case with the server under `node --cpu-prof`, then the profile's top
+// `--profile <case>`: one echo case with the server under `node --cpu-prof` (or `bun --cpu-prof`), then the profile's top
 // self-time functions, mapped back to our TypeScript sources through the dist source maps.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
@@ -34,7 +34,7 @@ export function parseCase(text) {
     group = groups.find((g) => g.framing === (framing ?? "length-prefix"));
   }
   if (!server || !group) throw new Error(`unknown server "${id}"; servers: ${allServerIds().join(", ")}`);
-  if (server.runtime !== "node") throw new Error(`${id} runs on ${server.runtime}; --profile takes a Node server`);
+  if (server.runtime === "deno") throw new Error(`${id} runs on Deno; --profile takes a Node or Bun server`);
   return { server, group, size: parseSize(size), conns: Number(conns) };
 }
 
