@@ -4,6 +4,7 @@
  * when one of them is set or when it starts closing, so an idle connection without timeouts carries none of
  * this. Time comes from {@link Timers}, so tests can drive it.
  */
+import * as key from "./connection-keys.ts";
 import { FramedError } from "./errors.ts";
 import { systemTimers, type Timers } from "./timers.ts";
 
@@ -26,17 +27,17 @@ export interface ClockSettings {
 export interface ClockOwner {
   readonly framing: string;
   /** Reading is paused for our slow reader: silence then is not the peer's doing. */
-  readonly readingPaused: boolean;
+  readonly [key.readingPaused]: boolean;
   /** The peer is done sending (EOF, its close, or bad input): no message is arriving. */
-  readonly inputEnded: boolean;
+  readonly [key.inputEnded]: boolean;
   /** Part of a message has arrived and the rest has not. */
-  readonly midMessage: boolean;
+  readonly [key.midMessage]: boolean;
   /** The peer is gone or too slow: fail with `error` and drop the connection. */
-  timedOut(error: FramedError): void;
+  [key.timedOut](error: FramedError): void;
   /** The close handshake did not finish in time: drop the connection, reporting `error` as the outcome. */
-  closeTimedOut(error: FramedError): void;
+  [key.closeTimedOut](error: FramedError): void;
   /** Send something the peer must answer (a WebSocket ping). Throws once the connection is closing. */
-  keepAlivePing(): void;
+  [key.keepAlivePing](): void;
 }
 
 export class ConnectionClock {
@@ -123,7 +124,7 @@ export class ConnectionClock {
 
   /** Start, restart or stop timing the message now arriving. */
   #watchMessage(): void {
-    if (!this.#owner.midMessage) {
+    if (!this.#owner[key.midMessage]) {
       this.#messageStartedAt = -1;
       return;
     }
@@ -143,7 +144,7 @@ export class ConnectionClock {
       if (next === 0 || at < next) next = at;
     };
     if (this.#openBy !== 0) consider(this.#openBy);
-    if (!this.#owner.inputEnded) {
+    if (!this.#owner[key.inputEnded]) {
       if (idleTimeout) consider(this.#heardAt + idleTimeout);
       if (messageTimeout && this.#messageStartedAt >= 0) consider(this.#messageStartedAt + messageTimeout);
       if (keepAlive && !this.#pingRefused)
@@ -174,16 +175,18 @@ export class ConnectionClock {
     if (this.#closeBy !== 0 && now >= this.#closeBy) {
       this.stop();
       const timeout = this.#settings.closeTimeout ?? 5000;
-      owner.closeTimedOut(new FramedError("TIMEOUT", `${owner.framing} close did not complete within ${timeout} ms`));
+      owner[key.closeTimedOut](
+        new FramedError("TIMEOUT", `${owner.framing} close did not complete within ${timeout} ms`),
+      );
       return;
     }
-    if (!owner.inputEnded) {
+    if (!owner[key.inputEnded]) {
       // Silence while reading is paused is our slow reader's backpressure, not an idle or slow peer.
-      if (owner.readingPaused) this.resumed();
+      if (owner[key.readingPaused]) this.resumed();
       const failure = this.#expired(now);
       if (failure) {
         this.stop();
-        owner.timedOut(failure);
+        owner[key.timedOut](failure);
         return;
       }
     }
@@ -213,7 +216,7 @@ export class ConnectionClock {
     }
     if (this.#pingSentAt === 0 && now - this.#heardAt >= keepAlive.interval) {
       try {
-        this.#owner.keepAlivePing();
+        this.#owner[key.keepAlivePing]();
         this.#pingSentAt = now;
       } catch {
         // The connection is closing; its close deadline takes over.
@@ -227,10 +230,10 @@ export class ConnectionClock {
 /** The owner of an opening-only clock: nothing arrives, nothing is timed but the opening deadline. */
 const OPENING: ClockOwner = {
   framing: "opening handshake",
-  readingPaused: false,
-  inputEnded: true,
-  midMessage: false,
-  timedOut() {},
-  closeTimedOut() {},
-  keepAlivePing() {},
+  [key.readingPaused]: false,
+  [key.inputEnded]: true,
+  [key.midMessage]: false,
+  [key.timedOut]() {},
+  [key.closeTimedOut]() {},
+  [key.keepAlivePing]() {},
 };

@@ -7,6 +7,7 @@
  * that frames by itself (a native WebSocket) is transport and session at once and calls `message()`.
  */
 import { ConnectionClock } from "./connection-clock.ts";
+import * as key from "./connection-keys.ts";
 import {
   type ConnectionOptions,
   type ConnectionSetup,
@@ -155,7 +156,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     this.#inbound.end(outcome.error);
     // Replies to delivered messages may still go out until the reader has seen the end (or closeTimeout).
     // After our own close() nothing is left to reply to (send already rejects): end at once.
-    if (!this.#inbound.started || this.#outcome?.initiator === "local") this.readEndObserved();
+    if (!this.#inbound.started || this.#outcome?.initiator === "local") this[key.readEndObserved]();
   }
 
   // ---- down: to the transport ----------------------------------------------------------------
@@ -288,47 +289,45 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     return this.#inbound.watchConsumed(result, watcher);
   }
 
-  // ---- for the inbound queue (QueueOwner) ----------------------------------------------------
+  // ---- for the inbound queue and the clock (keys in connection-keys.ts) ----------------------
 
-  pauseReading(): void {
+  [key.pauseReading](): void {
     this.transport.pause();
   }
 
-  resumeReading(): void {
+  [key.resumeReading](): void {
     this.#clock?.resumed();
     this.transport.resume();
   }
 
   /** The reader reached the end of the messages: nothing more will be answered, so end the write side. */
-  readEndObserved(): void {
+  [key.readEndObserved](): void {
     if (this.#inputEnded) this.#endWrites();
   }
 
-  // ---- for the clock (ClockOwner) ------------------------------------------------------------
-
-  get readingPaused(): boolean {
+  get [key.readingPaused](): boolean {
     return this.#inbound.paused;
   }
 
-  get inputEnded(): boolean {
+  get [key.inputEnded](): boolean {
     return this.#inputEnded;
   }
 
-  get midMessage(): boolean {
+  get [key.midMessage](): boolean {
     return !this.#inputEnded && this.session.midMessage === true;
   }
 
   /** A deadline passed: the peer is gone or too slow. Fail the stream and drop the connection. */
-  timedOut(error: FramedError): void {
+  [key.timedOut](error: FramedError): void {
     this.#drop({ initiator: "error", error }, error);
   }
 
   /** The close handshake did not finish in time: drop the connection; the reader still sees a plain end. */
-  closeTimedOut(error: FramedError): void {
+  [key.closeTimedOut](error: FramedError): void {
     this.#drop({ initiator: "error", error });
   }
 
-  keepAlivePing(): void {
+  [key.keepAlivePing](): void {
     if (this.session.ping === undefined) throw new FramedError("CLOSED", `${this.framing} sessions cannot ping`);
     this.session.ping();
   }

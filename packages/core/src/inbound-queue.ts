@@ -4,6 +4,7 @@
  * or more and resumed once it has drained to half of that. The end, or the error that ended reading, reaches
  * the reader once, after every message before it.
  */
+import * as key from "./connection-keys.ts";
 import type { FramedError } from "./errors.ts";
 import type { HandlerWatcher } from "./listener.ts";
 import { MessageConsumer, NOTHING } from "./message-consumer.ts";
@@ -19,11 +20,11 @@ export interface Waiter<V> {
 export interface QueueOwner {
   readonly framing: string;
   /** The queue is full: stop reading from the peer. */
-  pauseReading(): void;
+  [key.pauseReading](): void;
   /** The queue has room again. */
-  resumeReading(): void;
+  [key.resumeReading](): void;
   /** The reader has seen the end of the messages: the write side may close now. */
-  readEndObserved(): void;
+  [key.readEndObserved](): void;
   close(): Promise<unknown>;
 }
 
@@ -92,7 +93,7 @@ export class InboundQueue<T> {
     // At or over the mark after adding: one message larger than the mark is still admitted, then we pause.
     if (!this.paused && this.#bytes >= this.#highWaterMark) {
       this.paused = true;
-      this.owner.pauseReading();
+      this.owner[key.pauseReading]();
     }
     consumer?.schedule();
   }
@@ -119,7 +120,7 @@ export class InboundQueue<T> {
     }
     if (this.paused && this.#bytes <= this.#highWaterMark / 2) {
       this.paused = false;
-      this.owner.resumeReading();
+      this.owner[key.resumeReading]();
     }
     return value;
   }
@@ -176,7 +177,7 @@ export class InboundQueue<T> {
   finishReading(): FramedError | undefined {
     const error = this.#error;
     this.#error = undefined;
-    this.owner.readEndObserved();
+    this.owner[key.readEndObserved]();
     return error;
   }
 
@@ -201,12 +202,12 @@ export class InboundQueue<T> {
         reader.resolve(DONE);
       }
     }
-    if (readers.length > 0) this.owner.readEndObserved();
+    if (readers.length > 0) this.owner[key.readEndObserved]();
     this.#consumer?.schedule();
     if (this.paused) {
       // Keep reading so the peer's close or EOF can arrive; input is discarded by the ended session.
       this.paused = false;
-      this.owner.resumeReading();
+      this.owner[key.resumeReading]();
     }
   }
 }

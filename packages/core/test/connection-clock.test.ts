@@ -1,6 +1,7 @@
 // The connection clock, driven by injected timers: every deadline (idle, message, close, keep-alive) on one
 // timer, silence while reading is paused never counted against the peer.
 import { describe, expect, it } from "vitest";
+import * as key from "../src/connection-keys.ts";
 import { type ClockOwner, type ClockSettings, ConnectionClock, type FramedError } from "../src/index.ts";
 import { ManualClock } from "./fixtures/manual-clock.ts";
 
@@ -14,15 +15,27 @@ class Owner implements ClockOwner {
   pings = 0;
   pingThrows = false;
 
-  timedOut(error: FramedError): void {
+  get [key.readingPaused](): boolean {
+    return this.readingPaused;
+  }
+
+  get [key.inputEnded](): boolean {
+    return this.inputEnded;
+  }
+
+  get [key.midMessage](): boolean {
+    return this.midMessage;
+  }
+
+  [key.timedOut](error: FramedError): void {
     this.failures.push(error);
   }
 
-  closeTimedOut(error: FramedError): void {
+  [key.closeTimedOut](error: FramedError): void {
     this.closeFailures.push(error);
   }
 
-  keepAlivePing(): void {
+  [key.keepAlivePing](): void {
     if (this.pingThrows) throw new Error("closing");
     this.pings++;
   }
