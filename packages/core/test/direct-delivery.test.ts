@@ -2,71 +2,11 @@
 // handler does) gets its `consume` handler called inside that callback, and every rule of the queue still holds:
 // order, no re-entrant handler, the byte bound while a handler waits, and handler errors closing the stream.
 import { describe, expect, it } from "vitest";
-import type { ByteTransport, Framing, FramingSession, SessionSink, TransportEvents } from "../src/index.ts";
 import { Connection } from "../src/index.ts";
-
-/**
- * Transport, framing and session in one, driven by the test like a native WebSocket: `deliver` is the runtime's
- * per-message callback; while paused, messages are held and handed over on `resume` (as Bun's wrapper does).
- */
-class OneByOne implements ByteTransport, Framing<string>, FramingSession<string> {
-  readonly name = "one-by-one";
-  readonly writable = true;
-  events!: TransportEvents;
-  sink!: SessionSink<string>;
-  paused = false;
-  pauses = 0;
-  held: string[] = [];
-  sent: string[] = [];
-  /** Inside `deliver`: what a handler run in the callback sees. */
-  inCallback = false;
-  constructor(readonly deliversOneByOne: boolean) {}
-  open(sink: SessionSink<string>): FramingSession<string> {
-    this.sink = sink;
-    return this;
-  }
-  start(events: TransportEvents): void {
-    this.events = events;
-  }
-  deliver(message: string): void {
-    this.inCallback = true;
-    try {
-      if (this.paused || this.held.length > 0) this.held.push(message);
-      else this.sink.message(message);
-    } finally {
-      this.inCallback = false;
-    }
-  }
-  receive(): void {}
-  receiveEnd(): void {}
-  send(message: string): boolean {
-    this.sent.push(message);
-    return true;
-  }
-  write(): boolean {
-    return true;
-  }
-  close(): boolean {
-    return false;
-  }
-  end(): void {
-    this.events.transportClosed();
-  }
-  destroy(): void {
-    this.events.transportClosed();
-  }
-  pause(): void {
-    this.paused = true;
-    this.pauses++;
-  }
-  resume(): void {
-    this.paused = false;
-    while (this.held.length > 0 && !this.paused) this.sink.message(this.held.shift() as string);
-  }
-}
+import { ScriptedRuntime } from "./fixtures/scripted-runtime.ts";
 
 function connect(deliversOneByOne: boolean, readableHighWaterMark?: number) {
-  const runtime = new OneByOne(deliversOneByOne);
+  const runtime = new ScriptedRuntime<string>(deliversOneByOne);
   const stream = new Connection<string>({
     transport: runtime,
     framing: runtime,

@@ -2,50 +2,13 @@
 // `deliversOneByOne`), as a bare Bun echo does, so the reply goes into the cork uWebSockets holds for the read.
 // These check that and that nothing else changed: order, backpressure, the 1008 policy, handler errors.
 import { expect, test } from "bun:test";
-import { once } from "node:events";
 import { within } from "@framed/core/testing";
-import WebSocket from "ws";
-import { type BunServerWebSocket, type BunWebSocketData, serve, websocketHandlers } from "../src/bun.ts";
+import { serve } from "../src/bun.ts";
+import { closeOf, echoToStalledClient, open, ownServer } from "./shared/bun-serve-client.bun.ts";
 
-const open = async (url: string) => {
-  const client = new WebSocket(url);
-  await within(once(client, "open"), 5000, "the ws client to open");
-  return client;
-};
-const closeOf = (client: WebSocket) =>
-  within(
-    new Promise<{ code: number }>((resolve) => client.once("close", (code) => resolve({ code }))),
-    5000,
-    "the ws client to close",
-  );
 const until = async (done: () => boolean) => {
   for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
 };
-
-/** A Bun.serve with `websocketHandlers`, whose `message` marks when Bun is inside that callback. */
-function ownServer(
-  onStream: Parameters<typeof websocketHandlers>[0],
-  options: Parameters<typeof websocketHandlers>[1],
-  inside: { now: boolean } = { now: false },
-) {
-  const handlers = websocketHandlers(onStream, options);
-  const message = handlers.message;
-  handlers.message = (ws, data) => {
-    inside.now = true;
-    try {
-      message(ws, data);
-    } finally {
-      inside.now = false;
-    }
-  };
-  return Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: (request, server) =>
-      server.upgrade(request, { data: {} }) ? undefined : new Response("upgrade", { status: 426 }),
-    websocket: handlers as unknown as Bun.WebSocketHandler<BunWebSocketData>,
-  });
-}
 
 test("Bun.serve wrapper: a consume handler runs inside Bun's message callback, so its reply is sent inside the read", async () => {
   const inside = { now: false };
@@ -92,43 +55,7 @@ test("Bun.serve wrapper: replies keep the messages' order when some handler call
 });
 
 test("Bun.serve wrapper: a handler returning send still waits under backpressure, so Bun's buffer stays near writableHighWaterMark", async () => {
-  const highWaterMark = 256 * 1024;
-  const message = new Uint8Array(64 * 1024).fill(7);
-  const count = 200;
-  let maxBuffered = 0;
-  let handled = 0;
-  const server = ownServer(
-    (stream, ws: BunServerWebSocket<BunWebSocketData>) => {
-      void stream.consume((received) => {
-        handled++;
-        const sent = stream.send(received);
-        maxBuffered = Math.max(maxBuffered, ws.getBufferedAmount());
-        return sent;
-      });
-    },
-    { writableHighWaterMark: highWaterMark, maxQueuedBytes: 32 * 1024 * 1024 },
-  );
-  const client = await open(`ws://127.0.0.1:${server.port}/`);
-  client.pause();
-  for (let i = 0; i < count; i++) client.send(message);
-  let last = -1;
-  for (let i = 0; i < 200 && handled !== last; i++) {
-    last = handled;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(handled).toBeLessThan(count);
-  expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
-  let received = 0;
-  const all = within(
-    new Promise<void>((resolve) => client.on("message", () => ++received === count && resolve())),
-    10_000,
-    "every echo",
-  );
-  client.resume();
-  await all;
-  expect(handled).toBe(count);
-  client.terminate();
-  server.stop(true);
+  await echoToStalledClient((stream, received) => stream.send(received), 200);
 });
 
 test("Bun.serve wrapper: a consume handler that stalls gets the messages before the overflow, then POLICY_VIOLATION; the peer sees 1008", async () => {

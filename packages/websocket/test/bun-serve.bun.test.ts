@@ -2,26 +2,12 @@
 // client: echo, close codes, send that waits under backpressure, the bounded queue for a slow reader, and the
 // Autobahn-category cases.
 import { describe, expect, test } from "bun:test";
-import { once } from "node:events";
 import { within } from "@framed/core/testing";
 import WebSocket from "ws";
-import { type BunServerWebSocket, type BunWebSocketData, serve, websocketHandlers } from "../src/bun.ts";
+import { type BunServerWebSocket, type BunWebSocketData, serve } from "../src/bun.ts";
 import { RawClient } from "./node/helpers.ts";
 import { AUTOBAHN_SERVER_OPTIONS, type AutobahnServer, autobahnCases } from "./shared/autobahn-cases.ts";
-
-const open = async (url: string) => {
-  const client = new WebSocket(url);
-  await within(once(client, "open"), 5000, "the ws client to open");
-  return client;
-};
-const closeOf = (client: WebSocket) =>
-  within(
-    new Promise<{ code: number; reason: string }>((resolve) =>
-      client.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
-    ),
-    5000,
-    "the ws client to close",
-  );
+import { closeOf, echoToStalledClient, open, ownServer } from "./shared/bun-serve-client.bun.ts";
 
 test("Bun.serve wrapper: echoes text and binary to a ws client through one MessageStream, and reports its close", async () => {
   const closes: unknown[] = [];
@@ -97,20 +83,6 @@ test("Bun.serve wrapper: a message over maxMessageSize closes that connection wi
   await server.close();
 });
 
-/** A Bun.serve of our own with `websocketHandlers`, so the test sees Bun's socket next to the stream. */
-function ownServer(
-  onStream: Parameters<typeof websocketHandlers>[0],
-  options: Parameters<typeof websocketHandlers>[1],
-) {
-  return Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: (request, server) =>
-      server.upgrade(request, { data: {} }) ? undefined : new Response("upgrade", { status: 426 }),
-    websocket: websocketHandlers(onStream, options) as unknown as Bun.WebSocketHandler<BunWebSocketData>,
-  });
-}
-
 test("Bun.serve wrapper: send waits under backpressure, so Bun's buffer for a paused client stays near writableHighWaterMark", async () => {
   const highWaterMark = 256 * 1024;
   const message = new Uint8Array(64 * 1024).fill(3);
@@ -151,44 +123,10 @@ test("Bun.serve wrapper: send waits under backpressure, so Bun's buffer for a pa
 });
 
 test("Bun.serve wrapper: replies sent while Bun handles the read also wait under backpressure, so Bun's buffer stays near writableHighWaterMark", async () => {
-  const highWaterMark = 256 * 1024;
-  const message = new Uint8Array(64 * 1024).fill(5);
-  const count = 300; // 19 MiB of echoes to a client that stopped reading
-  let maxBuffered = 0;
-  let echoed = 0;
-  const server = ownServer(
-    (stream, ws: BunServerWebSocket<BunWebSocketData>) => {
-      // The echo the bench measures: each reply is sent a microtask after Bun's `message`, inside its read.
-      void stream.consume(async (received) => {
-        await stream.send(received);
-        echoed++;
-        maxBuffered = Math.max(maxBuffered, ws.getBufferedAmount());
-      });
-    },
-    { writableHighWaterMark: highWaterMark, maxQueuedBytes: 32 * 1024 * 1024 },
-  );
-  const client = await open(`ws://127.0.0.1:${server.port}/`);
-  client.pause();
-  for (let i = 0; i < count; i++) client.send(message);
-  let last = -1;
-  for (let i = 0; i < 200 && echoed !== last; i++) {
-    last = echoed;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(echoed).toBeLessThan(count);
-  expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
-  let received = 0;
-  const all = within(
-    new Promise<void>((resolve) => client.on("message", () => ++received === count && resolve())),
-    10_000,
-    "every echo",
-  );
-  client.resume();
-  await all;
-  expect(echoed).toBe(count);
-  expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
-  client.terminate();
-  server.stop(true);
+  // The echo the bench measures, written as an async handler that awaits each send.
+  await echoToStalledClient(async (stream, received) => {
+    await stream.send(received);
+  }, 300);
 });
 
 test("Bun.serve wrapper: sends from outside Bun's read (a timer) and replies inside it keep their order", async () => {
