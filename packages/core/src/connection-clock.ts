@@ -97,10 +97,13 @@ export class ConnectionClock {
     if (this.#settings.messageTimeout) this.#watchMessage();
   }
 
-  /** A message was delivered (a runtime that frames itself reports only messages: they are heard too). */
-  messageDelivered(): void {
+  /**
+   * A message was delivered. `heard`: it came from a runtime that frames by itself, which reports no bytes, so
+   * the message is the sign of life; decoded messages are not, as `heard()` follows their chunk.
+   */
+  messageDelivered(heard: boolean): void {
     this.#messagesDelivered++;
-    this.#heardAt = this.#timers.now();
+    if (heard) this.#heardAt = this.#timers.now();
   }
 
   /** Reading resumed after a pause: the peer could not send meanwhile, so its clocks restart. */

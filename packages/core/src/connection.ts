@@ -43,8 +43,8 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   protected readonly transport: ByteTransport;
   readonly #options: ConnectionOptions;
   readonly #inbound: InboundQueue<T>;
-  /** Made when a deadline is set, or at close. */
-  #clock: ConnectionClock | undefined;
+  #clock: ConnectionClock | undefined; // made when a deadline is set, or at close
+  #decoding = false; // inside `receive`: the clock hears the chunk once, after its messages
   #state: "open" | "closing" | "closed" = "open";
   /** The peer's input is over: the session reported its end, or the connection failed. Nothing more is decoded. */
   #inputEnded = false;
@@ -80,7 +80,9 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   // ---- up: from the transport --------------------------------------------------------------
 
   receive(chunk: Uint8Array): void {
+    this.#decoding = true;
     if (!this.#inputEnded) this.session.receive(chunk);
+    this.#decoding = false;
     // After decoding, so the message clock sees whether this chunk finished a message or began one.
     this.#clock?.heard();
   }
@@ -124,10 +126,11 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     this.#resolveClosed?.(this.#outcome);
   }
 
-  // ---- up: from the session (SessionSink) ----------------------------------------------------
+  // ---- from the session (SessionSink): messages up, bytes down ------------------------------
 
   message(message: T, size?: number): void {
-    this.#clock?.messageDelivered();
+    // Outside `receive` (a runtime that frames by itself), a message is all the clock hears of the peer.
+    this.#clock?.messageDelivered(!this.#decoding);
     this.#inbound.push(message, size);
   }
 
@@ -158,8 +161,6 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     // After our own close() nothing is left to reply to (send already rejects): end at once.
     if (!this.#inbound.started || this.#outcome?.initiator === "local") this[key.readEndObserved]();
   }
-
-  // ---- down: to the transport ----------------------------------------------------------------
 
   write(bytes: Uint8Array): void {
     if (!this.transport.write(bytes)) this.#writeBlocked = true;

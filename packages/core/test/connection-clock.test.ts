@@ -2,8 +2,9 @@
 // timer, silence while reading is paused never counted against the peer.
 import { describe, expect, it } from "vitest";
 import * as key from "../src/connection-keys.ts";
-import { type ClockOwner, type ClockSettings, ConnectionClock, type FramedError } from "../src/index.ts";
+import { type ClockOwner, type ClockSettings, Connection, ConnectionClock, type FramedError } from "../src/index.ts";
 import { ManualClock } from "./fixtures/manual-clock.ts";
+import { ScriptedRuntime } from "./fixtures/scripted-runtime.ts";
 
 class Owner implements ClockOwner {
   readonly framing = "test";
@@ -99,7 +100,7 @@ describe("connection clock", () => {
     owner.midMessage = true;
     clock.heard();
     timers.advance(90);
-    clock.messageDelivered(); // the first finished and a second began in the same chunk
+    clock.messageDelivered(false); // the first finished and a second began in the same chunk
     clock.heard();
     timers.advance(90);
     expect(owner.failures).toHaveLength(0);
@@ -208,6 +209,24 @@ describe("connection clock", () => {
     stopped.stop();
     timers.advance(10_000);
     expect(expired).toBe(1);
+  });
+
+  it("a runtime that frames by itself keeps its connection from idling out with messages alone", () => {
+    const timers = new ManualClock();
+    const runtime = new ScriptedRuntime<string>();
+    const stream = new Connection({
+      transport: runtime,
+      framing: runtime,
+      role: "server",
+      options: { idleTimeout: 100, timers },
+    });
+    for (let i = 0; i < 5; i++) {
+      timers.advance(60);
+      runtime.deliver("still here"); // no bytes reach the connection, only messages
+    }
+    expect(stream.readyState).toBe("open");
+    timers.advance(100);
+    expect(stream.readyState).toBe("closed");
   });
 
   it("stop clears the one timer", () => {

@@ -3,7 +3,7 @@
  * without waiting on the wall clock.
  */
 
-import type { Timers } from "../timers.ts";
+import { systemTimers, type Timers } from "../timers.ts";
 
 /** Timers, time and jitter for {@link reconnecting}. Tests pass a manual clock; everyone else the default. */
 export interface ReconnectClock extends Timers {
@@ -15,9 +15,4 @@ export interface ReconnectClock extends Timers {
  * The runtime's own timers, `performance.now()` and `Math.random()`. A pending retry keeps a Node process
  * alive (a client waiting for its server to come back is not done); a `stopped` stream holds no timer.
  */
-export const systemClock: ReconnectClock = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  random: () => Math.random(),
-};
+export const systemClock: ReconnectClock = { ...systemTimers, random: () => Math.random() };
