@@ -7,6 +7,7 @@ import { PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
 import type { WriteSlab } from "../write-slab.ts";
 import type { BunSocket, BunSocketHandler } from "./bun-api.ts";
+import { canWriteVectored, writeVectored } from "./vectored-write.ts";
 
 /** A tick's writes up to this size are joined into one `socket.write`; larger ones go piece by piece. */
 const CONCAT_LIMIT = 64 * 1024;
@@ -73,6 +74,8 @@ export class BunSocketTransport implements ByteTransport {
   private events: TransportEvents | undefined;
   private early: Array<(events: TransportEvents) => void> = [];
   private readonly highWaterMark: number;
+  /** Several pieces leave in one `writev` (a plain TCP socket; see vectored-write.ts). */
+  private readonly vectored: boolean;
   /** This tick's writes, flushed in a microtask. */
   private pending: PendingWrites | undefined;
   /** Bytes the kernel did not take yet, in order: copies of small pieces, views of large ones. */
@@ -93,6 +96,7 @@ export class BunSocketTransport implements ByteTransport {
     // Writes are coalesced per tick, so Nagle's delay would only add latency.
     socket.setNoDelay?.(true);
     this.highWaterMark = options.writableHighWaterMark ?? 1024 * 1024;
+    this.vectored = canWriteVectored(socket);
   }
 
   start(events: TransportEvents): void {
@@ -174,8 +178,9 @@ export class BunSocketTransport implements ByteTransport {
     if (this.backlog.length > 0) {
       for (const piece of batch) this.queue(piece);
     } else {
+      const from = skipWritten(batch, this.writeVectored(batch));
       const corked = this.cork(batch.length);
-      for (let i = 0; i < batch.length; i++) {
+      for (let i = from; i < batch.length; i++) {
         const piece = batch[i];
         const written = this.socket.write(piece);
         if (written < 0) {
@@ -194,15 +199,21 @@ export class BunSocketTransport implements ByteTransport {
     this.drainIfRoom();
   };
 
+  /** Where the socket takes `writev` and there are several `pieces`, write what the kernel takes; returns its bytes. */
+  private writeVectored(pieces: Uint8Array[]): number {
+    return this.vectored && pieces.length > 1 ? writeVectored(this.socket, pieces) : 0;
+  }
+
   /**
-   * Before writing `pieces` separate pieces: with more than one (a large frame's header and its payload, each
-   * its own `socket.write`, as Bun has no writev), turn Nagle on so that a small piece is not pushed alone as
-   * a segment of its own but joins the next ones; {@link uncork} turns it off again, which pushes everything
-   * at once, before this synchronous call ends. What Node's `cork`/writev give, without copying a payload
-   * to join it to its header (a copy measured slower than the second write).
+   * Before writing `pieces` separate pieces where they cannot leave in one `writev` (TLS: each piece is its own
+   * `socket.write`, a large frame's header and its payload among them): with more than one, turn Nagle on so
+   * that a small piece is not pushed alone as a segment of its own but joins the next ones; {@link uncork}
+   * turns it off again, which pushes everything at once, before this synchronous call ends. What Node's
+   * `cork`/writev give, without copying a payload to join it to its header (a copy measured slower than the
+   * second write).
    */
   private cork(pieces: number): boolean {
-    if (pieces < 2 || this.socket.setNoDelay === undefined) return false;
+    if (pieces < 2 || this.vectored || this.socket.setNoDelay === undefined) return false;
     this.socket.setNoDelay(false);
     return true;
   }
@@ -232,6 +243,11 @@ export class BunSocketTransport implements ByteTransport {
 
   /** Write what waits, in order, until the kernel is full (returns true) or nothing waits. */
   private writeBacklog(): boolean {
+    const written = this.writeVectored(this.backlog);
+    if (written > 0) {
+      this.backlogBytes -= written;
+      this.backlog.splice(0, skipWritten(this.backlog, written));
+    }
     while (this.backlog.length > 0) {
       const head = this.backlog[0];
       const written = this.socket.write(head);
@@ -308,4 +324,19 @@ export class BunSocketTransport implements ByteTransport {
     this.closed = true;
     events.transportClosed(this.error);
   }
+}
+
+/**
+ * After `written` bytes of `pieces` left: the index of the first piece not wholly written, which is cut to its
+ * unwritten rest (`pieces.length` when all left).
+ */
+function skipWritten(pieces: Uint8Array[], written: number): number {
+  let from = 0;
+  let left = written;
+  while (from < pieces.length && left >= pieces[from].length) {
+    left -= pieces[from].length;
+    from++;
+  }
+  if (left > 0) pieces[from] = pieces[from].subarray(left);
+  return from;
 }
