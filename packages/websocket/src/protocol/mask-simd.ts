@@ -1,10 +1,11 @@
 /**
  * Masking 16 bytes per instruction with WebAssembly SIMD, where JavaScript's best is a 32-bit word: a 64 KiB
- * payload takes ~7 µs here (two copies through the module's memory included) against ~22 µs for the word
+ * payload takes ~5 µs here (two copies through the module's memory included; the XOR itself 1.3 µs, four
+ * lanes a turn, where one lane a turn took 2.1 µs on Node and 2.7 µs on Bun) against ~22 µs for the word
  * loop, which was a fifth of a 64 KiB WebSocket echo. `ws` gets the same from its native `bufferutil`; this
  * runs on Node, Deno and in the browser alike, with nothing to build or install.
  *
- * The module is 97 bytes, written out below from its text form so that every bundle and runtime gets it
+ * The module is 195 bytes, written out below from its text form so that every bundle and runtime gets it
  * without a loader or a file to fetch. Where it cannot be compiled (no WebAssembly, no SIMD, or a page whose
  * Content-Security-Policy lacks 'wasm-unsafe-eval') masking stays in JavaScript.
  */
@@ -13,9 +14,19 @@
  * ```wat
  * (module
  *   (memory (export "memory") 1)                       ;; one 64 KiB page: the block size
- *   (func (export "xor") (param $length i32) (param $key i32) (local $at i32) (local $keys v128)
+ *   (func (export "xor") (param $length i32) (param $key i32) (local $at i32) (local $keys v128) (local $wide i32)
  *     (local.set $keys (i32x4.splat (local.get $key)))
- *     (block $done
+ *     (local.set $wide (i32.and (local.get $length) (i32.const -64)))  ;; whole groups of four lanes
+ *     (block $done64                                   ;; four lanes per turn: half the time of one per turn
+ *       (loop $next64
+ *         (br_if $done64 (i32.ge_u (local.get $at) (local.get $wide)))
+ *         (v128.store offset=0 (local.get $at) (v128.xor (v128.load offset=0 (local.get $at)) (local.get $keys)))
+ *         (v128.store offset=16 (local.get $at) (v128.xor (v128.load offset=16 (local.get $at)) (local.get $keys)))
+ *         (v128.store offset=32 (local.get $at) (v128.xor (v128.load offset=32 (local.get $at)) (local.get $keys)))
+ *         (v128.store offset=48 (local.get $at) (v128.xor (v128.load offset=48 (local.get $at)) (local.get $keys)))
+ *         (local.set $at (i32.add (local.get $at) (i32.const 64)))
+ *         (br $next64)))
+ *     (block $done                                     ;; the last lanes, one per turn
  *       (loop $next
  *         (br_if $done (i32.ge_u (local.get $at) (local.get $length)))
  *         (v128.store (local.get $at) (v128.xor (v128.load (local.get $at)) (local.get $keys)))
@@ -32,14 +43,21 @@ const XOR_MODULE = Uint8Array.of(
   0x07, 0x10, 0x02, // export section, 2 exports:
   0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, //   "memory": memory 0
   0x03, 0x78, 0x6f, 0x72, 0x00, 0x00, //   "xor": function 0
-  0x0a, 0x34, 0x01, 0x32, // code section: one body of 50 bytes
-  0x02, 0x01, 0x7f, 0x01, 0x7b, // locals: $at i32, $keys v128
+  0x0a, 0x95, 0x01, 0x01, 0x92, 0x01, // code section (149 bytes): one body of 146 bytes
+  0x03, 0x01, 0x7f, 0x01, 0x7b, 0x01, 0x7f, // locals: $at i32, $keys v128, $wide i32
   0x20, 0x01, 0xfd, 0x11, 0x21, 0x03, // local.get $key, i32x4.splat, local.set $keys
+  0x20, 0x00, 0x41, 0x40, 0x71, 0x21, 0x04, // $wide = $length & -64
+  0x02, 0x40, 0x03, 0x40, // block $done64, loop $next64
+  0x20, 0x02, 0x20, 0x04, 0x4f, 0x0d, 0x01, // br_if $done64 ($at >= $wide)
+  0x20, 0x02, 0x20, 0x02, 0xfd, 0x00, 0x04, 0x00, 0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x00, // lane at +0
+  0x20, 0x02, 0x20, 0x02, 0xfd, 0x00, 0x04, 0x10, 0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x10, // lane at +16
+  0x20, 0x02, 0x20, 0x02, 0xfd, 0x00, 0x04, 0x20, 0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x20, // lane at +32
+  0x20, 0x02, 0x20, 0x02, 0xfd, 0x00, 0x04, 0x30, 0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x30, // lane at +48
+  0x20, 0x02, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0x02, // $at += 64
+  0x0c, 0x00, 0x0b, 0x0b, // br $next64, end loop, end block
   0x02, 0x40, 0x03, 0x40, // block $done, loop $next
   0x20, 0x02, 0x20, 0x00, 0x4f, 0x0d, 0x01, // br_if $done ($at >= $length)
-  0x20, 0x02, 0x20, 0x02, 0xfd, 0x00, 0x04, 0x00, // address $at, v128.load $at
-  0x20, 0x03, 0xfd, 0x51, // local.get $keys, v128.xor
-  0xfd, 0x0b, 0x04, 0x00, // v128.store
+  0x20, 0x02, 0x20, 0x02, 0xfd, 0x00, 0x04, 0x00, 0x20, 0x03, 0xfd, 0x51, 0xfd, 0x0b, 0x04, 0x00, // one lane
   0x20, 0x02, 0x41, 0x10, 0x6a, 0x21, 0x02, // $at += 16
   0x0c, 0x00, 0x0b, 0x0b, 0x0b, // br $next, end loop, end block, end function
 );
