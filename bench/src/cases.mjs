@@ -13,7 +13,10 @@ function nodeServer(file, ...args) {
   return { runtime: "node", command: process.execPath, args: [serverScript(file), "0", ...args] };
 }
 
-/** Bun runs the TypeScript sources; our packages' `./bun` entries resolve to theirs through the `bun` condition. */
+/**
+ * Bun runs the server files as they are (TypeScript); our packages' `./bun` entries resolve to their built `dist`,
+ * as users get them.
+ */
 function bunServer(file, ...args) {
   return { runtime: "bun", command: bunBin, args: [serverScript(file), "0", ...args] };
 }
