@@ -113,9 +113,10 @@ const SLICE_WARMUP_MS = 250;
  * One client process, one sample per participant in `order` (each `{ name, running }`, alone on the CPU while
  * measured, the others stopped). With `slices` > 1 the `durationMs` is cut into that many windows taken in
  * turns (a, b, a, b, …), so the two sides of a pair are measured closer together in time; a participant's
- * sample is then the sum over its windows. Resolves with `{ [name]: { rate, cpu, messages, clientBusy } }`.
+ * sample is then the sum over its windows; `conns` connections (default 1) each keep the usual messages in flight.
+ * Resolves with `{ [name]: { rate, cpu, messages, clientBusy } }`.
  */
-export async function sampleOnce(order, framing, size, { durationMs, warmupMs, slices = 1 }) {
+export async function sampleOnce(order, framing, size, { durationMs, warmupMs, slices = 1, conns = 1 }) {
   const { wire, handshake } = pairedFramings[framing];
   const pids = order.map((p) => p.running.pid).join(",");
   const slice = Math.round(durationMs / slices);
@@ -125,7 +126,16 @@ export async function sampleOnce(order, framing, size, { durationMs, warmupMs, s
     [
       "--targets",
       order.map((p) => `${p.running.port}${handshake ? ":ws" : ""}`).join(","),
-      ...["--kind", wire, "--size", String(size), "--conns", "1", "--inflight", String(inflightFor(size, 1))],
+      ...[
+        "--kind",
+        wire,
+        "--size",
+        String(size),
+        "--conns",
+        String(conns),
+        "--inflight",
+        String(inflightFor(size, conns)),
+      ],
       ...["--rounds", String(slices), "--duration", String(slice)],
       ...["--first-warmup", String(warmupMs), "--warmup", String(later)],
       ...["--pause", pids, "--cpu-pids", pids],
@@ -165,7 +175,7 @@ export async function measureRounds(participants, framing, size, plan, onRound =
     for (const p of participants) p.running.resume();
   };
   try {
-    await sampleOnce(participants, framing, size, { durationMs: 1000, warmupMs: 500, slices: 1 });
+    await sampleOnce(participants, framing, size, { durationMs: 1000, warmupMs: 500, slices: 1, conns: plan.conns });
   } finally {
     resumeAll();
   }
