@@ -11,11 +11,15 @@ describe("message views", () => {
     const { client, server } = streamPair(tinyFraming());
     const numbers = mapMessages<string, number>(client, { decode: Number, encode: String });
     await numbers.send(42);
-    const received = await server[Symbol.asyncIterator]().next();
+    const serverMessages = server[Symbol.asyncIterator]();
+    const received = await serverMessages.next();
     expect(received.value).toBe("42");
     await server.send("7");
     expect((await numbers[Symbol.asyncIterator]().next()).value).toBe(7);
-    await numbers.close();
+    const closing = numbers.close();
+    // The server reads to the end, so the close completes at once instead of after closeTimeout.
+    expect((await serverMessages.next()).done).toBe(true);
+    await closing;
     expect((await client.closed).initiator).toBe("local");
   });
 
