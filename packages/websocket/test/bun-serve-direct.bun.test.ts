@@ -4,7 +4,7 @@
 import { expect, test } from "bun:test";
 import { within } from "@framed/core/testing";
 import { serve } from "../src/bun.ts";
-import { closeOf, echoToStalledClient, open, ownServer } from "./shared/bun-serve-client.bun.ts";
+import { closeOf, echoToStalledClient, open, overflowStalledServer, ownServer } from "./shared/bun-serve-client.bun.ts";
 
 const until = async (done: () => boolean) => {
   for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
@@ -63,20 +63,12 @@ test("Bun.serve wrapper: a consume handler that stalls gets the messages before 
   let handled = 0;
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const server = ownServer(
-    (stream) => {
-      consumed = stream.consume(() => {
-        // The first call stalls until the test lets it go; Bun keeps reading meanwhile.
-        if (++handled === 1) return released;
-      });
-    },
-    { maxQueuedBytes: 100 * 1024, readableHighWaterMark: 1 },
-  );
-  const client = await open(`ws://127.0.0.1:${server.port}/`);
-  const closed = closeOf(client);
-  const chunk = new Uint8Array(10 * 1024);
-  for (let i = 0; i < 40; i++) client.send(chunk);
-  expect((await closed).code).toBe(1008);
+  const server = await overflowStalledServer((stream) => {
+    consumed = stream.consume(() => {
+      // The first call stalls until the test lets it go; Bun keeps reading meanwhile.
+      if (++handled === 1) return released;
+    });
+  });
   expect(handled).toBe(1);
   release();
   const error = await within(

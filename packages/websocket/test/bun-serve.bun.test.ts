@@ -7,7 +7,7 @@ import WebSocket from "ws";
 import { type BunServerWebSocket, type BunWebSocketData, serve } from "../src/bun.ts";
 import { RawClient } from "./node/helpers.ts";
 import { AUTOBAHN_SERVER_OPTIONS, type AutobahnServer, autobahnCases } from "./shared/autobahn-cases.ts";
-import { closeOf, echoToStalledClient, open, ownServer } from "./shared/bun-serve-client.bun.ts";
+import { closeOf, echoToStalledClient, open, overflowStalledServer, ownServer } from "./shared/bun-serve-client.bun.ts";
 
 test("Bun.serve wrapper: echoes text and binary to a ws client through one MessageStream, and reports its close", async () => {
   const closes: unknown[] = [];
@@ -156,28 +156,20 @@ test("Bun.serve wrapper: a reader that stops reading gets the held messages, the
   let reader: Promise<{ received: number; error: unknown }> | undefined;
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const server = ownServer(
-    (stream) => {
-      reader = (async () => {
-        let received = 0;
-        try {
-          for await (const _ of stream) {
-            // The reader stalls after the first message until the test lets it go.
-            if (++received === 1) await released;
-          }
-          return { received, error: undefined };
-        } catch (error) {
-          return { received, error };
+  const server = await overflowStalledServer((stream) => {
+    reader = (async () => {
+      let received = 0;
+      try {
+        for await (const _ of stream) {
+          // The reader stalls after the first message until the test lets it go.
+          if (++received === 1) await released;
         }
-      })();
-    },
-    { maxQueuedBytes: 100 * 1024, readableHighWaterMark: 1 },
-  );
-  const client = await open(`ws://127.0.0.1:${server.port}/`);
-  const closed = closeOf(client);
-  const chunk = new Uint8Array(10 * 1024);
-  for (let i = 0; i < 40; i++) client.send(chunk);
-  expect((await closed).code).toBe(1008);
+        return { received, error: undefined };
+      } catch (error) {
+        return { received, error };
+      }
+    })();
+  });
   release();
   const outcome = await within(reader!, 5000, "the reader");
   expect((outcome.error as { code?: string }).code).toBe("POLICY_VIOLATION");

@@ -1,5 +1,6 @@
 // What the Bun.serve wrapper's tests share: a `ws` client, a Bun.serve of our own around `websocketHandlers`
-// (marking when Bun is inside its `message` callback), and the stalled-client echo that checks backpressure.
+// (marking when Bun is inside its `message` callback), the stalled-client echo that checks backpressure, and the
+// flood of a stalled server that checks the 1008 policy.
 import { expect } from "bun:test";
 import { once } from "node:events";
 import { within } from "@framed/core/testing";
@@ -98,4 +99,18 @@ export async function echoToStalledClient(
   expect(maxBuffered).toBeLessThanOrEqual(highWaterMark + message.length);
   client.terminate();
   server.stop(true);
+}
+
+/**
+ * A server whose `onStream` stalls its reader, with 100 KiB of `maxQueuedBytes`: a client sends 40 messages of
+ * 10 KiB (Bun reads them all, as it cannot pause) and must see the 1008 policy close.
+ */
+export async function overflowStalledServer(onStream: Parameters<typeof websocketHandlers>[0]) {
+  const server = ownServer(onStream, { maxQueuedBytes: 100 * 1024, readableHighWaterMark: 1 });
+  const client = await open(`ws://127.0.0.1:${server.port}/`);
+  const closed = closeOf(client);
+  const chunk = new Uint8Array(10 * 1024);
+  for (let i = 0; i < 40; i++) client.send(chunk);
+  expect((await closed).code).toBe(1008);
+  return server;
 }
