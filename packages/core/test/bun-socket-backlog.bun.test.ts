@@ -3,8 +3,8 @@
 import { expect, test } from "bun:test";
 import type { BunSocket } from "../src/bun/bun-api.ts";
 import { type BunSocketData, BunSocketTransport } from "../src/bun/socket-transport.ts";
-import type { TransportEvents } from "../src/transport.ts";
 import { WriteSlab } from "../src/write-slab.ts";
+import { writeOnlyEvents } from "./fixtures/write-only-events.ts";
 
 /** A socket whose kernel takes at most `room` bytes until `drain` is scripted, recording every write. */
 class ScriptedSocket implements BunSocket<BunSocketData> {
@@ -42,17 +42,9 @@ class ScriptedSocket implements BunSocket<BunSocketData> {
 
 function started(socket: ScriptedSocket, highWaterMark = 1024 * 1024) {
   const transport = new BunSocketTransport(socket, { writableHighWaterMark: highWaterMark });
-  let drains = 0;
-  const events: TransportEvents = {
-    receive() {},
-    receiveEnd() {},
-    drained: () => {
-      drains++;
-    },
-    transportClosed() {},
-  };
+  const { events, drains } = writeOnlyEvents();
   transport.start(events);
-  return { transport, drains: () => drains };
+  return { transport, drains };
 }
 
 const pattern = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import type { BunSocket } from "../src/bun/bun-api.ts";
 import { type BunSocketData, BunSocketTransport, bunSocketHandlers } from "../src/bun/socket-transport.ts";
 import { canWriteVectored, writeVectored } from "../src/bun/vectored-write.ts";
-import type { TransportEvents } from "../src/transport.ts";
+import { concatBytes } from "../src/bytes.ts";
+import { writeOnlyEvents } from "./fixtures/write-only-events.ts";
 
 declare const Bun: {
   listen(options: object): { port: number; stop(force?: boolean): void };
@@ -64,46 +65,31 @@ async function collectingPair(options: { tls?: boolean; paused?: boolean } = {})
   client.data ??= {};
   client.data.transport ??= new BunSocketTransport(client);
   const transport = client.data.transport;
-  let drains = 0;
-  const events: TransportEvents = {
-    receive() {},
-    receiveEnd() {},
-    drained: () => {
-      drains++;
-    },
-    transportClosed() {},
-  };
+  const { events, drains } = writeOnlyEvents();
   transport.start(events);
   return {
     client,
     transport,
     socketWrites: () => socketWrites,
-    drains: () => drains,
+    drains,
     resume: () => serverSocket?.resume?.(),
     /** Wait (bounded) until `bytes` have arrived, then all of them joined. */
     async receivedUpTo(bytes: number): Promise<Uint8Array> {
       for (let waited = 0; receivedBytes < bytes && waited < 10_000; waited += 5) await sleep(5);
-      const all = new Uint8Array(receivedBytes);
-      let at = 0;
-      for (const piece of received) {
-        all.set(piece, at);
-        at += piece.length;
-      }
-      return all;
+      return concatBytes(received);
     },
   };
 }
 
 /** Two large frames as a WebSocket server writes them: a 10-byte header, then its payload, each a piece. */
 const framePieces = () => [pattern(10, 1), pattern(65_536, 2), pattern(10, 3), pattern(65_536, 4)];
-const joined = (pieces: Uint8Array[]) => Uint8Array.from(pieces.flatMap((piece) => [...piece]));
 
 test("Bun transport: on a plain TCP socket one tick's pieces leave in one writev, not a socket.write each", async () => {
   const pair = await collectingPair();
   expect(canWriteVectored(pair.client)).toBe(true);
   const pieces = framePieces();
   for (const piece of pieces) pair.transport.write(piece);
-  const expected = joined(pieces);
+  const expected = concatBytes(pieces);
   expect(await pair.receivedUpTo(expected.length)).toEqual(expected);
   expect(pair.socketWrites()).toBe(0);
 });
@@ -113,7 +99,7 @@ test("Bun transport: on a TLS socket every piece goes through Bun's socket.write
   expect(canWriteVectored(pair.client)).toBe(false);
   const pieces = framePieces();
   for (const piece of pieces) pair.transport.write(piece);
-  const expected = joined(pieces);
+  const expected = concatBytes(pieces);
   expect(await pair.receivedUpTo(expected.length)).toEqual(expected);
   expect(pair.socketWrites()).toBeGreaterThanOrEqual(pieces.length); // more where TLS took a piece in part
 });
@@ -133,7 +119,7 @@ test("Bun transport: through writev, bytes stay whole and in order when the kern
   }
   await sleep(20);
   pair.resume();
-  const expected = joined(sent);
+  const expected = concatBytes(sent);
   const received = await pair.receivedUpTo(expected.length);
   expect(received.length).toBe(expected.length);
   expect(received).toEqual(expected);
