@@ -3,7 +3,7 @@
  * payload takes ~5 µs here (two copies through the module's memory included; the XOR itself 1.3 µs, four
  * lanes a turn, where one lane a turn took 2.1 µs on Node and 2.7 µs on Bun) against ~22 µs for the word
  * loop, which was a fifth of a 64 KiB WebSocket echo. `ws` gets the same from its native `bufferutil`; this
- * runs on Node, Deno and in the browser alike, with nothing to build or install.
+ * runs on Node, Deno, Bun and in the browser alike, with nothing to build or install.
  *
  * The module is 195 bytes, written out below from its text form so that every bundle and runtime gets it
  * without a loader or a file to fetch. Where it cannot be compiled (no WebAssembly, no SIMD, or a page whose
@@ -17,7 +17,7 @@
  *   (func (export "xor") (param $length i32) (param $key i32) (local $at i32) (local $keys v128) (local $wide i32)
  *     (local.set $keys (i32x4.splat (local.get $key)))
  *     (local.set $wide (i32.and (local.get $length) (i32.const -64)))  ;; whole groups of four lanes
- *     (block $done64                                   ;; four lanes per turn: half the time of one per turn
+ *     (block $done64                                   ;; four lanes a turn: about half the time of one
  *       (loop $next64
  *         (br_if $done64 (i32.ge_u (local.get $at) (local.get $wide)))
  *         (v128.store offset=0 (local.get $at) (v128.xor (v128.load offset=0 (local.get $at)) (local.get $keys)))
