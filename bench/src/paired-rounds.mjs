@@ -126,16 +126,8 @@ export async function sampleOnce(order, framing, size, { durationMs, warmupMs, s
     [
       "--targets",
       order.map((p) => `${p.running.port}${handshake ? ":ws" : ""}`).join(","),
-      ...[
-        "--kind",
-        wire,
-        "--size",
-        String(size),
-        "--conns",
-        String(conns),
-        "--inflight",
-        String(inflightFor(size, conns)),
-      ],
+      ...["--kind", wire, "--size", String(size)],
+      ...["--conns", String(conns), "--inflight", String(inflightFor(size, conns))],
       ...["--rounds", String(slices), "--duration", String(slice)],
       ...["--first-warmup", String(warmupMs), "--warmup", String(later)],
       ...["--pause", pids, "--cpu-pids", pids],
