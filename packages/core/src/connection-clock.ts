@@ -1,27 +1,20 @@
 /**
- * Every deadline of one connection on one timer: the opening handshake, idle, a message arriving too slowly,
- * the close handshake, and keep-alive (ping when quiet, give up when the ping goes unanswered). A connection makes its clock only
- * when one of them is set or when it starts closing, so an idle connection without timeouts carries none of
- * this. Time comes from {@link Timers}, so tests can drive it.
+ * Every deadline of one connection on one timer: idle, a message arriving too slowly, the close handshake, and
+ * keep-alive (ping when quiet, give up when the ping goes unanswered). A connection makes its clock only when
+ * one of them is set or when it starts closing, so an idle connection without timeouts carries none of this.
+ * Time comes from {@link Timers}, so tests can drive it.
  */
+
 import * as key from "./connection-keys.ts";
+import { type ConnectionOptions, DEFAULT_CLOSE_TIMEOUT } from "./connection-setup.ts";
 import { FramedError } from "./errors.ts";
 import { systemTimers, type Timers } from "./timers.ts";
 
-/** Keep-alive: ping after `interval` quiet ms; a peer that sends nothing for `timeout` ms after it is dead. */
-export interface KeepAlive {
-  interval: number;
-  timeout: number;
-}
-
-/** The deadlines a clock keeps, in milliseconds (0 or absent: none). */
-export interface ClockSettings {
-  idleTimeout?: number;
-  messageTimeout?: number;
-  closeTimeout?: number;
-  keepAlive?: KeepAlive | null;
-  timers?: Timers;
-}
+/** The deadlines a clock keeps, in milliseconds (0 or absent: none), and where it reads the time. */
+export type ClockSettings = Pick<
+  ConnectionOptions,
+  "idleTimeout" | "messageTimeout" | "closeTimeout" | "keepAlive" | "timers"
+>;
 
 /** What a clock reads from, and reports to, its connection. */
 export interface ClockOwner {
@@ -55,11 +48,8 @@ export class ConnectionClock {
   #messagesAtStart = 0;
   #messagesDelivered = 0;
   #closeBy = 0;
-  /** The opening handshake must be over by then (0: none; see `forOpening`). */
-  #openBy = 0;
-  #onOpeningExpired: (() => void) | undefined;
   #pingSentAt = 0;
-  /** Keep-alive gave up pinging: the connection is closing and its close deadline governs. */
+  /** Keep-alive gave up pinging: the connection is closing (its close deadline governs) or cannot ping. */
   #pingRefused = false;
   #stopped = false;
 
@@ -69,26 +59,6 @@ export class ConnectionClock {
     this.#timers = settings.timers ?? systemTimers;
     this.#heardAt = this.#timers.now();
     this.#arm();
-  }
-
-  /**
-   * The clock of a connection still in its opening handshake (before there is a `Connection`): `onExpired`
-   * runs once when `timeout` ms pass before `stop()`. The runtime loops of a WebSocket accept or connect use
-   * it, so the opening deadline is kept the way every later deadline is.
-   *
-   * @example
-   * ```ts
-   * const clock = ConnectionClock.forOpening(10_000, () => socket.destroy());
-   * // … the handshake finished (or failed):
-   * clock.stop();
-   * ```
-   */
-  static forOpening(timeout: number, onExpired: () => void, timers?: Timers): ConnectionClock {
-    const clock = new ConnectionClock(OPENING, { timers });
-    clock.#onOpeningExpired = onExpired;
-    clock.#openBy = clock.#timers.now() + Math.max(1, timeout);
-    clock.#arm();
-    return clock;
   }
 
   /** Bytes arrived and were decoded (after decoding, so a message that finished in them is not timed). */
@@ -115,7 +85,7 @@ export class ConnectionClock {
   /** A graceful close began: the peer has `closeTimeout` ms to finish it. */
   closing(): void {
     if (this.#closeBy !== 0 || this.#stopped) return;
-    this.#closeBy = this.#timers.now() + (this.#settings.closeTimeout ?? 5000);
+    this.#closeBy = this.#timers.now() + this.#closeTimeout();
     this.#arm();
   }
 
@@ -143,15 +113,13 @@ export class ConnectionClock {
   #nextDeadline(): number {
     const { idleTimeout, messageTimeout, keepAlive } = this.#settings;
     let next = this.#closeBy;
-    const consider = (at: number) => {
-      if (next === 0 || at < next) next = at;
-    };
-    if (this.#openBy !== 0) consider(this.#openBy);
     if (!this.#owner[key.inputEnded]) {
-      if (idleTimeout) consider(this.#heardAt + idleTimeout);
-      if (messageTimeout && this.#messageStartedAt >= 0) consider(this.#messageStartedAt + messageTimeout);
-      if (keepAlive && !this.#pingRefused)
-        consider(this.#pingSentAt !== 0 ? this.#pingSentAt + keepAlive.timeout : this.#heardAt + keepAlive.interval);
+      if (idleTimeout) next = earliest(next, this.#heardAt + idleTimeout);
+      if (messageTimeout && this.#messageStartedAt >= 0) next = earliest(next, this.#messageStartedAt + messageTimeout);
+      if (keepAlive && !this.#pingRefused) {
+        const ping = this.#pingSentAt !== 0 ? this.#pingSentAt + keepAlive.timeout : this.#heardAt + keepAlive.interval;
+        next = earliest(next, ping);
+      }
     }
     return next;
   }
@@ -170,16 +138,10 @@ export class ConnectionClock {
     if (this.#stopped) return;
     const owner = this.#owner;
     const now = this.#timers.now();
-    if (this.#openBy !== 0 && now >= this.#openBy) {
-      this.stop();
-      this.#onOpeningExpired?.();
-      return;
-    }
     if (this.#closeBy !== 0 && now >= this.#closeBy) {
       this.stop();
-      const timeout = this.#settings.closeTimeout ?? 5000;
       owner[key.closeTimedOut](
-        new FramedError("TIMEOUT", `${owner.framing} close did not complete within ${timeout} ms`),
+        new FramedError("TIMEOUT", `${owner.framing} close did not complete within ${this.#closeTimeout()} ms`),
       );
       return;
     }
@@ -194,6 +156,10 @@ export class ConnectionClock {
       }
     }
     this.#arm();
+  }
+
+  #closeTimeout(): number {
+    return this.#settings.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
   }
 
   /** The deadline among idle, message and keep-alive that has passed at `now`, as the error to fail with. */
@@ -222,7 +188,7 @@ export class ConnectionClock {
         this.#owner[key.keepAlivePing]();
         this.#pingSentAt = now;
       } catch {
-        // The connection is closing; its close deadline takes over.
+        // The connection is closing (its close deadline takes over) or its session cannot ping: stop pinging.
         this.#pingRefused = true;
       }
     }
@@ -230,13 +196,7 @@ export class ConnectionClock {
   }
 }
 
-/** The owner of an opening-only clock: nothing arrives, nothing is timed but the opening deadline. */
-const OPENING: ClockOwner = {
-  framing: "opening handshake",
-  [key.readingPaused]: false,
-  [key.inputEnded]: true,
-  [key.midMessage]: false,
-  [key.timedOut]() {},
-  [key.closeTimedOut]() {},
-  [key.keepAlivePing]() {},
-};
+/** The earlier of `next` and `at`, where a `next` of 0 is no deadline yet. */
+function earliest(next: number, at: number): number {
+  return next === 0 || at < next ? at : next;
+}

@@ -2,7 +2,6 @@
  * What a `Connection` is made from: its transport, framing and role, and the options shared by every
  * connection of a listener.
  */
-import type { KeepAlive } from "./connection-clock.ts";
 import type { Framing, Role } from "./framing.ts";
 import type { StreamOptions } from "./message-stream.ts";
 import type { Timers } from "./timers.ts";
@@ -10,6 +9,15 @@ import type { ByteTransport } from "./transport.ts";
 
 /** Bytes of decoded messages held for a slow reader before reading is paused: 1 MiB. */
 export const DEFAULT_READABLE_HIGH_WATER_MARK = 1024 * 1024;
+
+/** Milliseconds a graceful close waits for the peer before tearing down ({@link StreamOptions.closeTimeout}). */
+export const DEFAULT_CLOSE_TIMEOUT = 5000;
+
+/** Keep-alive: ping after `interval` quiet ms; a peer that sends nothing for `timeout` ms after it is dead. */
+export interface KeepAlive {
+  interval: number;
+  timeout: number;
+}
 
 /** {@link StreamOptions} plus what adapters set for a connection: keep-alive, and the clock's time source. */
 export interface ConnectionOptions extends StreamOptions {

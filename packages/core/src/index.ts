@@ -4,8 +4,12 @@
 export { type HostAddress, hostOf } from "./address.ts";
 export { allocateUninitialized, ByteQueue } from "./byte-queue.ts";
 export { Connection } from "./connection.ts";
-export { type ClockOwner, type ClockSettings, ConnectionClock, type KeepAlive } from "./connection-clock.ts";
-export { type ConnectionOptions, type ConnectionSetup, DEFAULT_READABLE_HIGH_WATER_MARK } from "./connection-setup.ts";
+export {
+  type ConnectionOptions,
+  type ConnectionSetup,
+  DEFAULT_READABLE_HIGH_WATER_MARK,
+  type KeepAlive,
+} from "./connection-setup.ts";
 export { FramedStream } from "./deprecated.ts";
 export {
   FramedError,
@@ -24,7 +28,6 @@ export type {
   SessionSink,
   SharedEncoding,
 } from "./framing.ts";
-export { messageBytes, UNSIZED_MESSAGE_BYTES } from "./inbound-queue.ts";
 export { checkSizeOption, DEFAULT_MAX_MESSAGE_SIZE } from "./limits.ts";
 export {
   type CloseWatcher,

@@ -1,8 +1,9 @@
 // The connection clock, driven by injected timers: every deadline (idle, message, close, keep-alive) on one
 // timer, silence while reading is paused never counted against the peer.
 import { describe, expect, it } from "vitest";
+import { type ClockOwner, type ClockSettings, ConnectionClock } from "../src/connection-clock.ts";
 import * as key from "../src/connection-keys.ts";
-import { type ClockOwner, type ClockSettings, Connection, ConnectionClock, type FramedError } from "../src/index.ts";
+import { Connection, type FramedError } from "../src/index.ts";
 import { ManualClock } from "./fixtures/manual-clock.ts";
 import { ScriptedRuntime } from "./fixtures/scripted-runtime.ts";
 
@@ -191,24 +192,6 @@ describe("connection clock", () => {
     expect(owner.pings).toBe(0);
     timers.advance(1);
     expect(owner.closeFailures).toHaveLength(1);
-  });
-
-  it("an opening-handshake clock expires once after its timeout, and never once stopped", () => {
-    const timers = new ManualClock();
-    let expired = 0;
-    ConnectionClock.forOpening(500, () => expired++, timers);
-    timers.advance(499);
-    expect(expired).toBe(0);
-    timers.advance(1);
-    expect(expired).toBe(1);
-    timers.advance(10_000);
-    expect(expired).toBe(1);
-    expect(timers.pending).toBe(0);
-    const stopped = ConnectionClock.forOpening(500, () => expired++, timers);
-    timers.advance(200);
-    stopped.stop();
-    timers.advance(10_000);
-    expect(expired).toBe(1);
   });
 
   it("a runtime that frames by itself keeps its connection from idling out with messages alone", () => {

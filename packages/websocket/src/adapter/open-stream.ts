@@ -3,7 +3,7 @@
  * HTTP/2 streams, `Deno.Conn`s and Bun sockets, client and server. A runtime brings its byte transport;
  * everything else (keep-alive included: an option of the connection's clock) is decided here.
  */
-import { type ByteTransport, ConnectionClock, type ConnectionOptions, type Role } from "@framed/core";
+import { type ByteTransport, type ConnectionOptions, type Role, systemTimers, type Timers } from "@framed/core";
 import type { UpgradeRequest } from "../handshake/server-handshake.ts";
 import type { WebSocketFraming } from "../index.ts";
 import { type Agreement, WebSocketConnection } from "./websocket-connection.ts";
@@ -36,22 +36,30 @@ export function openWebSocketStream(transport: ByteTransport, opening: StreamOpe
   return new WebSocketConnection({ transport, framing, role, options, head }, agreement, request);
 }
 
+/** The opening handshake's deadline, running until `stop()`. */
+export interface OpeningDeadline {
+  stop(): void;
+}
+
 /**
- * The opening handshake's deadline on a connection clock, the way every later deadline of the connection is
- * kept: `onExpired` runs once when what is left of `handshake`'s deadline passes before `stop()`. Undefined
- * when the handshake has no deadline (`handshakeTimeout: 0`).
+ * The opening handshake's deadline: `onExpired` runs once when what is left of `handshake`'s deadline passes
+ * before `stop()`. Undefined when the handshake has no deadline (`handshakeTimeout: 0`). Once open, the
+ * connection's own clock keeps every later deadline.
  *
  * @example
  * ```ts
- * const clock = openingClock(accept, () => giveUp(accept.expire()));
+ * const deadline = openingDeadline(accept, () => giveUp(accept.expire()));
  * // … once the handshake is over, one way or another:
- * clock?.stop();
+ * deadline?.stop();
  * ```
  */
-export function openingClock(
+export function openingDeadline(
   handshake: { timeUntilDeadline(): number | undefined },
   onExpired: () => void,
-): ConnectionClock | undefined {
+  timers: Timers = systemTimers,
+): OpeningDeadline | undefined {
   const wait = handshake.timeUntilDeadline();
-  return wait === undefined ? undefined : ConnectionClock.forOpening(wait, onExpired);
+  if (wait === undefined) return undefined;
+  const timer = timers.setTimeout(onExpired, Math.max(1, wait));
+  return { stop: () => timers.clearTimeout(timer) };
 }

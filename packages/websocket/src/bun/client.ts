@@ -7,7 +7,7 @@ import { type ConnectTlsOptions, FramedError } from "@framed/core";
 import type { BunSocket } from "@framed/core/bun";
 import { ClientConnect } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
-import { openingClock } from "../adapter/open-stream.ts";
+import { openingDeadline } from "../adapter/open-stream.ts";
 import type { ClientOptions } from "../adapter/options.ts";
 import { parseTarget } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
@@ -55,7 +55,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
       socket?.terminate();
       reject(error);
     };
-    const clock = openingClock(handshake, () => fail(handshake.expire()));
+    const clock = openingDeadline(handshake, () => fail(handshake.expire()));
     const sendRequest = (opened: BunSocket<StreamSocketData>) => {
       if (opened.write(handshake.request) !== handshake.request.length) {
         fail(new FramedError("CONNECTION_RESET", `${where} did not take the WebSocket upgrade request`));

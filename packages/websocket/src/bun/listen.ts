@@ -4,7 +4,6 @@
  * under a WebSocket stream. The same flow, options and close codes as the Node and Deno `listen`.
  */
 
-import type { ConnectionClock } from "@framed/core";
 import {
   FramedError,
   type HostAddress,
@@ -15,7 +14,7 @@ import {
   StreamRegistry,
 } from "@framed/core";
 import type { BunSocket, BunSocketListener } from "@framed/core/bun";
-import { openingClock } from "../adapter/open-stream.ts";
+import { type OpeningDeadline, openingDeadline } from "../adapter/open-stream.ts";
 import type { ServerOptions } from "../adapter/options.ts";
 import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
@@ -133,7 +132,7 @@ export async function listen(
 /** One connection between accept and its 101 (or refusal): the thin loop around `ServerAccept`. */
 class BunHandshake {
   private readonly accept: ServerAccept;
-  private readonly clock: ConnectionClock | undefined;
+  private readonly clock: OpeningDeadline | undefined;
   private over = false;
   private refused = false;
 
@@ -145,7 +144,7 @@ class BunHandshake {
   ) {
     this.accept = new ServerAccept(settings, nodeSha1);
     handshaking.add(this);
-    this.clock = openingClock(this.accept, () => {
+    this.clock = openingDeadline(this.accept, () => {
       this.fail(this.accept.expire());
       socket.terminate();
     });

@@ -6,7 +6,7 @@
 import { FramedError, trustedCertificates } from "@framed/core";
 import { ClientConnect } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
-import { openingClock } from "../adapter/open-stream.ts";
+import { openingDeadline } from "../adapter/open-stream.ts";
 import { parseTarget, type Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { sha1 } from "../handshake/sha1.ts";
@@ -38,7 +38,7 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
   let expire!: (error: FramedError) => void;
   const expired = new Promise<never>((_, reject) => (expire = reject));
   expired.catch(() => {});
-  const clock = openingClock(handshake, () => {
+  const clock = openingDeadline(handshake, () => {
     timedOut = handshake.expire();
     expire(timedOut);
     if (conn) closeQuietly(conn);

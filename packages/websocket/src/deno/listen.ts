@@ -4,7 +4,7 @@
  * flow as the Node `listen`, with a `Deno.Conn` instead of a `net.Socket`.
  */
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import { openingClock } from "../adapter/open-stream.ts";
+import { openingDeadline } from "../adapter/open-stream.ts";
 import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
@@ -150,7 +150,7 @@ async function upgradeConn(
     },
   };
   handshaking.add(self);
-  const clock = openingClock(accept, () => self.cancel(accept.expire()));
+  const clock = openingDeadline(accept, () => self.cancel(accept.expire()));
   try {
     let outcome: AcceptOutcome;
     try {

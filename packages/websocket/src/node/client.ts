@@ -4,11 +4,10 @@
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
-import type { ConnectionClock } from "@framed/core";
 import { FramedError } from "@framed/core";
 import { ClientConnect } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
-import { openingClock } from "../adapter/open-stream.ts";
+import { type OpeningDeadline, openingDeadline } from "../adapter/open-stream.ts";
 import { parseTarget, type Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { connectHttp2 } from "./http2-client.ts";
@@ -61,7 +60,7 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
       : net.connect({ host: target.hostname, port: target.port, allowHalfOpen: true });
     let connected = false;
     let settled = false;
-    let clock: ConnectionClock | undefined;
+    let clock: OpeningDeadline | undefined;
 
     const cleanup = () => {
       settled = true;
@@ -110,6 +109,6 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     socket.on("error", onError);
     socket.on("close", onClose);
     socket.on("end", onClose);
-    clock = openingClock(handshake, () => fail(handshake.expire()));
+    clock = openingDeadline(handshake, () => fail(handshake.expire()));
   });
 }

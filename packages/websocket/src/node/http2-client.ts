@@ -5,11 +5,10 @@
  */
 import type * as http2 from "node:http2";
 import type * as tls from "node:tls";
-import type { ConnectionClock } from "@framed/core";
 import { FramedError } from "@framed/core";
 import { ClientConnectHttp2 } from "../adapter/client-connect.ts";
 import type { StreamOpening } from "../adapter/open-stream.ts";
-import { openingClock } from "../adapter/open-stream.ts";
+import { type OpeningDeadline, openingDeadline } from "../adapter/open-stream.ts";
 import type { Target } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
@@ -77,7 +76,7 @@ export async function connectHttp2(
 function openStream(stream: http2.ClientHttp2Stream, handshake: ClientConnectHttp2): Promise<StreamOpening> {
   const { where } = handshake;
   return new Promise((resolve, reject) => {
-    let clock: ConnectionClock | undefined;
+    let clock: OpeningDeadline | undefined;
     const cleanup = () => {
       clock?.stop();
       stream.off("response", onResponse);
@@ -115,6 +114,6 @@ function openStream(stream: http2.ClientHttp2Stream, handshake: ClientConnectHtt
     stream.on("response", onResponse);
     stream.on("error", onError);
     stream.on("close", onClose);
-    clock = openingClock(handshake, () => fail(handshake.expire()));
+    clock = openingDeadline(handshake, () => fail(handshake.expire()));
   });
 }

@@ -5,9 +5,8 @@
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
-import type { ConnectionClock } from "@framed/core";
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
-import { openingClock } from "../adapter/open-stream.ts";
+import { type OpeningDeadline, openingDeadline } from "../adapter/open-stream.ts";
 import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import type { UpgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
@@ -146,7 +145,7 @@ function beginUpgrade(socket: net.Socket, server: UpgradeServer): void {
  */
 class PendingUpgrade {
   private readonly accept: ServerAccept;
-  private clock: ConnectionClock | undefined;
+  private clock: OpeningDeadline | undefined;
 
   constructor(
     private readonly socket: PendingSocket,
@@ -159,7 +158,7 @@ class PendingUpgrade {
     socket.on("data", onHandshakeData);
     socket.once("close", onHandshakeClose);
     socket.once("end", onHandshakeEnd);
-    this.clock = openingClock(this.accept, () => this.timedOut());
+    this.clock = openingDeadline(this.accept, () => this.timedOut());
   }
 
   /** @internal */

@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import type { Duplex } from "node:stream";
 import { FramedError } from "@framed/core";
 import { nodeStreamTransport } from "@framed/core/node";
-import { openingClock, openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
+import { openingDeadline, openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
 import type { AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
 import type { WebSocketConnection } from "../adapter/websocket-connection.ts";
 import { refusal } from "../handshake/http-response.ts";
@@ -71,7 +71,7 @@ export function whileVerifying(
   verifying: Promise<AcceptOutcome>,
 ): Promise<AcceptOutcome> {
   const onClose = () => accept.abandon(wentAway());
-  const clock = openingClock(accept, () => {
+  const clock = openingDeadline(accept, () => {
     socket.off("close", onClose);
     accept.expire();
     socket.destroy();
