@@ -40,7 +40,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   readonly framing: string;
   /** The framing session; for adapters (a WebSocket's ping), not application code. */
   readonly session: FramingSession<T>;
-  protected readonly transport: ByteTransport;
+  readonly #transport: ByteTransport;
   readonly #options: ConnectionOptions;
   readonly #inbound: InboundQueue<T>;
   #clock: ConnectionClock | undefined; // made when a deadline is set, or at close
@@ -65,7 +65,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   constructor(setup: ConnectionSetup<T>) {
     const options = setup.options ?? NO_OPTIONS;
     this.framing = setup.framing.name;
-    this.transport = setup.transport;
+    this.#transport = setup.transport;
     this.#options = options;
     const highWaterMark = Math.max(1, options.readableHighWaterMark ?? DEFAULT_READABLE_HIGH_WATER_MARK);
     this.#inbound = new InboundQueue(this, highWaterMark);
@@ -73,7 +73,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
       this.#clock = new ConnectionClock(this, options);
     this.session = setup.framing.open(this, { role: setup.role });
     this.#inbound.direct = this.session.deliversOneByOne === true;
-    this.transport.start(this);
+    this.#transport.start(this);
     if (setup.head && setup.head.length > 0 && !this.#inputEnded) this.session.receive(setup.head);
   }
 
@@ -163,11 +163,11 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   }
 
   write(bytes: Uint8Array): void {
-    if (!this.transport.write(bytes)) this.#writeBlocked = true;
+    if (!this.#transport.write(bytes)) this.#writeBlocked = true;
   }
 
   writeSlab(slab: WriteSlab, size: number): void {
-    if (!slab.send(this.transport, size)) this.#writeBlocked = true;
+    if (!slab.send(this.#transport, size)) this.#writeBlocked = true;
   }
 
   // ---- the MessageStream ---------------------------------------------------------------------
@@ -243,7 +243,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   }
 
   get bufferedAmount(): number {
-    return this.transport.bufferedAmount ?? 0;
+    return this.#transport.bufferedAmount ?? 0;
   }
 
   /** Bytes held by messages waiting for the reader (see `readableHighWaterMark`). */
@@ -293,12 +293,12 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
   // ---- for the inbound queue and the clock (keys in connection-keys.ts) ----------------------
 
   [key.pauseReading](): void {
-    this.transport.pause();
+    this.#transport.pause();
   }
 
   [key.resumeReading](): void {
     this.#clock?.resumed();
-    this.transport.resume();
+    this.#transport.resume();
   }
 
   /** The reader reached the end of the messages: nothing more will be answered, so end the write side. */
@@ -337,10 +337,10 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
 
   /** Why nothing can be sent now, if nothing can. */
   #sendRefusal(): FramedError | undefined {
-    if (this.#writeClosed || this.#state === "closed" || (this.#state === "closing" && !this.#inputEnded)) {
-      return this.#closedError("send");
-    }
-    if (!this.transport.writable) return new FramedError("CLOSED", `cannot send on a read-only ${this.framing} stream`);
+    const closed = this.#writeClosed || this.#state === "closed" || (this.#state === "closing" && !this.#inputEnded);
+    if (closed) return this.#closedError("send");
+    if (!this.#transport.writable)
+      return new FramedError("CLOSED", `cannot send on a read-only ${this.framing} stream`);
     return undefined;
   }
 
@@ -355,7 +355,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     this.#writeClosed = true;
     // Last bytes the framing owes (a WebSocket failure's close frame), after every reply already queued.
     this.session.endOutput?.();
-    this.transport.end();
+    this.#transport.end();
   }
 
   /** The first decisive event names the outcome; later ones don't overwrite it. */
@@ -374,7 +374,7 @@ export class Connection<T> implements FramedStream<T>, SessionSink<T>, Transport
     if (readError) this.#inbound.end(readError);
     this.#inputEnded = true;
     this.#writeClosed = true;
-    this.transport.destroy();
+    this.#transport.destroy();
   }
 
   #failWaitingSenders(): void {

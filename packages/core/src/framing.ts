@@ -21,7 +21,7 @@ export interface SessionEnd {
 }
 
 /**
- * Where a session sends what it produces. The stream layer implements it; tests can collect into arrays.
+ * Where a session sends what it produces. `Connection` implements it; tests can collect into arrays.
  *
  * Calls happen synchronously inside `receive`, `receiveEnd`, `send` and `close`.
  */

@@ -10,7 +10,7 @@ import type { HandlerWatcher } from "./listener.ts";
 import { MessageConsumer, NOTHING } from "./message-consumer.ts";
 import { DONE } from "./stream-iterator.ts";
 
-/** One waiting `read()`. */
+/** One waiting promise: a `read()`, or a `send` waiting for the transport to drain. */
 export interface Waiter<V> {
   resolve(value: V): void;
   reject(error: unknown): void;
