@@ -18,6 +18,8 @@ export interface BunSocket<D = unknown> {
   resume?(): void;
   setNoDelay?(noDelay?: boolean): boolean;
   readonly remoteAddress: string;
+  /** The socket's descriptor; -1 once Bun closed it. */
+  readonly fd?: number;
 }
 
 /** The callbacks Bun calls for every socket of one listener or connection. */

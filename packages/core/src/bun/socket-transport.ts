@@ -3,20 +3,11 @@
  * sockets, so each socket carries its transport in `socket.data` and the shared handlers forward to it.
  */
 import { concatBytes } from "../bytes.ts";
-import { PendingWrites } from "../pending-writes.ts";
+import { CONCAT_LIMIT, DETACH_BELOW, PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
 import type { WriteSlab } from "../write-slab.ts";
 import type { BunSocket, BunSocketHandler } from "./bun-api.ts";
 import { canWriteVectored, writeVectored } from "./vectored-write.ts";
-
-/** A tick's writes up to this size are joined into one `socket.write`; larger ones go piece by piece. */
-const CONCAT_LIMIT = 64 * 1024;
-/**
- * What the kernel did not take is copied before it waits for `drain` only below this size, as Node's transport
- * does (`DETACH_BELOW`): a small view could hold a whole 64 KiB write slab alive, a larger one holds its own
- * bytes mostly. Copying every waiting byte was a tenth of the server's time in a 64 KiB echo (profiled).
- */
-export const DETACH_BELOW = 16 * 1024;
 
 /** What a socket carries: its transport, set in `open` (or when the caller wraps it). */
 export interface BunSocketData {
@@ -59,8 +50,10 @@ export function bunSocketHandlers(
 
 /**
  * Bytes in and out of one Bun socket. Writes made in one tick (frames written in place into the write slab
- * among them, without a view each) leave together in a microtask; what the kernel does not take is copied out
- * and waits for Bun's `drain`. Events that come before `start` are held and replayed.
+ * among them, without a view each) leave together in a microtask: joined into one `socket.write` when small,
+ * else in one `writev` on a plain TCP socket (piece by piece on TLS). What the kernel does not take waits for
+ * Bun's `drain` (small pieces copied, large ones kept as they are). Events that come before `start` are held
+ * and replayed.
  *
  * @example
  * ```ts
@@ -69,8 +62,6 @@ export function bunSocketHandlers(
  */
 export class BunSocketTransport implements ByteTransport {
   readonly writable = true;
-  /** Reading is paused for a slow reader (a keep-alive clock then gives the peer the benefit of the doubt). */
-  paused = false;
   private events: TransportEvents | undefined;
   private early: Array<(events: TransportEvents) => void> = [];
   private readonly highWaterMark: number;
@@ -121,12 +112,10 @@ export class BunSocketTransport implements ByteTransport {
   }
 
   pause(): void {
-    this.paused = true;
     this.socket.pause?.();
   }
 
   resume(): void {
-    this.paused = false;
     this.socket.resume?.();
   }
 

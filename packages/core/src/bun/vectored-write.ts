@@ -15,11 +15,6 @@ import type { BunSocket } from "./bun-api.ts";
 /** Linux's IOV_MAX: more pieces than this are written in more calls. */
 const MAX_PIECES = 1024;
 
-/** A socket whose descriptor takes `writev`, as far as can be told before writing. */
-interface DescriptorSocket {
-  readonly fd?: number;
-}
-
 /**
  * Whether `socket` is a plain Bun TCP or Unix socket on a system where its descriptor can be written directly.
  * Anything else (TLS, a test double, an unknown runtime object) answers false and keeps Bun's `write`.
@@ -34,7 +29,7 @@ export function canWriteVectored(socket: BunSocket<unknown>): boolean {
   if (platform === undefined || platform === "win32") return false;
   // Bun's socket classes: "TCPSocket" for plain TCP and Unix sockets, "TLSSocket" for TLS.
   if (Object.prototype.toString.call(socket) !== "[object TCPSocket]") return false;
-  return typeof (socket as DescriptorSocket).fd === "number";
+  return typeof socket.fd === "number";
 }
 
 /**
@@ -49,7 +44,7 @@ export function canWriteVectored(socket: BunSocket<unknown>): boolean {
  */
 export function writeVectored(socket: BunSocket<unknown>, pieces: Uint8Array[]): number {
   // Read each time: Bun sets it to -1 as it closes the socket, so a number that a new socket reuses is never written.
-  const fd = (socket as DescriptorSocket).fd;
+  const fd = socket.fd;
   if (fd === undefined || fd < 0) return 0;
   if (pieces.length <= MAX_PIECES) return writeOnce(fd, pieces);
   let total = 0;

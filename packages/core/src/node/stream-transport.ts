@@ -7,14 +7,9 @@
  */
 import * as net from "node:net";
 import type { Readable, Writable } from "node:stream";
-import { PendingWrites } from "../pending-writes.ts";
+import { CONCAT_LIMIT, DETACH_BELOW, PendingWrites } from "../pending-writes.ts";
 import type { ByteTransport, TransportEvents } from "../transport.ts";
 import type { WriteSlab } from "../write-slab.ts";
-
-/** Batches up to this size are concatenated into one buffer; larger ones are corked instead of copied. */
-const CONCAT_LIMIT = 64 * 1024;
-/** Pieces smaller than this are copied before a backlogged socket queues them (see `flush`). */
-const DETACH_BELOW = 16 * 1024;
 
 export interface NodeTransportOptions {
   /** Bytes buffered before `write` reports backpressure. Default 1 MiB (never below the stream's own mark). */
