@@ -3,6 +3,7 @@
 import { expect, test } from "bun:test";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import * as net from "node:net";
 import { within } from "@framed/core/testing";
 import WebSocket from "ws";
 import { listen, type ServerOptions } from "../src/bun.ts";
@@ -61,6 +62,34 @@ test("Bun listen: verify refuses with its status, and frames sent with the reque
   const reply = await admitted.read();
   expect([reply.opcode, reply.payload.toString()]).toEqual([1, "hi"]);
   admitted.destroy();
+  await server.close();
+});
+
+test("Bun listen: frames sent with the request still arrive when the client's FIN came while verify ran", async () => {
+  const received: string[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const server = await listen(
+    { port: 0 },
+    async (stream) => {
+      try {
+        for await (const message of stream) received.push(String(message));
+      } catch {
+        // The outcome is what arrived.
+      }
+      done();
+    },
+    { verify: () => new Promise((resolve) => setTimeout(() => resolve(true), 50)) },
+  );
+  // The request, a masked text frame "hi" and the FIN, all before verify answers.
+  const eager = Uint8Array.of(0x81, 0x82, 1, 2, 3, 4, 0x68 ^ 1, 0x69 ^ 2);
+  const socket = net.connect({ host: "127.0.0.1", port: server.address.port });
+  await within(once(socket, "connect"), 5000, "TCP connect");
+  socket.on("error", () => {});
+  socket.end(Buffer.concat([Buffer.from(upgradeTo("/"), "latin1"), eager]));
+  await within(finished, 5000, "the stream to end");
+  expect(received).toEqual(["hi"]);
+  socket.destroy();
   await server.close();
 });
 

@@ -38,19 +38,17 @@ abstract class ClientFlow {
   /** `now` + `timeout` at construction, in ms since the epoch; 0 for no deadline. */
   readonly deadline: number;
   private readonly framing: FramingOptions;
+  /** The framing when no permessage-deflate is agreed: built once, which also checks the options. */
+  private readonly plainFraming: WebSocketFraming;
   private readonly connectionOptions: ConnectionOptions;
 
   /** @throws TypeError/RangeError naming a bad option, before anything is dialled. */
-  constructor(
-    target: Target,
-    protected readonly options: ClientOptions,
-    now: number,
-  ) {
+  constructor(target: Target, options: ClientOptions, now: number) {
     this.where = `${target.secure ? "wss" : "ws"}://${target.host}`;
     this.timeout = timeoutOption("handshakeTimeout", options.handshakeTimeout, DEFAULT_HANDSHAKE_TIMEOUT);
-    this.connectionOptions = streamOptions(options); // bad keep-alive or timeouts fail before connecting
+    this.connectionOptions = streamOptions(options); // bad keep-alive fails before connecting
     this.framing = framingOptions(options);
-    websocket(this.framing); // bad framing options fail before connecting
+    this.plainFraming = websocket(this.framing); // bad framing options fail before connecting
     this.deadline = this.timeout > 0 ? now + this.timeout : 0;
   }
 
@@ -61,7 +59,7 @@ abstract class ClientFlow {
 
   /** The framing for what the server agreed. */
   protected framingFor(result: ClientHandshakeResult): WebSocketFraming {
-    return websocket({ ...this.framing, deflate: result.deflate });
+    return result.deflate ? websocket({ ...this.framing, deflate: result.deflate }) : this.plainFraming;
   }
 
   protected opening(result: ClientHandshakeResult, head: Uint8Array | undefined): StreamOpening {
@@ -106,11 +104,6 @@ export class ClientConnect extends ClientFlow {
     });
     this.request = this.handshake.request;
     this.reader = new HttpHeadReader("response", options.maxHeaderSize);
-  }
-
-  /** Bytes received without a complete response head yet. */
-  get buffered(): number {
-    return this.reader.buffered;
   }
 
   /**

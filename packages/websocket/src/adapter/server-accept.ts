@@ -9,11 +9,17 @@ import { FramedError, isFramedError } from "@framed/core";
 import { acceptConnect, type ConnectRequestHead, validateConnectRequest } from "../handshake/extended-connect.ts";
 import { HttpHeadReader, parseRequestHead, type RequestHead } from "../handshake/http-head.ts";
 import { refusal } from "../handshake/http-response.ts";
-import { type UpgradeAgreement, type UpgradeRequest, validateUpgradeRequest } from "../handshake/server-handshake.ts";
+import {
+  acceptUpgrade,
+  type ServerHandshake,
+  type UpgradeAgreement,
+  type UpgradeRequest,
+  validateUpgradeRequest,
+} from "../handshake/server-handshake.ts";
 import type { Sha1 } from "../handshake/sha1.ts";
 import type { StreamOpening } from "./open-stream.ts";
 import type { VerifyResult } from "./options.ts";
-import { answerUpgrade, framingFor, pathMatches, requestToKeep, type UpgradeSettings } from "./server-upgrade.ts";
+import { framingFor, noEndpoint, pathMatches, requestToKeep, type UpgradeSettings } from "./server-upgrade.ts";
 
 /** The handshake succeeded: write `response` (HTTP/1.1) or respond 200 with `fields` (HTTP/2), then open. */
 export interface AcceptedUpgrade {
@@ -21,7 +27,6 @@ export interface AcceptedUpgrade {
   response: Uint8Array;
   /** The HTTP/2 200's fields (lower-case, no pseudo fields); empty over HTTP/1.1. */
   fields: ReadonlyArray<readonly [string, string]>;
-  agreement: UpgradeAgreement;
   /** Everything `openWebSocketStream` needs, frames read past the head included. */
   opening: StreamOpening;
 }
@@ -29,9 +34,16 @@ export interface AcceptedUpgrade {
 /** The handshake is refused: answer `error.status` (`response` holds the HTTP/1.1 bytes), then close. */
 export interface RefusedUpgrade {
   refusal: FramedError;
-  /** The HTTP/1.1 refusal to write; empty over HTTP/2 (where the stream is answered with fields). */
+  /** The HTTP/1.1 refusal to write (over HTTP/2 unused: the stream is answered with fields). */
   response: Uint8Array;
 }
+
+/** How long a refused client gets to read the answer and hang up before the connection is cut. */
+export const REFUSAL_LINGER_MS = 1000;
+
+/** The error for a client that left before its 101 (`cause`: the failed write or the socket's error, if any). */
+export const wentAway = (cause?: unknown): FramedError =>
+  new FramedError("CONNECTION_RESET", "the client went away during the WebSocket handshake", { cause });
 
 /** What the handshake came to. */
 export type AcceptOutcome = { accepted: AcceptedUpgrade } | RefusedUpgrade;
@@ -103,7 +115,7 @@ export class ServerAccept {
       if (!head) return undefined;
       requestHead = parseRequestHead(head.text);
       if (!this.routes(requestHead.target)) {
-        throw new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${requestHead.target}`, { status: 404 });
+        throw noEndpoint(requestHead.target);
       }
     } catch (error) {
       return this.refuseOrThrow(error);
@@ -186,15 +198,23 @@ export class ServerAccept {
 
   private answer(request: UpgradeRequest, rest: Uint8Array, headText: string | undefined): AcceptOutcome {
     const { settings } = this;
-    const decision = answerUpgrade(request, settings, this.sha1);
-    if ("refusal" in decision) return this.refused(decision.refusal);
-    const handshake = decision.handshake;
+    const { options } = settings;
+    let handshake: ServerHandshake;
+    try {
+      handshake = acceptUpgrade(request, {
+        protocols: options.protocols,
+        deflate: options.deflate,
+        headers: options.headers,
+        sha1: this.sha1,
+      });
+    } catch (error) {
+      return this.refused(cannotAnswer(error));
+    }
     this.state = "answered";
     return {
       accepted: {
         response: handshake.response,
         fields: NO_FIELDS,
-        agreement: handshake,
         opening: this.opening(handshake, rest, requestToKeep(settings, request, headText)),
       },
     };
@@ -210,9 +230,7 @@ export class ServerAccept {
         headers: options.headers,
       });
     } catch (error) {
-      return this.refused(
-        new FramedError("HANDSHAKE_FAILED", "the server could not answer the handshake", { status: 500, cause: error }),
-      );
+      return this.refused(cannotAnswer(error));
     }
     this.state = "answered";
     const agreement = { protocol: answer.protocol, extensions: answer.extensions, deflate: answer.deflate };
@@ -220,7 +238,6 @@ export class ServerAccept {
       accepted: {
         response: EMPTY,
         fields: answer.headers,
-        agreement,
         opening: this.opening(agreement, undefined, request),
       },
     };
@@ -253,6 +270,11 @@ export class ServerAccept {
     this.state = "answered";
     return { refusal: error, response: refusal(error.status ?? 400, error.message) };
   }
+}
+
+/** A valid request whose answer could not be built (a bad option, a failing SHA-1): not the client's fault, 500. */
+function cannotAnswer(cause: unknown): FramedError {
+  return new FramedError("HANDSHAKE_FAILED", "the server could not answer the handshake", { status: 500, cause });
 }
 
 const EMPTY = new Uint8Array(0);

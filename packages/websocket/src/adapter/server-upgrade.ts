@@ -1,12 +1,11 @@
 /**
  * A WebSocket server's settings, checked once per server, and the runtime-neutral pieces of its answer:
- * the path match, the 101 (or a 500 when it cannot be built), the framing for what was agreed, and which
- * form of the request a stream keeps. `ServerAccept` runs them in order for each connection.
+ * the path match (and the 404 without one), the framing for what was agreed, and which form of the request a
+ * stream keeps. `ServerAccept` runs them in order for each connection.
  */
 import { type ConnectionOptions, FramedError, WriteSlab } from "@framed/core";
 import { checkDeflateOptions, type DeflateParams } from "../deflate/params.ts";
-import { acceptUpgrade, type ServerHandshake, type UpgradeRequest } from "../handshake/server-handshake.ts";
-import type { Sha1 } from "../handshake/sha1.ts";
+import type { UpgradeRequest } from "../handshake/server-handshake.ts";
 import { type WebSocketFraming, websocket } from "../index.ts";
 import {
   DEFAULT_HANDSHAKE_TIMEOUT,
@@ -54,39 +53,9 @@ export function pathMatches(url: string | undefined, path: string | undefined): 
   return (query === -1 ? target : target.slice(0, query)) === path;
 }
 
-/** What to do with a valid upgrade request: write `handshake.response` (101), or refuse with `error.status`. */
-export type UpgradeDecision = { handshake: ServerHandshake } | { refusal: FramedError };
-
-/**
- * Build the 101 for a request that needs no (more) verifying: synchronous, so a server without `verify`
- * answers in the tick the request head arrived. An answer that cannot be built is a 500 refusal.
- *
- * @example
- * ```ts
- * const decision = answerUpgrade(request, settings, sha1);
- * if ("refusal" in decision) writeRefusal(decision.refusal);
- * else write(decision.handshake.response);
- * ```
- */
-export function answerUpgrade(request: UpgradeRequest, settings: UpgradeSettings, sha1: Sha1): UpgradeDecision {
-  const { options } = settings;
-  try {
-    return {
-      handshake: acceptUpgrade(request, {
-        protocols: options.protocols,
-        deflate: options.deflate,
-        headers: options.headers,
-        sha1,
-      }),
-    };
-  } catch (error) {
-    return {
-      refusal: new FramedError("HANDSHAKE_FAILED", "the server could not answer the handshake", {
-        status: 500,
-        cause: error,
-      }),
-    };
-  }
+/** The 404 refusal for an upgrade to a path that has no WebSocket endpoint (see {@link pathMatches}). */
+export function noEndpoint(target: string | undefined): FramedError {
+  return new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${target}`, { status: 404 });
 }
 
 /**

@@ -134,7 +134,7 @@ export class WebSocketConnection
 
   override send(message: WebSocketMessage, options?: SendOptions): Promise<void> {
     if (options?.compress !== false) return super.send(message);
-    // super.send reaches session.send synchronously (through the transport), so the flag covers this message only.
+    // super.send reaches session.send synchronously, so the flag covers this message only.
     const session = this.session as WebSocketSession & { compressNext?: boolean };
     session.compressNext = false;
     try {

@@ -4,16 +4,15 @@
  * transport under a WebSocket stream. The same flow, options and errors as the Node and Deno `connect`.
  */
 import { type ConnectTlsOptions, FramedError } from "@framed/core";
-import type { BunSocket } from "@framed/core/bun";
+import type { BunSocket, BunSocketData } from "@framed/core/bun";
 import { ClientConnect } from "../adapter/client-connect.ts";
-import type { StreamOpening } from "../adapter/open-stream.ts";
-import { openingDeadline } from "../adapter/open-stream.ts";
+import { openingDeadline, type StreamOpening } from "../adapter/open-stream.ts";
 import type { ClientOptions } from "../adapter/options.ts";
 import { parseTarget } from "../adapter/target.ts";
 import type { WebSocketMessageStream } from "../adapter/websocket-connection.ts";
 import { nodeSha1 } from "../node/upgrade.ts";
 import { bunRuntime } from "./bun-api.ts";
-import { bunSocketStream, type StreamSocketData } from "./socket-stream.ts";
+import { bunSocketStream } from "./socket-stream.ts";
 
 /** Options of the Bun `connect`. */
 export interface BunConnectOptions extends ClientOptions {
@@ -47,7 +46,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
 
   return new Promise<WebSocketMessageStream>((resolve, reject) => {
     let settled = false;
-    let socket: BunSocket<StreamSocketData> | undefined;
+    let socket: BunSocket<BunSocketData> | undefined;
     const fail = (error: FramedError) => {
       if (settled) return;
       settled = true;
@@ -56,12 +55,12 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
       reject(error);
     };
     const clock = openingDeadline(handshake, () => fail(handshake.expire()));
-    const sendRequest = (opened: BunSocket<StreamSocketData>) => {
+    const sendRequest = (opened: BunSocket<BunSocketData>) => {
       if (opened.write(handshake.request) !== handshake.request.length) {
         fail(new FramedError("CONNECTION_RESET", `${where} did not take the WebSocket upgrade request`));
       }
     };
-    const onHead = (opened: BunSocket<StreamSocketData>, bytes: Uint8Array) => {
+    const onHead = (opened: BunSocket<BunSocketData>, bytes: Uint8Array) => {
       let opening: StreamOpening | undefined;
       try {
         opening = handshake.receive(bytes);
@@ -76,7 +75,7 @@ export async function connect(url: string | URL, options: BunConnectOptions = {}
     };
     const closedEarly = () => fail(handshake.closedEarly());
     bunRuntime()
-      .connect<StreamSocketData>({
+      .connect<BunSocketData>({
         hostname: target.hostname,
         port: target.port,
         allowHalfOpen: true,

@@ -13,21 +13,18 @@ import {
   type StreamHandler,
   StreamRegistry,
 } from "@framed/core";
-import type { BunSocket, BunSocketListener } from "@framed/core/bun";
+import type { BunSocket, BunSocketData, BunSocketListener } from "@framed/core/bun";
 import { type OpeningDeadline, openingDeadline } from "../adapter/open-stream.ts";
 import type { ServerOptions } from "../adapter/options.ts";
-import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import { type AcceptOutcome, REFUSAL_LINGER_MS, ServerAccept } from "../adapter/server-accept.ts";
 import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { nodeSha1 } from "../node/upgrade.ts";
 import { bunRuntime } from "./bun-api.ts";
-import { bunSocketStream, type StreamSocketData } from "./socket-stream.ts";
-
-/** How long a refused client gets to read the answer and hang up before the connection is cut. */
-const REFUSAL_LINGER_MS = 1000;
+import { bunSocketStream } from "./socket-stream.ts";
 
 /** What each socket carries: its handshake until the 101, its transport after. */
-interface UpgradeSocketData extends StreamSocketData {
+interface UpgradeSocketData extends BunSocketData {
   handshake?: BunHandshake;
   /** The client ended its side during the handshake (half-open: the 101 and the stream still follow). */
   peerEnded?: boolean;
@@ -208,10 +205,10 @@ class BunHandshake {
       );
       return;
     }
-    const stream = bunSocketStream(socket, opening, (transport) => {
-      socket.data.handshake = undefined;
-      if (socket.data.peerEnded) transport.onEnd();
-    });
+    socket.data.handshake = undefined;
+    const stream = bunSocketStream(socket, opening);
+    // An end that came during the handshake follows the frames sent with the request (decoded as the stream opened).
+    if (socket.data.peerEnded) socket.data.transport?.onEnd();
     socket.resume?.();
     this.onAccepted(stream, socket);
   }

@@ -68,7 +68,6 @@ export async function connect(url: string | URL, options: ConnectOptions = {}): 
       );
     }
     if (timedOut) throw timedOut;
-    clock?.stop();
     return connStream(conn, accepted);
   } finally {
     clock?.stop();

@@ -2,13 +2,11 @@
  * The few raw `Deno.Conn` operations the opening handshake needs before the framed stream takes the
  * connection over: read until a handshake head is complete, write all bytes, refuse politely, close without throwing.
  */
+import { REFUSAL_LINGER_MS } from "../adapter/server-accept.ts";
 import type { DenoConn } from "./deno-api.ts";
 
 /** Big enough for any sane upgrade head in one read; what follows the head is handed on as `rest`. */
 const HEAD_READ_SIZE = 16 * 1024;
-
-/** How long a refused client gets to read the answer and hang up before the connection is cut. */
-const REFUSAL_LINGER_MS = 1000;
 
 /**
  * Read from `conn`, handing each read to `feed` until it returns something: a handshake object's answer

@@ -5,7 +5,7 @@
  */
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
 import { openingDeadline } from "../adapter/open-stream.ts";
-import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import { type AcceptOutcome, ServerAccept, wentAway } from "../adapter/server-accept.ts";
 import { type UpgradeSettings, upgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { sha1 } from "../handshake/sha1.ts";
@@ -167,14 +167,9 @@ async function upgradeConn(
     try {
       await writeAll(conn, outcome.accepted.response);
     } catch (error) {
-      throw (
-        cancelledWith ??
-        new FramedError("CONNECTION_RESET", "the client went away during the WebSocket handshake", { cause: error })
-      );
+      throw cancelledWith ?? wentAway(error);
     }
     if (cancelledWith) throw cancelledWith;
-    handshaking.delete(self);
-    clock?.stop();
     return connStream(conn, outcome.accepted.opening);
   } catch (error) {
     // Reported at once, like on Node; the refusal is then written while the connection is still tracked.

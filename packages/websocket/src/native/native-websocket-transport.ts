@@ -1,5 +1,5 @@
 /**
- * A runtime's own `WebSocket` (browsers, Deno) under a core `Connection`: the runtime already frames, so this
+ * A runtime's own `WebSocket` (browsers, Deno, Bun's client) under a core `Connection`: the runtime already frames, so this
  * one object is the connection's transport, framing and session at once. It only maps the socket's events
  * onto the connection, with backpressure from `bufferedAmount`.
  *

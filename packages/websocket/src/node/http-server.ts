@@ -5,9 +5,9 @@
  */
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
-import { FramedError, type StreamHandler, StreamRegistry } from "@framed/core";
+import { type StreamHandler, StreamRegistry } from "@framed/core";
 import { ServerAccept } from "../adapter/server-accept.ts";
-import { pathMatches } from "../adapter/server-upgrade.ts";
+import { noEndpoint, pathMatches } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
 import { acceptConnectStreams, type Http2WebSocketServer, isHttp2Server } from "./http2-server.ts";
@@ -72,8 +72,6 @@ async function upgradeRequest(
     };
     let outcome = accept.enter(requestHead, head);
     if (outcome instanceof Promise) {
-      // Nothing may be read while verify runs: frames sent eagerly wait in the socket until the stream exists.
-      socket.pause();
       outcome = await whileVerifying(accept, socket, outcome);
     }
     return settleUpgrade(socket, outcome);
@@ -133,10 +131,7 @@ export function attach(
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!pathMatches(req.url, options.path)) {
       if (server.listenerCount("upgrade") === 1) {
-        refuseHandshake(
-          socket,
-          new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${req.url}`, { status: 404 }),
-        );
+        refuseHandshake(socket, noEndpoint(req.url));
       }
       return;
     }

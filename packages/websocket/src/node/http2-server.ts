@@ -5,12 +5,12 @@
  */
 import * as http2 from "node:http2";
 import type { Duplex } from "node:stream";
-import { FramedError, type StreamHandler, type StreamRegistry } from "@framed/core";
-import { ServerAccept } from "../adapter/server-accept.ts";
-import { pathMatches, type UpgradeSettings } from "../adapter/server-upgrade.ts";
+import type { FramedError, StreamHandler, StreamRegistry } from "@framed/core";
+import { ServerAccept, wentAway } from "../adapter/server-accept.ts";
+import { noEndpoint, pathMatches, type UpgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import { HttpHeaders } from "../handshake/http-headers.ts";
-import { nodeSha1, socketStream, wentAway, whileVerifying } from "./upgrade.ts";
+import { nodeSha1, socketStream, whileVerifying } from "./upgrade.ts";
 
 /** A Node HTTP/2 server, cleartext (h2c) or TLS (with or without `allowHTTP1`). */
 export type Http2WebSocketServer = http2.Http2Server | http2.Http2SecureServer;
@@ -35,6 +35,10 @@ export function acceptConnectStreams(
   onStream: StreamHandler<string | Uint8Array, ServerWebSocketStream, Duplex>,
 ): () => void {
   const pending = new Set<http2.ServerHttp2Stream>();
+  const refuseNoEndpoint = (stream: http2.ServerHttp2Stream, path: string | undefined) => {
+    const error = refuseStream(stream, noEndpoint(path));
+    settings.options.onHandshakeError?.(error);
+  };
   const onH2Stream = (
     stream: http2.ServerHttp2Stream,
     fields: http2.IncomingHttpHeaders,
@@ -46,11 +50,7 @@ export function acceptConnectStreams(
     if (!pathMatches(fields[":path"], settings.options.path)) {
       // With a request handler, Node's compatibility API routes the stream to 'connect' (see below).
       if (server.listenerCount("stream") === 1 && server.listenerCount("request") === 0) {
-        const error = new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${fields[":path"]}`, {
-          status: 404,
-        });
-        refuseStream(stream, error);
-        settings.options.onHandshakeError?.(error);
+        refuseNoEndpoint(stream, fields[":path"]);
       }
       return;
     }
@@ -70,11 +70,7 @@ export function acceptConnectStreams(
     if (websocket && pathMatches(request.headers[":path"], settings.options.path)) return;
     if (server.listenerCount("connect") !== 1) return;
     if (websocket) {
-      const error = new FramedError("HANDSHAKE_FAILED", `no WebSocket endpoint at ${request.headers[":path"]}`, {
-        status: 404,
-      });
-      refuseStream(response.stream, error);
-      settings.options.onHandshakeError?.(error);
+      refuseNoEndpoint(response.stream, request.headers[":path"]);
     } else {
       response.statusCode = 405;
       response.end();
@@ -108,8 +104,6 @@ async function connectStream(
       headers: HttpHeaders.fromPairs(rawHeaders ?? fieldPairs(fields)),
     });
     if (outcome instanceof Promise) {
-      // Nothing is read while verify runs: frames sent eagerly wait in the stream's flow-control window.
-      stream.pause();
       outcome = await whileVerifying(accept, stream, outcome);
     }
     if ("refusal" in outcome) throw refuseStream(stream, outcome.refusal);

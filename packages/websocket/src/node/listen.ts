@@ -7,11 +7,11 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { FramedError, type HostAddress, hostOf, type Listener, type StreamHandler, StreamRegistry } from "@framed/core";
 import { type OpeningDeadline, openingDeadline } from "../adapter/open-stream.ts";
-import { type AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import { type AcceptOutcome, ServerAccept, wentAway } from "../adapter/server-accept.ts";
 import type { UpgradeSettings } from "../adapter/server-upgrade.ts";
 import type { ServerWebSocketStream } from "../adapter/websocket-connection.ts";
 import type { ListenServerOptions } from "./options.ts";
-import { nodeSha1, settleUpgrade, upgradeSettings, wentAway } from "./upgrade.ts";
+import { nodeSha1, settleUpgrade, upgradeSettings } from "./upgrade.ts";
 
 /**
  * Where to listen: `{ host, port }` (`host` defaults to 127.0.0.1, `port` 0 picks a free port; `hostname` is a

@@ -2,14 +2,14 @@
  * The Node side of a handshake's answer, shared by `listen` (net/tls), `attach`/`handleUpgrade` (http servers),
  * HTTP/2 and the clients: SHA-1 through node:crypto, the one timer while `verify` runs behind an HTTP server,
  * carrying out what `ServerAccept` decided (a refusal written and closed, or the 101), and the stream over a
- * socket: core's transport on it, keep-alive fed by its `data` events, opened by `openWebSocketStream`.
+ * socket: core's transport on it, opened by `openWebSocketStream` (keep-alive is an option of its clock).
  */
 import * as crypto from "node:crypto";
 import type { Duplex } from "node:stream";
-import { FramedError } from "@framed/core";
+import type { FramedError } from "@framed/core";
 import { nodeStreamTransport } from "@framed/core/node";
 import { openingDeadline, openWebSocketStream, type StreamOpening } from "../adapter/open-stream.ts";
-import type { AcceptOutcome, ServerAccept } from "../adapter/server-accept.ts";
+import { type AcceptOutcome, REFUSAL_LINGER_MS, type ServerAccept, wentAway } from "../adapter/server-accept.ts";
 import type { WebSocketConnection } from "../adapter/websocket-connection.ts";
 import { refusal } from "../handshake/http-response.ts";
 
@@ -22,10 +22,6 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: Uint8Array, en
 export const nodeSha1 = (bytes: Uint8Array): Uint8Array =>
   oneShotHash ? oneShotHash("sha1", bytes, "buffer") : crypto.createHash("sha1").update(bytes).digest();
 
-/** The error for a client that left before its 101. */
-export const wentAway = (): FramedError =>
-  new FramedError("CONNECTION_RESET", "the client went away during the WebSocket handshake");
-
 /**
  * Refuse a handshake on `socket`: write the response (`response`, or one built from the error's status),
  * close, and return the error to reject with. A socket that is already gone just gets destroyed.
@@ -36,7 +32,7 @@ export function refuseHandshake(socket: Duplex, error: FramedError, response?: U
   if (socket.writable && !socket.destroyed) {
     socket.end(response ?? refusal(error.status ?? 400, error.message));
     // A client that never reads the refusal must not hold the socket open.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
   } else {
     socket.destroy();
   }
@@ -62,14 +58,17 @@ export function settleUpgrade(socket: Duplex, outcome: AcceptOutcome): WebSocket
 }
 
 /**
- * Wait for `verify` behind an HTTP server (whose request is already read): the one timer is the accept's
- * deadline, and the socket (or HTTP/2 stream) closing abandons the wait with `CONNECTION_RESET`.
+ * Wait for `verify` behind an HTTP server (whose request is already read): nothing is read meanwhile (frames
+ * sent eagerly wait in the socket, or in an HTTP/2 stream's flow-control window, until the stream exists), the
+ * one timer is the accept's deadline, and the socket (or HTTP/2 stream) closing abandons the wait with
+ * `CONNECTION_RESET`.
  */
 export function whileVerifying(
   accept: ServerAccept,
   socket: Duplex,
   verifying: Promise<AcceptOutcome>,
 ): Promise<AcceptOutcome> {
+  socket.pause();
   const onClose = () => accept.abandon(wentAway());
   const clock = openingDeadline(accept, () => {
     socket.off("close", onClose);

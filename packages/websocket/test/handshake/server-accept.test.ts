@@ -56,7 +56,7 @@ describe("ServerAccept fed bytes", () => {
     const bytes = requestBytes({ "Sec-WebSocket-Protocol": "chat" }, FRAME);
     const whole = accepted(feed(acceptFor({ protocols: ["chat"] }), [bytes]));
     expect(latin1Text(whole.response)).toContain(`Sec-WebSocket-Accept: ${SAMPLE_ACCEPT}`);
-    expect(whole.agreement.protocol).toBe("chat");
+    expect(whole.opening.agreement.protocol).toBe("chat");
     expect(whole.opening.head).toEqual(FRAME);
     for (let cut = 0; cut <= bytes.length; cut++) {
       const chunks = [bytes.subarray(0, cut), bytes.subarray(cut)];
@@ -75,7 +75,7 @@ describe("ServerAccept fed bytes", () => {
         const { outcome, later } = feedAll(acceptFor({ deflate: true }), splitAnywhere(bytes, cuts));
         const split = accepted(outcome);
         expect(split.response).toEqual(whole.response);
-        expect(split.agreement.deflate).toEqual(whole.agreement.deflate);
+        expect(split.opening.agreement.deflate).toEqual(whole.opening.agreement.deflate);
         expect(framesAfter(split, later)).toEqual([...FRAME]);
       }),
       { numRuns: 300 },
