@@ -19,14 +19,13 @@
  * line instead, so the error names the bad line.
  */
 import { FramedError, type FramedErrorCode, type SessionSink } from "@framed/core";
-import { CR, type LineSettings } from "./options.ts";
+import { CR, type LineSettings, strictUtf8 } from "./options.ts";
 
 const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 const EMPTY = new Uint8Array(0);
 const INITIAL_CAPACITY = 256;
 /** Carried text memory up to this size is kept for the next line: fresh memory costs page faults and GC. */
 const REUSE_LIMIT = 1024 * 1024;
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const replacingUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Where the decoder reports: the session's sink. */

@@ -154,7 +154,8 @@ export function resolveLineSettings(format: LineFormat, options: NdjsonOptions):
 // ---- the delimiter ------------------------------------------------------------------------------
 
 const utf8Encoder = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** Decodes whole UTF-8 inputs (never streaming, so one decoder serves every caller), failing on invalid bytes. */
+export const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A resolved delimiter: its bytes, plus what the fast paths need to know about them. */
 export interface Delimiter {
@@ -171,7 +172,7 @@ export interface Delimiter {
 }
 
 /** The default delimiter: LF. */
-export const LF = 0x0a;
+const LF = 0x0a;
 /** Carriage return, stripped before the delimiter when `stripCR` is on. */
 export const CR = 0x0d;
 
@@ -183,7 +184,7 @@ export const CR = 0x0d;
  * resolveDelimiter("\r\n"); // { bytes: Uint8Array [13, 10], text: "\r\n", borderless: true }
  * ```
  */
-export function resolveDelimiter(option: string | Uint8Array | undefined): Delimiter {
+function resolveDelimiter(option: string | Uint8Array | undefined): Delimiter {
   const value = option ?? "\n";
   let bytes: Uint8Array;
   let text: string | undefined;
