@@ -256,6 +256,9 @@ export const groups = [
 ];
 
 /** Every server id, for `--profile` and error messages. */
+/** A server of any group (or the ceiling) by its id; undefined for an unknown id. */
+export const serverById = (id) => [ceiling, ...groups.flatMap((g) => g.servers)].find((s) => s.id === id);
+
 export function allServerIds() {
   return [ceiling.id, ...groups.flatMap((g) => g.servers.map((s) => s.id))];
 }

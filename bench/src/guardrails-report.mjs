@@ -1,5 +1,6 @@
 // Issue 19's guardrails judged from one guardrails.mjs run, and the one markdown table that shows them (for the
 // changeset and the package READMEs). Pure: takes the run's summaries, returns verdicts and text.
+import { formatNumber as num, withSpread } from "./report.mjs";
 
 /** 64 B messages per second: after ÷ before may be at most 5% below 1 (median of the per-round ratios). */
 export const MAX_SLOWDOWN = 0.05;
@@ -10,7 +11,7 @@ export const MAX_SLOWDOWN = 0.05;
  */
 export const CONSISTENTLY_HIGHER = 0.8;
 
-/** Did `ratio` (after ÷ before, per round) rise: median above 1 in at least CONSISTENTLY_HIGHER of `higherIn`? */
+/** Did CPU per message rise: median per-round after ÷ before above 1, and after above before in at least CONSISTENTLY_HIGHER of the rounds? */
 export function cpuRose({ ratio, higherInRounds, rounds }) {
   return ratio.median > 1 && higherInRounds >= Math.ceil(CONSISTENTLY_HIGHER * rounds);
 }
@@ -37,13 +38,6 @@ export function judgeFraming(row) {
   return verdicts;
 }
 
-const num = (n, digits) =>
-  Number.isFinite(n)
-    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : "–";
-/** "median [min–max]" */
-export const withSpread = (s, digits = 0) =>
-  s ? `${num(s.median, digits)} [${num(s.min, digits)}–${num(s.max, digits)}]` : "–";
 const kib = (bytes) => (Number.isFinite(bytes) ? num(bytes / 1024, 1) : "–");
 /** "RSS (heap+external)" per connection in KiB: RSS is the guardrail, the heap figure the steadier one. */
 const idle = (row) => (row ? `${kib(row.rssBytesPerConnection)} (${kib(row.heapBytesPerConnection)})` : "–");

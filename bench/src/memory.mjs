@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { checkAvailable } from "./availability.mjs";
-import { ceiling, groups } from "./cases.mjs";
+import { serverById } from "./cases.mjs";
 import { startHelper, startServer, withFileLimit } from "./processes.mjs";
 import { formatPercent } from "./report.mjs";
 
@@ -24,7 +24,6 @@ export const WARMUP_CONNECTIONS = 1000;
 /** V8's default maximum semi-space on 64-bit (MiB): the young generation's size from the start. */
 const YOUNG_SEMI_SPACE_MIB = 16;
 const idleClient = fileURLToPath(new URL("./idle-client.mjs", import.meta.url));
-const serverById = (id) => [ceiling, ...groups.flatMap((g) => g.servers)].find((s) => s.id === id);
 
 /**
  * Pairs compared: ours and the library (or ceiling) it is measured against; issue 5 sets the one target. The

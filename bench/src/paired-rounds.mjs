@@ -1,7 +1,8 @@
-// Rotated paired rounds, shared by paired.mjs and guardrails.mjs: the same Node echo server files run from two
-// checkouts (each copy resolving @framed/* from its own checkout's built dist) and, where asked, next to a peer
-// library's server; one client process per round measures them all in rotated order, each alone on the CPU,
-// and reads each server's CPU µs per message from /proc. Also the median and min–max helpers both report with.
+// Rotated paired rounds, shared by paired.mjs, guardrails.mjs (the same Node echo server files run from two
+// checkouts, each copy resolving @framed/* from its own checkout's built dist, and where asked a peer library's
+// server) and paired-runtimes.mjs (this tree's servers on Node and on Bun): one client process per round
+// measures them all in rotated order, each alone on the CPU, and reads each server's CPU µs per message from
+// /proc. Also the median and min–max helpers they report with.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import * as os from "node:os";
@@ -14,8 +15,8 @@ export const serversDir = fileURLToPath(new URL("./servers/", import.meta.url));
 const clientScript = fileURLToPath(new URL("./client.mjs", import.meta.url));
 
 /**
- * The framings two checkouts are compared on: our Node echo server's file and arguments, the wire format the
- * client speaks, and the peer whose CPU per message is the goal at 64 KiB (issue 19).
+ * The framings compared in paired rounds: our Node echo server's file and arguments (staged per checkout), the
+ * wire format the client speaks, and the peer whose CPU per message is the goal at 64 KiB (issue 19).
  */
 export const pairedFramings = {
   websocket: {

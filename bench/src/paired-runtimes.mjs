@@ -10,28 +10,18 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { bunBinary } from "../../scripts/bun-binary.mjs";
-import { inflightFor } from "./cases.mjs";
+import { inflightFor, serverById } from "./cases.mjs";
 import {
   loadAverage,
   measureRounds,
-  pairedFramings,
   parseFramings,
   parseSize,
   participantSummary,
   ratioSpread,
-  serversDir,
 } from "./paired-rounds.mjs";
 import { repoRoot, startServer } from "./processes.mjs";
-
-/** Each framing's Bun server (the Node one and its arguments are in `pairedFramings`). */
-const bunServerFiles = {
-  websocket: "framed-websocket.bun.ts",
-  "length-prefix": "framed-length-prefix.bun.ts",
-  newline: "framed-newline.bun.ts",
-};
+import { formatSize, withSpread } from "./report.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -54,14 +44,10 @@ const plan = {
   warmupMs: Number(values.warmup),
 };
 
-const fmt = (n, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const range = (s, digits = 0) => `${fmt(s.median, digits)} [${fmt(s.min, digits)}–${fmt(s.max, digits)}]`;
-
 async function measureCase(framing, size, conns) {
-  const { file, args } = pairedFramings[framing];
-  const node = await startServer(process.execPath, [path.join(serversDir, file), "0", ...args]);
-  const bun = await startServer(bunBinary(), [path.join(serversDir, bunServerFiles[framing]), "0", ...args]);
+  const start = ({ command, args }) => startServer(command, args);
+  const node = await start(serverById(`framed-${framing}-node`));
+  const bun = await start(serverById(`framed-${framing}-bun`));
   try {
     const participants = [
       { name: "node", running: node },
@@ -87,13 +73,16 @@ async function measureCase(framing, size, conns) {
 }
 
 function printCase(c) {
-  const sz = c.size >= 1024 ? `${c.size / 1024} KiB` : `${c.size} B`;
   const inflight = inflightFor(c.size, c.conns);
-  console.log(`\n${c.framing} @ ${sz} × ${c.conns} conn, ${inflight} in flight each, ${c.rounds.length} rounds`);
-  console.log(`  msg/s    node ${range(c.node.rate)}   bun ${range(c.bun.rate)}`);
-  console.log(`  µs/msg   node ${range(c.node.cpuMicrosPerMessage, 2)}   bun ${range(c.bun.cpuMicrosPerMessage, 2)}`);
   console.log(
-    `  bun ÷ node per round: msg/s ${range(c.rateRatio, 3)}; CPU/msg ${range(c.cpuRatio, 3)}` +
+    `\n${c.framing} @ ${formatSize(c.size)} × ${c.conns} conn, ${inflight} in flight each, ${c.rounds.length} rounds`,
+  );
+  console.log(`  msg/s    node ${withSpread(c.node.rate)}   bun ${withSpread(c.bun.rate)}`);
+  console.log(
+    `  µs/msg   node ${withSpread(c.node.cpuMicrosPerMessage, 2)}   bun ${withSpread(c.bun.cpuMicrosPerMessage, 2)}`,
+  );
+  console.log(
+    `  bun ÷ node per round: msg/s ${withSpread(c.rateRatio, 3)}; CPU/msg ${withSpread(c.cpuRatio, 3)}` +
       ` (bun higher in ${c.bunCpuHigherInRounds}/${c.rounds.length} rounds)`,
   );
 }

@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { inflightFor } from "./cases.mjs";
+import { MAX_SLOWDOWN } from "./guardrails-report.mjs";
 import { idlePlan, measureIdle } from "./memory.mjs";
 import {
   measureRounds,
@@ -27,6 +28,7 @@ import {
   startStaged,
 } from "./paired-rounds.mjs";
 import { repoRoot } from "./processes.mjs";
+import { formatNumber, formatSize, withSpread } from "./report.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -44,9 +46,6 @@ if (!values.against) {
   console.error("usage: node bench/src/paired.mjs --against /path/to/other/checkout [options] (see the file's head)");
   process.exit(2);
 }
-
-/** The throughput guardrail (issue 19): head within 5% of base. */
-const MAX_SLOWDOWN = 0.05;
 
 const plan = {
   framings: parseFramings(values.framings),
@@ -76,18 +75,17 @@ async function measureCase(framing, size) {
   return summary;
 }
 
-const fmt = (n, digits = 0) =>
-  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const range = (s, digits = 0) => `${fmt(s.median, digits)} [${fmt(s.min, digits)}–${fmt(s.max, digits)}]`;
-
 function printCase(c) {
-  const sz = c.size >= 1024 ? `${c.size / 1024} KiB` : `${c.size} B`;
-  console.log(`\n${c.framing} @ ${sz}, 1 connection, ${inflightFor(c.size, 1)} in flight, ${c.rounds.length} rounds`);
-  console.log(`  msg/s    base ${range(c.base.rate)}   head ${range(c.head.rate)}`);
-  console.log(`  µs/msg   base ${range(c.base.cpuMicrosPerMessage, 2)}   head ${range(c.head.cpuMicrosPerMessage, 2)}`);
   console.log(
-    `  head ÷ base per round: msg/s ${range(c.rateRatio, 3)}${c.rateOk ? "" : "  (MORE THAN 5% SLOWER)"}` +
-      `; CPU/msg ${range(c.cpuRatio, 3)} (head higher in ${c.headCpuHigherInRounds}/${c.rounds.length} rounds)`,
+    `\n${c.framing} @ ${formatSize(c.size)}, 1 connection, ${inflightFor(c.size, 1)} in flight, ${c.rounds.length} rounds`,
+  );
+  console.log(`  msg/s    base ${withSpread(c.base.rate)}   head ${withSpread(c.head.rate)}`);
+  console.log(
+    `  µs/msg   base ${withSpread(c.base.cpuMicrosPerMessage, 2)}   head ${withSpread(c.head.cpuMicrosPerMessage, 2)}`,
+  );
+  console.log(
+    `  head ÷ base per round: msg/s ${withSpread(c.rateRatio, 3)}${c.rateOk ? "" : "  (MORE THAN 5% SLOWER)"}` +
+      `; CPU/msg ${withSpread(c.cpuRatio, 3)} (head higher in ${c.headCpuHigherInRounds}/${c.rounds.length} rounds)`,
   );
 }
 
@@ -119,8 +117,8 @@ async function runMemory() {
   for (const row of rows) {
     row.rssRatioToWs = row.rssBytesPerConnection / ws.rssBytesPerConnection;
     console.log(
-      `  ${row.name.padEnd(36)} RSS ${fmt(row.rssBytesPerConnection).padStart(6)} B/conn (${row.rssRatioToWs.toFixed(2)}× ws)` +
-        `   heap+external ${fmt(row.heapBytesPerConnection).padStart(6)} B/conn`,
+      `  ${row.name.padEnd(36)} RSS ${formatNumber(row.rssBytesPerConnection).padStart(6)} B/conn (${row.rssRatioToWs.toFixed(2)}× ws)` +
+        `   heap+external ${formatNumber(row.heapBytesPerConnection).padStart(6)} B/conn`,
     );
   }
   return { connections: count, warmup: warm, rows };

@@ -7,6 +7,16 @@ export function formatSize(bytes) {
   return `${bytes} B`;
 }
 
+/** `n` with thousands separators and exactly `digits` decimals; "–" for a missing or non-finite value. */
+export const formatNumber = (n, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "–";
+
+/** A `{ median, min, max }` spread as "median [min–max]" ("–" when missing). */
+export const withSpread = (s, digits = 0) =>
+  s ? `${formatNumber(s.median, digits)} [${formatNumber(s.min, digits)}–${formatNumber(s.max, digits)}]` : "–";
+
 const formatRate = (n) => Math.round(n).toLocaleString("en-US");
 
 /**
